@@ -1,0 +1,378 @@
+/**
+ * The chaincode's public surface: names of transactions, error codes, events and the shapes of requests and
+ * records. The gateway's ledger client imports this module (and only this one) from the chaincode package, so
+ * it must never import Fabric.
+ *
+ * Calling convention: every transaction takes exactly one argument, a JSON object (the request types below),
+ * and returns one JSON document. Failures throw an error whose message is JSON `{"code","message"}` with a
+ * code from ErrorCode, so callers map them without reading prose. DUPLICATE_INVOICE is not thrown: the
+ * transaction must commit to record the alert, so it is an outcome of a successful submit.
+ */
+
+export const CHANNEL_NAME = 'settlement';
+export const CHAINCODE_NAME = 'settlement';
+
+export const Tx = {
+  registerParticipant: 'Participants:register',
+  getParticipant: 'Participants:get',
+  listParticipants: 'Participants:list',
+
+  publishProduct: 'Products:publish',
+  getProduct: 'Products:get',
+
+  registerPolicy: 'Policies:register',
+  getPolicy: 'Policies:get',
+
+  recordAuthorisation: 'Authorisations:record',
+  revokeAuthorisation: 'Authorisations:revoke',
+  getAuthorisation: 'Authorisations:get',
+
+  submitSettlement: 'Settlements:submit',
+  submitSettlementBatch: 'Settlements:submitBatch',
+  payoutSettlement: 'Settlements:payout',
+  disputeSettlement: 'Settlements:dispute',
+  reverseSettlement: 'Settlements:reverse',
+  getSettlement: 'Settlements:get',
+  settlementHistory: 'Settlements:history',
+  listSettlements: 'Settlements:list',
+  /** Which organisations must endorse a write to a settlement (its hospital and its insurer). */
+  settlementEndorsers: 'Settlements:endorsers',
+
+  reconciliation: 'Audit:reconciliation',
+  listAlerts: 'Audit:alerts',
+
+  /** Writes one small key: the ceiling a transaction on this network can reach, for benchmarks. */
+  ping: 'Perf:ping',
+} as const;
+export type TxName = (typeof Tx)[keyof typeof Tx];
+
+/** Transactions that only read: the gateway evaluates them on one peer instead of submitting them. */
+export const READ_ONLY_TX: ReadonlySet<TxName> = new Set<TxName>([
+  Tx.getParticipant,
+  Tx.listParticipants,
+  Tx.getProduct,
+  Tx.getPolicy,
+  Tx.getAuthorisation,
+  Tx.getSettlement,
+  Tx.settlementHistory,
+  Tx.listSettlements,
+  Tx.settlementEndorsers,
+  Tx.reconciliation,
+  Tx.listAlerts,
+]);
+
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  ID_CONFLICT: 'ID_CONFLICT',
+  INVALID_STATE: 'INVALID_STATE',
+  AMOUNT_MISMATCH: 'AMOUNT_MISMATCH',
+  DUPLICATE_INVOICE: 'DUPLICATE_INVOICE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The message of every error the chaincode throws, as JSON. */
+export interface ChaincodeErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+export const EventName = {
+  ParticipantRegistered: 'ParticipantRegistered',
+  ProductPublished: 'ProductPublished',
+  PolicyRegistered: 'PolicyRegistered',
+  AuthorisationRecorded: 'AuthorisationRecorded',
+  AuthorisationRevoked: 'AuthorisationRevoked',
+  SettlementRecorded: 'SettlementRecorded',
+  SettlementsRecorded: 'SettlementsRecorded',
+  SettlementPaid: 'SettlementPaid',
+  SettlementDisputed: 'SettlementDisputed',
+  SettlementReversed: 'SettlementReversed',
+  DuplicateInvoice: 'DuplicateInvoice',
+} as const;
+export type EventName = (typeof EventName)[keyof typeof EventName];
+
+/**
+ * Payload of every chaincode event (one per transaction). No patientRef, invoice hash or amounts beyond what
+ * every party of the record may see: `parties` lists the MSP IDs allowed to see the event (regulators see all).
+ */
+export interface LedgerEvent {
+  type: EventName;
+  parties: string[];
+  /** Natural keys of the records the transaction wrote, e.g. {hospital, settlementId}. */
+  refs: Record<string, string>[];
+  status?: SettlementStatus;
+}
+
+// ----- records -----
+
+export type ParticipantKind = 'HOSPITAL' | 'INSURER' | 'REGULATOR';
+export type BenefitCategory = 'IN_CATALOGUE_SELF_PAY' | 'OUT_OF_CATALOGUE' | 'INNOVATIVE_DRUG';
+export const BENEFIT_CATEGORIES: readonly BenefitCategory[] = [
+  'IN_CATALOGUE_SELF_PAY',
+  'OUT_OF_CATALOGUE',
+  'INNOVATIVE_DRUG',
+];
+export type SettlementStatus = 'AWAITING_PAYOUT' | 'NOTHING_DUE' | 'PAID' | 'DISPUTED' | 'REVERSED';
+export const SETTLEMENT_STATUSES: readonly SettlementStatus[] = [
+  'AWAITING_PAYOUT',
+  'NOTHING_DUE',
+  'PAID',
+  'DISPUTED',
+  'REVERSED',
+];
+export type SettlementMode = 'PARALLEL' | 'SERIES';
+export type Purpose = 'CLAIM_SETTLEMENT';
+
+/** Who acted: the organisation from the transaction's creator, the user named by the gateway, the tx time. */
+export interface Actor {
+  mspId: string;
+  user: string;
+  txId: string;
+  /** ISO-8601 UTC, from the transaction timestamp. */
+  at: string;
+}
+
+export interface Participant {
+  mspId: string;
+  kind: ParticipantKind;
+  name: string;
+  recordedBy: Actor;
+}
+
+export interface Benefit {
+  category: BenefitCategory;
+  deductible: number;
+  ratioBps: number;
+  annualCap?: number;
+}
+
+export interface Product {
+  productId: string;
+  version: number;
+  insurer: string;
+  name: string;
+  annualCap: number;
+  benefits: Benefit[];
+  recordedBy: Actor;
+}
+
+export interface Policy {
+  policyRef: string;
+  productId: string;
+  insurer: string;
+  patientRef: string;
+  validFrom: string;
+  validTo: string;
+  recordedBy: Actor;
+}
+
+export interface Authorisation {
+  authorisationId: string;
+  patientRef: string;
+  insurer: string;
+  purpose: Purpose;
+  validFrom: string;
+  validTo: string;
+  evidenceHash: string;
+  recordedBy: Actor;
+  revokedAt?: string;
+  revocation?: { reason: string; by: Actor };
+}
+
+export interface Costs {
+  total: number;
+  fund: { pooled: number; seriousIllness: number; assistance: number };
+  inCatalogueSelfPay: number;
+  outOfCatalogue: number;
+  innovativeDrug: number;
+}
+
+export interface SplitLine {
+  category: BenefitCategory;
+  amount: number;
+  deductibleApplied: number;
+  eligible: number;
+  ratioBps: number;
+  paid: number;
+  capped: boolean;
+}
+
+export interface Split {
+  fundShare: number;
+  commercialShare: number;
+  patientShare: number;
+  lines: SplitLine[];
+  reason: 'NO_CONSENT' | null;
+}
+
+export interface Settlement {
+  hospital: string;
+  settlementId: string;
+  patientRef: string;
+  policyRef: string;
+  insurer: string;
+  productId: string;
+  productVersion: number;
+  invoiceHash: string;
+  admissionDate: string;
+  dischargeDate: string;
+  mode: SettlementMode;
+  costs: Costs;
+  split: Split;
+  status: SettlementStatus;
+  payout?: { amount: number; paidAt: string; paymentReference: string; by: Actor };
+  dispute?: { reason: string; by: Actor };
+  reversal?: { reason: string; by: Actor };
+  recordedBy: Actor;
+  /** The transaction that last wrote the record. */
+  txId: string;
+}
+
+export interface Alert {
+  alertId: string;
+  type: 'DUPLICATE_INVOICE';
+  invoiceHash: string;
+  attempted: { hospital: string; settlementId: string; policyRef: string };
+  existing: { hospital: string; settlementId: string };
+  submitter: Actor;
+  at: string;
+}
+
+// ----- requests (the one JSON argument of each transaction) -----
+
+/** Every write names the acting user (the gateway's JWT subject); the organisation comes from the creator. */
+export interface WriteRequest {
+  actor: string;
+}
+
+export interface RegisterParticipantRequest extends WriteRequest {
+  mspId: string;
+  kind: ParticipantKind;
+  name: string;
+}
+export interface PublishProductRequest extends WriteRequest {
+  productId: string;
+  name: string;
+  annualCap: number;
+  benefits: Benefit[];
+}
+export interface GetProductRequest {
+  productId: string;
+  version?: number;
+}
+export interface RegisterPolicyRequest extends WriteRequest {
+  policyRef: string;
+  productId: string;
+  patientRef: string;
+  validFrom: string;
+  validTo: string;
+}
+export interface RecordAuthorisationRequest extends WriteRequest {
+  authorisationId: string;
+  patientRef: string;
+  insurer: string;
+  purpose: Purpose;
+  validFrom: string;
+  validTo: string;
+  evidenceHash: string;
+}
+export interface RevokeAuthorisationRequest extends WriteRequest {
+  authorisationId: string;
+  reason: string;
+}
+export interface SubmitSettlementRequest extends WriteRequest {
+  settlementId: string;
+  patientRef: string;
+  policyRef: string;
+  invoiceHash: string;
+  admissionDate: string;
+  dischargeDate: string;
+  mode: SettlementMode;
+  costs: Costs;
+}
+export interface SubmitSettlementBatchRequest extends WriteRequest {
+  items: Omit<SubmitSettlementRequest, 'actor'>[];
+}
+export interface SettlementKey {
+  hospital: string;
+  settlementId: string;
+}
+export interface PayoutRequest extends WriteRequest, SettlementKey {
+  amount: number;
+  paidAt: string;
+  paymentReference: string;
+}
+export interface ReasonRequest extends WriteRequest, SettlementKey {
+  reason: string;
+}
+export interface ListSettlementsRequest {
+  hospital?: string;
+  insurer?: string;
+  status?: SettlementStatus;
+  /** Discharge date range, inclusive, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+  limit?: number;
+  bookmark?: string;
+}
+export interface ReconciliationRequest {
+  from?: string;
+  to?: string;
+  hospital?: string;
+  insurer?: string;
+}
+export interface AlertsRequest {
+  from?: string;
+  to?: string;
+}
+/** Either a policy (for a new settlement) or an existing settlement's key. */
+export type EndorsersRequest = { policyRef: string } | SettlementKey;
+
+// ----- results -----
+
+/** Writes that are idempotent by natural id say whether they wrote. */
+export interface WriteResult<T> {
+  created: boolean;
+  record: T;
+}
+
+export type SubmitSettlementResult =
+  | { outcome: 'RECORDED' | 'EXISTING'; settlement: Settlement }
+  | { outcome: 'DUPLICATE_INVOICE'; alert: Alert; existing: SettlementKey }
+  | { outcome: 'REJECTED'; error: ChaincodeErrorBody };
+
+export interface SubmitSettlementBatchResult {
+  results: SubmitSettlementResult[];
+}
+
+export interface HistoryEntry<T> {
+  txId: string;
+  timestamp: string;
+  /** The organisation that wrote this version (from the actor the version records). */
+  mspId: string;
+  isDelete: boolean;
+  value: T | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Empty when there is nothing more. */
+  bookmark: string;
+}
+
+export interface Reconciliation {
+  count: number;
+  total: number;
+  fundShare: number;
+  commercialShare: number;
+  patientShare: number;
+  paid: number;
+  outstanding: number;
+  byStatus: Record<SettlementStatus, { count: number; commercialShare: number }>;
+}
+
+export interface EndorsersResult {
+  organisations: string[];
+}
