@@ -11,3 +11,6 @@ npx tsc -b chaincode gateway
 npx tsc --noEmit -p tsconfig.json
 echo "[test] unit tests"
 npx c8 mocha 'test/unit/**/*.test.ts'
+echo "[test] integration tests on the real network"
+bash network/up.sh
+npx mocha --timeout 120000 'test/integration/**/*.test.ts'

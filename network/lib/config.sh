@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Node configuration: Fabric's own sample core.yaml/orderer.yaml (copied at setup, overridden per process
+# through environment variables, see orderer.sh and peer.sh) and our channel definition (configtx.yaml, generated).
+
+FABRIC_MODULE=github.com/hyperledger/fabric
+
+sampleconfig_dir() {
+  local dir
+  dir=$(cd "$NETWORK_DIR/fabric" && go list -m -f '{{.Dir}}' "$FABRIC_MODULE" 2>/dev/null) ||
+    die "cannot locate Fabric's sampleconfig: the Go module $FABRIC_MODULE is not downloaded (run network/build-binaries.sh, or set FABRIC_CFG_SOURCE to a folder holding core.yaml and orderer.yaml)"
+  echo "$dir/sampleconfig"
+}
+
+# Where the default core.yaml/orderer.yaml come from: FABRIC_CFG_SOURCE, else the config/ folder that
+# Fabric's release archives put beside bin/, else the pinned module's sampleconfig/.
+config_source() {
+  if [[ -n ${FABRIC_CFG_SOURCE:-} ]]; then
+    echo "$FABRIC_CFG_SOURCE"
+  elif [[ -f $FABRIC_BIN/../config/core.yaml ]]; then
+    echo "$FABRIC_BIN/../config"
+  else
+    sampleconfig_dir
+  fi
+}
+
+ensure_node_config() {
+  [[ -f $CONFIG_DIR/core.yaml && -f $CONFIG_DIR/orderer.yaml ]] && return 0
+  local source
+  source=$(config_source)
+  mkdir -p "$CONFIG_DIR"
+  cp "$source/core.yaml" "$source/orderer.yaml" "$CONFIG_DIR/"
+  chmod u+w "$CONFIG_DIR"/*.yaml
+  disable_docker "$CONFIG_DIR/core.yaml"
+}
+
+# The one override an environment variable cannot make (Fabric ignores empty ones): an empty vm.endpoint
+# turns Docker off, so the peer neither needs it nor fails its health check without it.
+disable_docker() {
+  local pattern='^\(    endpoint:\) unix:///var/run/docker.sock$'
+  grep -q "$pattern" "$1" || die "unexpected $1: no vm.endpoint line to blank"
+  sed -i "s|$pattern|\1 \"\"|" "$1"
+}
+
+# any_of MSP "ROLE...": a signature rule satisfied by any of the roles (NodeOUs give admin/peer/client/orderer).
+any_of() {
+  local msp=$1 rule='' role roles
+  read -ra roles <<<"$2"
+  for role in "${roles[@]}"; do rule+="${rule:+, }'$msp.$role'"; done
+  echo "OR($rule)"
+}
+
+# write_org ANCHOR MSP DIR READER_ROLES WRITER_ROLES: one organisation's membership and policies.
+write_org() {
+  local msp=$2
+  cat <<YAML
+  - &$1
+    Name: $msp
+    ID: $msp
+    MSPDir: $3/msp
+    Policies:
+      Readers: {Type: Signature, Rule: "$(any_of "$msp" "$4")"}
+      Writers: {Type: Signature, Rule: "$(any_of "$msp" "$5")"}
+      Admins: {Type: Signature, Rule: "$(any_of "$msp" admin)"}
+      Endorsement: {Type: Signature, Rule: "$(any_of "$msp" peer)"}
+YAML
+}
+
+write_configtx() {
+  local file=$1 org i
+  {
+    echo 'Organizations:'
+    write_org OrdererOrg OrdererMSP "$(orderer_org_dir)" "admin orderer" "admin orderer"
+    echo '    OrdererEndpoints:'
+    for i in $(orderer_indexes); do echo "      - 127.0.0.1:$(orderer_port "$i")"; done
+    for org in "${ORGS[@]}"; do
+      write_org "${org^}" "$(msp_id "$org")" "$(peer_org_dir "$org")" "admin peer client" "admin client"
+      # Anchor peers in the genesis block make each org's peer known across orgs (gossip, discovery).
+      echo "    AnchorPeers: [{Host: 127.0.0.1, Port: $(peer_port "$org")}]"
+    done
+    cat <<'YAML'
+Profiles:
+  SettlementChannel:
+    Policies: &StandardPolicies
+      Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
+      Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
+      Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
+    Capabilities: {V2_0: true}
+    Orderer:
+      OrdererType: etcdraft
+      # A lone transaction waits at most this long for its block: short, for interactive use.
+      BatchTimeout: 300ms
+      BatchSize: {MaxMessageCount: 100, AbsoluteMaxBytes: 10 MB, PreferredMaxBytes: 512 KB}
+      Organizations: [*OrdererOrg]
+      Capabilities: {V2_0: true}
+      Policies:
+        Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
+        Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
+        Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
+        BlockValidation: {Type: ImplicitMeta, Rule: "ANY Writers"}
+      EtcdRaft:
+        Consenters:
+YAML
+    for i in $(orderer_indexes); do
+      local tls
+      tls="$(orderer_node_dir "$i")/tls/server.crt"
+      echo "          - {Host: 127.0.0.1, Port: $(orderer_port "$i"), ClientTLSCert: $tls, ServerTLSCert: $tls}"
+    done
+    echo '    Application:'
+    echo '      Capabilities: {V2_5: true}'
+    echo -n '      Organizations: ['
+    local sep=''
+    for org in "${ORGS[@]}"; do
+      echo -n "$sep*${org^}"
+      sep=', '
+    done
+    echo ']'
+    cat <<'YAML'
+      Policies:
+        Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
+        Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
+        Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
+        LifecycleEndorsement: {Type: ImplicitMeta, Rule: "MAJORITY Endorsement"}
+        Endorsement: {Type: ImplicitMeta, Rule: "ANY Endorsement"}
+YAML
+  } >"$file"
+}
+
+ensure_channel_block() {
+  [[ -f $CHANNEL_DIR/$CHANNEL.block ]] && return 0
+  log "creating the genesis block of channel $CHANNEL ($(orderer_count) orderer(s))"
+  mkdir -p "$CHANNEL_DIR"
+  write_configtx "$CHANNEL_DIR/configtx.yaml"
+  run_logged "configtxgen" "$(fabric_cmd configtxgen)" -configPath "$CHANNEL_DIR" \
+    -profile SettlementChannel -channelID "$CHANNEL" -outputBlock "$CHANNEL_DIR/$CHANNEL.block"
+}

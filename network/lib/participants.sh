@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# After deployment the Regulator registers every organisation (itself first: the bootstrap registration).
+
+participant_kind() {
+  case "$1" in
+    hospital*) echo HOSPITAL ;;
+    insurer*) echo INSURER ;;
+    regulator) echo REGULATOR ;;
+  esac
+}
+
+participant_name() {
+  case "$1" in
+    hospital1) echo 'Hospital 1' ;;
+    hospital2) echo 'Hospital 2' ;;
+    insurer1) echo 'Insurer 1' ;;
+    insurer2) echo 'Insurer 2' ;;
+    regulator) echo 'Regulator' ;;
+  esac
+}
+
+# The peer CLI's -c argument: {"function": FN, "Args": [one JSON request, as a string]}.
+call_spec() {
+  local request=$2
+  printf '{"function":"%s","Args":["%s"]}' "$1" "${request//\"/\\\"}"
+}
+
+participant_registered() {
+  peer_cli regulator chaincode query -C "$CHANNEL" -n "$CHAINCODE" \
+    -c "$(call_spec Participants:get "{\"mspId\":\"$(msp_id "$1")\"}")" >/dev/null 2>&1
+}
+
+register_participant() {
+  local org=$1 request orderer target
+  request=$(printf '{"mspId":"%s","kind":"%s","name":"%s","actor":"network-bootstrap"}' \
+    "$(msp_id "$org")" "$(participant_kind "$org")" "$(participant_name "$org")")
+  mapfile -t orderer < <(orderer_flags)
+  mapfile -t target < <(peer_target_flags regulator)
+  log "registering participant $(msp_id "$org")"
+  run_logged "register participant $org" peer_cli regulator chaincode invoke "${orderer[@]}" \
+    -C "$CHANNEL" -n "$CHAINCODE" "${target[@]}" --waitForEvent \
+    -c "$(call_spec Participants:register "$request")"
+}
+
+bootstrap_participants() {
+  local org
+  for org in "${ORGS[@]}"; do
+    participant_registered "$org" || register_participant "$org"
+  done
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# One peer per organisation, started as a process and joined to the channel by its organisation's admin.
+
+peer_name() { echo "peer-$1"; }
+
+# core.yaml overrides for org $1's peer. Every address is 127.0.0.1 so that what discovery and gossip
+# advertise is reachable as is by clients on this machine.
+start_peer() {
+  local org=$1 node port data
+  node=$(peer_node_dir "$org")
+  port=$(peer_port "$org")
+  data="$DATA_DIR/$(peer_name "$org")"
+  mkdir -p "$data"
+  start_process "$(peer_name "$org")" "peer node start" env \
+    FABRIC_CFG_PATH="$CONFIG_DIR" \
+    FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
+    CORE_PEER_ID="$(peer_host "$org")" \
+    CORE_PEER_ADDRESS="127.0.0.1:$port" \
+    CORE_PEER_LISTENADDRESS="127.0.0.1:$port" \
+    CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$((port + 1))" \
+    CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$((port + 1))" \
+    CORE_PEER_GOSSIP_BOOTSTRAP="127.0.0.1:$port" \
+    CORE_PEER_GOSSIP_EXTERNALENDPOINT="127.0.0.1:$port" \
+    CORE_PEER_GOSSIP_USELEADERELECTION=false \
+    CORE_PEER_GOSSIP_ORGLEADER=true \
+    CORE_PEER_LOCALMSPID="$(msp_id "$org")" \
+    CORE_PEER_MSPCONFIGPATH="$node/msp" \
+    CORE_PEER_TLS_ENABLED=true \
+    CORE_PEER_TLS_CERT_FILE="$node/tls/server.crt" \
+    CORE_PEER_TLS_KEY_FILE="$node/tls/server.key" \
+    CORE_PEER_TLS_ROOTCERT_FILE="$node/tls/ca.crt" \
+    CORE_PEER_FILESYSTEMPATH="$data/ledger" \
+    CORE_LEDGER_SNAPSHOTS_ROOTDIR="$data/snapshots" \
+    CORE_LEDGER_STATE_STATEDATABASE=goleveldb \
+    CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$org")" \
+    CORE_METRICS_PROVIDER=prometheus \
+    CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $NETWORK_DIR/builders/ccaas}]" \
+    "$(fabric_cmd peer)" node start
+}
+
+ensure_peer_running() {
+  local org=$1 name port
+  name=$(peer_name "$org")
+  is_running "$name" && return 0
+  port=$(peer_port "$org")
+  require_free_port "$port" "$name"
+  require_free_port "$((port + 1))" "$name chaincode"
+  require_free_port "$(peer_ops_port "$org")" "$name operations"
+  log "starting $name"
+  start_peer "$org"
+  wait_ready "$name" 60 http_ok "http://127.0.0.1:$(peer_ops_port "$org")/healthz"
+}
+
+# as_admin ORG CMD...: runs CMD (usually the peer CLI) as ORG's admin, talking to ORG's peer.
+as_admin() {
+  local org=$1
+  shift
+  env FABRIC_CFG_PATH="$CONFIG_DIR" \
+    FABRIC_LOGGING_SPEC=warning \
+    CORE_PEER_LOCALMSPID="$(msp_id "$org")" \
+    CORE_PEER_MSPCONFIGPATH="$(org_user_msp "$org" Admin)" \
+    CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$org")" \
+    CORE_PEER_TLS_ENABLED=true \
+    CORE_PEER_TLS_ROOTCERT_FILE="$(peer_tls_ca "$org")" \
+    "$@"
+}
+
+peer_cli() { as_admin "$1" "$(fabric_cmd peer)" "${@:2}"; }
+
+peer_joined() { peer_cli "$1" channel list 2>/dev/null | grep -qx "$CHANNEL"; }
+
+ensure_peer_joined() {
+  local org=$1
+  peer_joined "$org" && return 0
+  log "joining $(peer_name "$org") to channel $CHANNEL"
+  run_logged "peer channel join ($org)" peer_cli "$org" channel join -b "$CHANNEL_DIR/$CHANNEL.block"
+}
+
+# The height of the channel's chain on org $1's peer, or nothing when it does not answer.
+peer_height() {
+  peer_cli "$1" channel getinfo -c "$CHANNEL" 2>/dev/null | sed -n 's/.*"height":\([0-9]*\).*/\1/p'
+}
+
+# Flags (one a line, for mapfile) that make the peer CLI send a transaction to the orderer over TLS.
+orderer_flags() { printf "%s\n" -o "127.0.0.1:$(orderer_port 0)" --tls --cafile "$(orderer_tls_ca)"; }
+
+# Flags (one a line) that target org $1's peer, for commands sent to several peers.
+peer_target_flags() { printf "%s\n" --peerAddresses "127.0.0.1:$(peer_port "$1")" --tlsRootCertFiles "$(peer_tls_ca "$1")"; }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# run/topology.json: the network as built (orgs, endpoints, certificate files, process names), for the
+# Node tools that write connection profiles and for the integration tests, so that nothing repeats it.
+
+user_json() {
+  local msp
+  msp=$(org_user_msp "$1" "$2")
+  printf '{"certFile":"%s","keyFile":"%s"}' "$msp/signcerts/$2@$(org_domain "$1")-cert.pem" "$msp/keystore/priv_sk"
+}
+
+org_json() {
+  local org=$1
+  printf '{"id":"%s","mspId":"%s","peer":{"name":"%s","process":"%s","port":%s,"operationsPort":%s,"tlsCaCertFile":"%s"},"users":{"client":%s,"admin":%s}}' \
+    "$org" "$(msp_id "$org")" "$(peer_host "$org")" "$(peer_name "$org")" "$(peer_port "$org")" \
+    "$(peer_ops_port "$org")" "$(peer_tls_ca "$org")" "$(user_json "$org" User1)" "$(user_json "$org" Admin)"
+}
+
+orderer_json() {
+  printf '{"name":"%s","process":"%s","port":%s,"operationsPort":%s,"tlsCaCertFile":"%s"}' \
+    "$(orderer_host "$1")" "$(orderer_name "$1")" "$(orderer_port "$1")" "$(orderer_ops_port "$1")" "$(orderer_tls_ca)"
+}
+
+# join_json FN ITEM...: a JSON array of FN's output for each item.
+join_json() {
+  local fn=$1 sep='' item
+  shift
+  printf '['
+  for item in "$@"; do
+    printf '%s' "$sep"
+    "$fn" "$item"
+    sep=','
+  done
+  printf ']'
+}
+
+write_topology() {
+  local orderers
+  mapfile -t orderers < <(orderer_indexes)
+  printf '{"channel":"%s","chaincode":"%s","runDir":"%s","orgs":%s,"orderers":%s}\n' \
+    "$CHANNEL" "$CHAINCODE" "$RUN_DIR" "$(join_json org_json "${ORGS[@]}")" \
+    "$(join_json orderer_json "${orderers[@]}")" >"$RUN_DIR/topology.json"
+}

@@ -1,0 +1,62 @@
+/**
+ * The network as built, read from network/run/topology.json (written by network/up.sh): the single source of
+ * organisations, endpoints, certificate files and process names for the Node tools and integration tests.
+ */
+import { readFileSync } from 'fs';
+import * as path from 'path';
+
+export const RUN_DIR = path.resolve(__dirname, '..', 'run');
+
+export interface UserFiles {
+  certFile: string;
+  keyFile: string;
+}
+
+export interface OrgNode {
+  id: string;
+  mspId: string;
+  peer: {
+    name: string;
+    /** Name of the peer's pid and log files under run/pids and run/logs. */
+    process: string;
+    port: number;
+    operationsPort: number;
+    tlsCaCertFile: string;
+  };
+  users: { client: UserFiles; admin: UserFiles };
+}
+
+export interface OrdererNode {
+  name: string;
+  process: string;
+  port: number;
+  operationsPort: number;
+  tlsCaCertFile: string;
+}
+
+export interface Topology {
+  channel: string;
+  chaincode: string;
+  runDir: string;
+  orgs: OrgNode[];
+  orderers: OrdererNode[];
+}
+
+export function readTopology(runDir: string = RUN_DIR): Topology {
+  const file = path.join(runDir, 'topology.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Topology;
+  } catch (err) {
+    throw new Error(
+      `cannot read ${file} (is the network up? run npm run network:up): ${(err as Error).message}`,
+    );
+  }
+}
+
+export function findOrg(topology: Topology, id: string): OrgNode {
+  const org = topology.orgs.find((o) => o.id === id || o.mspId === id);
+  if (!org) {
+    throw new Error(`unknown organisation ${id}; known: ${topology.orgs.map((o) => o.id).join(', ')}`);
+  }
+  return org;
+}

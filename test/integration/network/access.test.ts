@@ -1,0 +1,75 @@
+/**
+ * The chaincode's access rules with real identities: each organisation's own client user, as issued by its
+ * CA, calling through its own peer. The organisation comes from the certificate, not from the request.
+ */
+import { expect } from 'chai';
+import { Contract } from 'fabric-network';
+import { Policy, Tx, TxName } from '../../../chaincode/src/api';
+import { OrgConnections, chaincodeError, evaluate, failure, submit } from '../support/fabric';
+import { ACTOR, SeededPolicy, VALIDITY, seedPolicy, settlementRequest, uniqueId } from '../support/fixtures';
+
+async function expectRefused(contract: Contract, tx: TxName, request: object, code: string): Promise<void> {
+  const err = await failure(() => submit(contract, tx, request));
+  expect(chaincodeError(err)?.code, err.message).to.equal(code);
+}
+
+describe('network: callers allowed and refused', () => {
+  const orgs = new OrgConnections();
+  let policy: SeededPolicy;
+
+  before(async () => {
+    policy = await seedPolicy(
+      await orgs.contract('insurer1'),
+      'Insurer1MSP',
+      await orgs.contract('hospital1'),
+    );
+  });
+  after(() => orgs.close());
+
+  const product = () => ({
+    actor: ACTOR,
+    productId: uniqueId('product'),
+    name: 'Access test product',
+    annualCap: 500_000,
+    benefits: [{ category: 'OUT_OF_CATALOGUE', deductible: 10_000, ratioBps: 8000 }],
+  });
+
+  it('lets an insurer publish a product, and no hospital or regulator', async () => {
+    await submit(await orgs.contract('insurer2'), Tx.publishProduct, product());
+    await expectRefused(await orgs.contract('hospital2'), Tx.publishProduct, product(), 'FORBIDDEN');
+    await expectRefused(await orgs.contract('regulator'), Tx.publishProduct, product(), 'FORBIDDEN');
+  });
+
+  it("refuses a policy on another insurer's product", async () => {
+    const { productId, patientRef } = policy;
+    const request = { actor: ACTOR, policyRef: uniqueId('policy'), productId, patientRef, ...VALIDITY };
+    await expectRefused(await orgs.contract('insurer2'), Tx.registerPolicy, request, 'FORBIDDEN');
+  });
+
+  it('shows a policy to its insurer and the regulator only', async () => {
+    const lookup = { policyRef: policy.policyRef };
+    const seen = await evaluate<Policy>(await orgs.contract('regulator'), Tx.getPolicy, lookup);
+    expect(seen.insurer).to.equal('Insurer1MSP');
+    const insurer2 = await orgs.contract('insurer2');
+    const hidden = await failure(() => evaluate(insurer2, Tx.getPolicy, lookup));
+    expect(chaincodeError(hidden)?.code).to.equal('NOT_FOUND');
+  });
+
+  it('lets only hospitals submit settlements', async () => {
+    const request = settlementRequest(policy);
+    await expectRefused(await orgs.contract('insurer1'), Tx.submitSettlement, request, 'FORBIDDEN');
+    await expectRefused(await orgs.contract('regulator'), Tx.submitSettlement, request, 'FORBIDDEN');
+  });
+
+  it('lets only the regulator list fraud alerts', async () => {
+    expect(await evaluate(await orgs.contract('regulator'), Tx.listAlerts, {})).to.be.an('array');
+    const hospital = await orgs.contract('hospital1');
+    const err = await failure(() => evaluate(hospital, Tx.listAlerts, {}));
+    expect(chaincodeError(err)?.code).to.equal('FORBIDDEN');
+  });
+
+  it('refuses bad input with VALIDATION_FAILED', async () => {
+    const request = { ...product(), annualCap: 12.5 };
+    await expectRefused(await orgs.contract('insurer1'), Tx.publishProduct, request, 'VALIDATION_FAILED');
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Records the integration tests build on. The ledger outlives a test run, so every id is unique per run.
+ */
+import { createHash } from 'crypto';
+import { Contract } from 'fabric-network';
+import { Costs, SubmitSettlementRequest, Tx } from '../../../chaincode/src/api';
+import { submit } from './fabric';
+
+export const ACTOR = 'integration-test';
+
+let counter = 0;
+export function uniqueId(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Wide enough to cover both the settlements' dates and the transactions' own time. */
+export const VALIDITY = { validFrom: '2020-01-01', validTo: '2099-12-31' };
+
+export interface SeededPolicy {
+  insurer: string;
+  productId: string;
+  policyRef: string;
+  patientRef: string;
+}
+
+/**
+ * An insurer's product and a patient's policy under it, plus the patient's consent recorded by the hospital,
+ * so that a settlement on the policy has a commercial share (and so writes the policy's accumulators).
+ */
+export async function seedPolicy(
+  insurer: Contract,
+  insurerMsp: string,
+  hospital: Contract,
+): Promise<SeededPolicy> {
+  const productId = uniqueId('product');
+  const policyRef = uniqueId('policy');
+  const patientRef = sha256(uniqueId('patient'));
+  await submit(insurer, Tx.publishProduct, {
+    actor: ACTOR,
+    productId,
+    name: 'Integration test product',
+    annualCap: 1_000_000,
+    benefits: [{ category: 'IN_CATALOGUE_SELF_PAY', deductible: 0, ratioBps: 5000 }],
+  });
+  await submit(insurer, Tx.registerPolicy, { actor: ACTOR, policyRef, productId, patientRef, ...VALIDITY });
+  await submit(hospital, Tx.recordAuthorisation, {
+    actor: ACTOR,
+    authorisationId: uniqueId('consent'),
+    patientRef,
+    insurer: insurerMsp,
+    purpose: 'CLAIM_SETTLEMENT',
+    evidenceHash: sha256('signed consent form'),
+    ...VALIDITY,
+  });
+  return { insurer: insurerMsp, productId, policyRef, patientRef };
+}
+
+const COSTS: Costs = {
+  total: 100_000,
+  fund: { pooled: 60_000, seriousIllness: 0, assistance: 0 },
+  inCatalogueSelfPay: 20_000,
+  outOfCatalogue: 20_000,
+  innovativeDrug: 0,
+};
+
+export function settlementRequest(policy: SeededPolicy): SubmitSettlementRequest {
+  return {
+    actor: ACTOR,
+    settlementId: uniqueId('settlement'),
+    patientRef: policy.patientRef,
+    policyRef: policy.policyRef,
+    invoiceHash: sha256(uniqueId('invoice')),
+    admissionDate: '2025-03-01',
+    dischargeDate: '2025-03-10',
+    mode: 'PARALLEL',
+    costs: COSTS,
+  };
+}
