@@ -376,3 +376,32 @@ export interface Reconciliation {
 export interface EndorsersResult {
   organisations: string[];
 }
+
+/** What each transaction answers (its JSON result), for callers that want it typed. */
+export interface TxResults {
+  'Participants:register': WriteResult<Participant>;
+  'Participants:get': Participant;
+  'Participants:list': Participant[];
+  'Products:publish': WriteResult<Product>;
+  'Products:get': Product;
+  'Policies:register': WriteResult<Policy>;
+  'Policies:get': Policy;
+  'Authorisations:record': WriteResult<Authorisation>;
+  /** created is false when it was already revoked (nothing written). */
+  'Authorisations:revoke': WriteResult<Authorisation>;
+  'Authorisations:get': Authorisation;
+  'Settlements:submit': SubmitSettlementResult;
+  'Settlements:submitBatch': SubmitSettlementBatchResult;
+  /** created is false when the same payout / dispute / reversal was already recorded (nothing written). */
+  'Settlements:payout': WriteResult<Settlement>;
+  'Settlements:dispute': WriteResult<Settlement>;
+  'Settlements:reverse': WriteResult<Settlement>;
+  'Settlements:get': Settlement;
+  'Settlements:history': HistoryEntry<Settlement>[];
+  /** A page may hold fewer than `limit` items (filtered) while its bookmark says more follow. */
+  'Settlements:list': Page<Settlement>;
+  'Settlements:endorsers': EndorsersResult;
+  'Audit:reconciliation': Reconciliation;
+  'Audit:alerts': Alert[];
+  'Perf:ping': { txId: string };
+}

@@ -1,0 +1,48 @@
+/**
+ * Who the caller is (MSP ID from the transaction's creator, kind from the participants registry) and what
+ * it may see. Records outside the caller's view are reported as NOT_FOUND, so their existence does not leak.
+ */
+import type { Participant, ParticipantKind } from './api';
+import { forbidden, notFound } from './errors';
+import { KeyType, type Ledger } from './ledger';
+
+export interface Caller {
+  mspId: string;
+  kind: ParticipantKind;
+}
+
+/**
+ * The organisation allowed to open the registry. Every chaincode server of the channel must be started with
+ * the same value, or their endorsements of the bootstrap would differ.
+ */
+export const BOOTSTRAP_MSP_ID = process.env.SETTLEMENT_BOOTSTRAP_MSP_ID ?? 'RegulatorMSP';
+
+export async function findParticipant(ledger: Ledger, mspId: string): Promise<Participant | undefined> {
+  return ledger.get<Participant>(ledger.key(KeyType.participant, mspId));
+}
+
+/** The caller as a registered participant of one of `kinds` (any kind when none is given). */
+export async function requireCaller(ledger: Ledger, ...kinds: ParticipantKind[]): Promise<Caller> {
+  const mspId = ledger.callerMsp;
+  const participant = await findParticipant(ledger, mspId);
+  if (!participant) throw forbidden(`${mspId} is not a registered participant`);
+  if (kinds.length > 0 && !kinds.includes(participant.kind)) {
+    throw forbidden(`${participant.kind} participants may not do this`);
+  }
+  return { mspId, kind: participant.kind };
+}
+
+export function canSee(caller: Caller, parties: readonly string[]): boolean {
+  return caller.kind === 'REGULATOR' || parties.includes(caller.mspId);
+}
+
+/** The record if the caller may see it; NOT_FOUND alike whether it is missing or hidden. */
+export function visible<T>(
+  caller: Caller,
+  record: T | undefined,
+  parties: (record: T) => string[],
+  what: string,
+): T {
+  if (record === undefined || !canSee(caller, parties(record))) throw notFound(what);
+  return record;
+}

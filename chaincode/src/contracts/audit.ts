@@ -1,0 +1,40 @@
+/** Regulators' views: reconciliation totals (others get their own) and duplicate-invoice alerts. */
+import { Context, Contract, Transaction } from 'fabric-contract-api';
+import type { Alert, Settlement } from '../api';
+import { requireCaller } from '../access';
+import { canonicalJson } from '../canonical';
+import { KeyType, Ledger } from '../ledger';
+import * as requests from '../requests';
+import { allSettlements, reconcile } from '../settlements/queries';
+import { parseRequest } from '../validation';
+
+export class AuditContract extends Contract {
+  constructor() {
+    super('Audit');
+  }
+
+  /** Over settlements discharged in [from, to] that the caller may see. */
+  @Transaction(false)
+  async reconciliation(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger);
+    const filter = parseRequest(request, requests.reconciliation);
+    const settlements: Settlement[] = [];
+    for await (const settlement of allSettlements(ledger, caller, filter)) settlements.push(settlement);
+    return canonicalJson(reconcile(settlements));
+  }
+
+  /** Alerts raised on dates in [from, to], oldest first. */
+  @Transaction(false)
+  async alerts(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    await requireCaller(ledger, 'REGULATOR');
+    const { from, to } = parseRequest(request, requests.alerts);
+    const alerts: Alert[] = [];
+    for await (const { value } of ledger.scan<Alert>(KeyType.alert)) {
+      const day = value.at.slice(0, 10);
+      if ((from === undefined || day >= from) && (to === undefined || day <= to)) alerts.push(value);
+    }
+    return canonicalJson(alerts);
+  }
+}

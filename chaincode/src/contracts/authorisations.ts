@@ -1,0 +1,121 @@
+/** Patient consent (授权), recorded by a hospital or an insurer with the hash of the signed document. */
+import { Context, Contract, Transaction } from 'fabric-contract-api';
+import { EventName, type Authorisation } from '../api';
+import { findParticipant, requireCaller, visible } from '../access';
+import { canonicalJson } from '../canonical';
+import { forbidden, validationFailed } from '../errors';
+import { KeyType, Ledger } from '../ledger';
+import { existingSame, pick, writeResult } from '../records';
+import * as requests from '../requests';
+import { parseRequest } from '../validation';
+
+/** The recording organisation is part of the content: another organisation reusing the id is a conflict. */
+const contentOf = (a: Authorisation): object => ({
+  ...pick(a, ['authorisationId', 'patientRef', 'insurer', 'purpose', 'validFrom', 'validTo', 'evidenceHash']),
+  recorder: a.recordedBy.mspId,
+});
+
+const parties = (a: Authorisation): string[] => [a.recordedBy.mspId, a.insurer];
+
+/**
+ * Consent at `date` (the transaction's date): an unrevoked CLAIM_SETTLEMENT authorisation of the patient for
+ * the insurer whose validity covers it, found through the patientRef+insurer index.
+ */
+export async function hasConsent(
+  ledger: Ledger,
+  patientRef: string,
+  insurer: string,
+  date: string,
+): Promise<boolean> {
+  for await (const entry of ledger.scan(KeyType.consent, [patientRef, insurer])) {
+    const authorisationId = entry.attributes[2];
+    const found = await ledger.get<Authorisation>(ledger.key(KeyType.authorisation, authorisationId));
+    if (
+      found &&
+      found.purpose === 'CLAIM_SETTLEMENT' &&
+      found.revokedAt === undefined &&
+      found.validFrom <= date &&
+      date <= found.validTo
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+export class AuthorisationsContract extends Contract {
+  constructor() {
+    super('Authorisations');
+  }
+
+  @Transaction()
+  async record(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger, 'HOSPITAL', 'INSURER');
+    const req = parseRequest(request, requests.recordAuthorisation);
+    if ((await findParticipant(ledger, req.insurer))?.kind !== 'INSURER') {
+      throw validationFailed(`insurer ${req.insurer} is not a registered insurer`);
+    }
+    if (caller.kind === 'INSURER' && req.insurer !== caller.mspId) {
+      throw forbidden('an insurer records authorisations for itself only');
+    }
+    const key = ledger.key(KeyType.authorisation, req.authorisationId);
+    const record: Authorisation = {
+      authorisationId: req.authorisationId,
+      patientRef: req.patientRef,
+      insurer: req.insurer,
+      purpose: req.purpose,
+      validFrom: req.validFrom,
+      validTo: req.validTo,
+      evidenceHash: req.evidenceHash,
+      recordedBy: ledger.actor(req.actor),
+    };
+    const what = `authorisation ${req.authorisationId}`;
+    const existing = await existingSame(ledger, key, record, contentOf, what);
+    if (existing) return writeResult(false, existing);
+    await ledger.put(key, record);
+    await ledger.putIndex(ledger.key(KeyType.consent, req.patientRef, req.insurer, req.authorisationId));
+    ledger.emit({
+      type: EventName.AuthorisationRecorded,
+      parties: parties(record),
+      refs: [{ authorisationId: req.authorisationId }],
+    });
+    return writeResult(true, record);
+  }
+
+  /** By the recording organisation or the insurer. Revoking again writes nothing and answers the record. */
+  @Transaction()
+  async revoke(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger, 'HOSPITAL', 'INSURER');
+    const req = parseRequest(request, requests.revokeAuthorisation);
+    const key = ledger.key(KeyType.authorisation, req.authorisationId);
+    const found = visible(
+      caller,
+      await ledger.get<Authorisation>(key),
+      parties,
+      `authorisation ${req.authorisationId}`,
+    );
+    if (found.revokedAt !== undefined) return writeResult(false, found);
+    const by = ledger.actor(req.actor);
+    const record: Authorisation = { ...found, revokedAt: by.at, revocation: { reason: req.reason, by } };
+    await ledger.put(key, record);
+    ledger.emit({
+      type: EventName.AuthorisationRevoked,
+      parties: parties(record),
+      refs: [{ authorisationId: req.authorisationId }],
+    });
+    return writeResult(true, record);
+  }
+
+  @Transaction(false)
+  async get(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger);
+    const req = parseRequest(request, requests.authorisationLookup);
+    const key = ledger.key(KeyType.authorisation, req.authorisationId);
+    return canonicalJson(
+      visible(caller, await ledger.get<Authorisation>(key), parties, `authorisation ${req.authorisationId}`),
+    );
+  }
+}

@@ -1,0 +1,170 @@
+/** Settlements: submit (hospital), payout and dispute (its insurer), reversal (its hospital), and reads. */
+import { Context, Contract, Transaction } from 'fabric-contract-api';
+import {
+  EventName,
+  type EndorsersResult,
+  type HistoryEntry,
+  type LedgerEvent,
+  type Settlement,
+  type SettlementKey,
+  type SubmitSettlementBatchResult,
+  type SubmitSettlementResult,
+} from '../api';
+import { requireCaller, visible, type Caller } from '../access';
+import { canonicalJson } from '../canonical';
+import { ChaincodeError, forbidden, notFound } from '../errors';
+import { Ledger } from '../ledger';
+import * as requests from '../requests';
+import { DISPUTE, PAYOUT, REVERSAL, transition } from '../settlements/lifecycle';
+import { pageOfSettlements } from '../settlements/queries';
+import { findSettlement, lastActor, settlementKey, settlementParties } from '../settlements/record';
+import { submitOne, type EventPart } from '../settlements/submit';
+import { parseRequest } from '../validation';
+import { findPolicy } from './policies';
+
+async function visibleSettlement(ledger: Ledger, caller: Caller, key: SettlementKey): Promise<Settlement> {
+  const what = `settlement ${key.hospital}/${key.settlementId}`;
+  return visible(caller, await findSettlement(ledger, key), settlementParties, what);
+}
+
+const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort();
+
+/** The single event of a batch: every settlement and alert it wrote, for every party involved. */
+function batchEvent(parts: readonly EventPart[]): LedgerEvent {
+  return {
+    type: EventName.SettlementsRecorded,
+    parties: sortedUnique(parts.flatMap((part) => part.parties)),
+    refs: parts.flatMap((part) => part.refs),
+  };
+}
+
+export class SettlementsContract extends Contract {
+  constructor() {
+    super('Settlements');
+  }
+
+  /** Throws on any refusal; DUPLICATE_INVOICE is an outcome, since the alert must commit. */
+  @Transaction()
+  async submit(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger, 'HOSPITAL');
+    const { actor, ...item } = parseRequest(request, requests.submitSettlement);
+    const { result, event } = await submitOne(ledger, caller.mspId, actor, item, ledger.txId);
+    if (event && result.outcome === 'RECORDED') {
+      ledger.emit({ type: EventName.SettlementRecorded, ...event, status: result.settlement.status });
+    } else if (event) {
+      ledger.emit({ type: EventName.DuplicateInvoice, ...event });
+    }
+    return canonicalJson(result);
+  }
+
+  /**
+   * Each item follows submit's rules and gets its own result: a refused item is REJECTED with its error
+   * while the others are recorded. Items see each other's writes (accumulators, invoice hashes).
+   * An alert's id is the transaction id followed by "-" and the item's index.
+   */
+  @Transaction()
+  async submitBatch(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger, 'HOSPITAL');
+    const { actor, items } = parseRequest(request, requests.submitSettlementBatch);
+    const results: SubmitSettlementResult[] = [];
+    const parts: EventPart[] = [];
+    for (const [index, raw] of items.entries()) {
+      try {
+        const item = requests.settlementItem(raw, `items[${index}]`);
+        const { result, event } = await submitOne(
+          ledger,
+          caller.mspId,
+          actor,
+          item,
+          `${ledger.txId}-${index}`,
+        );
+        results.push(result);
+        if (event) parts.push(event);
+      } catch (error) {
+        if (!(error instanceof ChaincodeError)) throw error;
+        results.push({ outcome: 'REJECTED', error: error.body });
+      }
+    }
+    if (parts.length > 0) ledger.emit(batchEvent(parts));
+    return canonicalJson({ results } satisfies SubmitSettlementBatchResult);
+  }
+
+  @Transaction()
+  async payout(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger, 'INSURER');
+    const { actor, hospital, settlementId, ...details } = parseRequest(request, requests.payout);
+    return transition(ledger, caller, { hospital, settlementId }, PAYOUT, details, actor);
+  }
+
+  @Transaction()
+  async dispute(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger, 'INSURER');
+    const { actor, hospital, settlementId, reason } = parseRequest(request, requests.reasonRequest);
+    return transition(ledger, caller, { hospital, settlementId }, DISPUTE, { reason }, actor);
+  }
+
+  @Transaction()
+  async reverse(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger, 'HOSPITAL');
+    const { actor, hospital, settlementId, reason } = parseRequest(request, requests.reasonRequest);
+    return transition(ledger, caller, { hospital, settlementId }, REVERSAL, { reason }, actor);
+  }
+
+  @Transaction(false)
+  async get(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger);
+    return canonicalJson(
+      await visibleSettlement(ledger, caller, parseRequest(request, requests.settlementKey)),
+    );
+  }
+
+  /** Every version, oldest first, with the organisation that wrote it. */
+  @Transaction(false)
+  async history(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger);
+    const key = parseRequest(request, requests.settlementKey);
+    await visibleSettlement(ledger, caller, key);
+    const versions = await ledger.history<Settlement>(settlementKey(ledger, key));
+    const entries = versions.map((v): HistoryEntry<Settlement> => ({
+      ...v,
+      mspId: v.value ? lastActor(v.value).mspId : '',
+    }));
+    return canonicalJson(entries);
+  }
+
+  @Transaction(false)
+  async list(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger);
+    const { limit, bookmark, ...filter } = parseRequest(request, requests.listSettlements);
+    return canonicalJson(await pageOfSettlements(ledger, caller, filter, limit, bookmark));
+  }
+
+  /**
+   * The organisations whose peers must endorse a settlement write. For a new settlement (by policyRef) a
+   * hospital learns the policy's insurer; for an existing one, its parties and regulators learn both.
+   */
+  @Transaction(false)
+  async endorsers(ctx: Context, request: string): Promise<string> {
+    const ledger = new Ledger(ctx);
+    const caller = await requireCaller(ledger);
+    const req = parseRequest(request, requests.endorsers);
+    let organisations: string[];
+    if ('policyRef' in req) {
+      if (caller.kind !== 'HOSPITAL') throw forbidden('only hospitals submit settlements');
+      const policy = await findPolicy(ledger, req.policyRef);
+      if (!policy) throw notFound(`policy ${req.policyRef}`);
+      organisations = [caller.mspId, policy.insurer];
+    } else {
+      organisations = settlementParties(await visibleSettlement(ledger, caller, req));
+    }
+    return canonicalJson({ organisations: sortedUnique(organisations) } satisfies EndorsersResult);
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Entry point for `fabric-chaincode-node server` (chaincode as a service): the contracts, one class per
+ * contract name used in api.ts's Tx ("Contract:transaction").
+ */
+import { AuditContract } from './contracts/audit';
+import { AuthorisationsContract } from './contracts/authorisations';
+import { ParticipantsContract } from './contracts/participants';
+import { PerfContract } from './contracts/perf';
+import { PoliciesContract } from './contracts/policies';
+import { ProductsContract } from './contracts/products';
+import { SettlementsContract } from './contracts/settlements';
+
+export const contracts = [
+  ParticipantsContract,
+  ProductsContract,
+  PoliciesContract,
+  AuthorisationsContract,
+  SettlementsContract,
+  AuditContract,
+  PerfContract,
+];

@@ -1,0 +1,167 @@
+/**
+ * The one place that touches the Fabric stub: state as canonical JSON under composite keys, the caller's MSP
+ * ID, the transaction time, key-level endorsement, history and the transaction's single event.
+ */
+import type { Context } from 'fabric-contract-api';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import type { Iterators } from 'fabric-shim-api';
+import type { Actor, LedgerEvent } from './api';
+import { canonicalJson } from './canonical';
+
+/** Object types of the composite keys; the attributes each takes are listed beside it. */
+export const KeyType = {
+  participant: 'participant', // mspId
+  product: 'product', // productId: the latest version
+  productVersion: 'productVersion', // productId, version (zero-padded so versions sort)
+  policy: 'policy', // policyRef
+  accumulators: 'accumulators', // policyRef: every year's accumulators in one key
+  authorisation: 'authorisation', // authorisationId
+  consent: 'consent', // patientRef, insurer, authorisationId: index for the consent check
+  settlement: 'settlement', // hospital, settlementId
+  settlementByInsurer: 'settlementByInsurer', // insurer, hospital, settlementId: index for insurers' lists
+  invoice: 'invoice', // invoiceHash: which settlement used it
+  alert: 'alert', // alertId
+  ping: 'ping', // mspId
+} as const;
+export type KeyType = (typeof KeyType)[keyof typeof KeyType];
+
+export interface Entry<T> {
+  attributes: string[];
+  value: T;
+}
+
+export interface Version<T> {
+  txId: string;
+  timestamp: string;
+  isDelete: boolean;
+  value: T | null;
+}
+
+/** Index entries need a value, and Fabric treats an empty value as a delete. */
+const INDEX_MARKER = {};
+
+interface Timestamp {
+  seconds: number | { toNumber(): number };
+  nanos: number;
+}
+
+export function timestampToIso(ts: Timestamp): string {
+  const seconds = typeof ts.seconds === 'number' ? ts.seconds : ts.seconds.toNumber();
+  return new Date(seconds * 1000 + Math.floor(ts.nanos / 1e6)).toISOString();
+}
+
+export class Ledger {
+  /**
+   * What this transaction wrote. Fabric never shows a transaction its own writes, yet the items of a batch
+   * must see each other's accumulators and invoice hashes, so point reads look here first.
+   */
+  private readonly pending = new Map<string, string>();
+
+  constructor(private readonly ctx: Context) {}
+
+  get txId(): string {
+    return this.ctx.stub.getTxID();
+  }
+
+  get callerMsp(): string {
+    return this.ctx.clientIdentity.getMSPID();
+  }
+
+  /** The proposal's timestamp: the same on every endorsing peer, unlike the local clock. */
+  get txTime(): string {
+    return timestampToIso(this.ctx.stub.getTxTimestamp());
+  }
+
+  get txDate(): string {
+    return this.txTime.slice(0, 10);
+  }
+
+  actor(user: string): Actor {
+    return { mspId: this.callerMsp, user, txId: this.txId, at: this.txTime };
+  }
+
+  key(type: KeyType, ...attributes: string[]): string {
+    return this.ctx.stub.createCompositeKey(type, attributes);
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const json = this.pending.get(key) ?? Buffer.from(await this.ctx.stub.getState(key)).toString('utf8');
+    return json === '' ? undefined : (JSON.parse(json) as T);
+  }
+
+  async put(key: string, value: object): Promise<void> {
+    const json = canonicalJson(value);
+    this.pending.set(key, json);
+    await this.ctx.stub.putState(key, Buffer.from(json));
+  }
+
+  async putIndex(key: string): Promise<void> {
+    await this.put(key, INDEX_MARKER);
+  }
+
+  /** Key-level endorsement: later changes of `key` need a peer of each organisation named. */
+  async requireEndorsement(key: string, organisations: readonly string[]): Promise<void> {
+    const policy = new KeyEndorsementPolicy();
+    policy.addOrgs('PEER', ...[...new Set(organisations)].sort());
+    await this.ctx.stub.setStateValidationParameter(key, policy.getPolicy());
+  }
+
+  /** Every committed entry under a partial composite key, in key order. */
+  async *scan<T>(type: KeyType, attributes: string[] = []): AsyncGenerator<Entry<T>> {
+    const iterator = await this.ctx.stub.getStateByPartialCompositeKey(type, attributes);
+    for await (const kv of drain(iterator)) yield this.entry<T>(kv);
+  }
+
+  /** One page under a partial composite key; the bookmark is '' when nothing follows. Read-only txs only. */
+  async page<T>(
+    type: KeyType,
+    attributes: string[],
+    pageSize: number,
+    bookmark: string,
+  ): Promise<{ entries: Entry<T>[]; bookmark: string }> {
+    const response = await this.ctx.stub.getStateByPartialCompositeKeyWithPagination(
+      type,
+      attributes,
+      pageSize,
+      bookmark,
+    );
+    const entries: Entry<T>[] = [];
+    for await (const kv of drain(response.iterator)) entries.push(this.entry<T>(kv));
+    return { entries, bookmark: response.metadata.bookmark };
+  }
+
+  /** Every version of a key, oldest first (Fabric returns newest first). */
+  async history<T>(key: string): Promise<Version<T>[]> {
+    const versions: Version<T>[] = [];
+    for await (const mod of drain(await this.ctx.stub.getHistoryForKey(key))) {
+      const json = Buffer.from(mod.value).toString('utf8');
+      versions.push({
+        txId: mod.txId,
+        timestamp: timestampToIso(mod.timestamp),
+        isDelete: mod.isDelete,
+        value: mod.isDelete || json === '' ? null : (JSON.parse(json) as T),
+      });
+    }
+    return versions.reverse();
+  }
+
+  /** Fabric keeps only the last event a transaction sets, so each transaction calls this once. */
+  emit(event: LedgerEvent): void {
+    this.ctx.stub.setEvent(event.type, Buffer.from(canonicalJson(event)));
+  }
+
+  private entry<T>(kv: Iterators.KV): Entry<T> {
+    return {
+      attributes: this.ctx.stub.splitCompositeKey(kv.key).attributes,
+      value: JSON.parse(Buffer.from(kv.value).toString('utf8')) as T,
+    };
+  }
+}
+
+async function* drain<T>(iterator: Iterators.CommonIterator<T>): AsyncGenerator<T> {
+  try {
+    for (let result = await iterator.next(); !result.done; result = await iterator.next()) yield result.value;
+  } finally {
+    await iterator.close();
+  }
+}

@@ -1,0 +1,37 @@
+/** A policy's accumulators, every calendar year in one key (see Policies:register for why one key). */
+import { KeyType, type Ledger } from '../ledger';
+import { emptyAccumulators, type Accumulators } from '../split';
+
+export interface PolicyAccumulators {
+  policyRef: string;
+  /** By calendar year of the discharge date, e.g. "2026". */
+  years: Record<string, Accumulators>;
+}
+
+export function emptyPolicyAccumulators(policyRef: string): PolicyAccumulators {
+  return { policyRef, years: {} };
+}
+
+export function yearOf(date: string): string {
+  return date.slice(0, 4);
+}
+
+export async function loadAccumulators(ledger: Ledger, policyRef: string): Promise<PolicyAccumulators> {
+  const stored = await ledger.get<PolicyAccumulators>(ledger.key(KeyType.accumulators, policyRef));
+  return stored ?? emptyPolicyAccumulators(policyRef);
+}
+
+export function accumulatorsFor(record: PolicyAccumulators, year: string): Accumulators {
+  return record.years[year] ?? emptyAccumulators();
+}
+
+/** Always written by a settlement write, even unchanged: the write is what demands the insurer's endorsement. */
+export async function storeAccumulators(
+  ledger: Ledger,
+  record: PolicyAccumulators,
+  year: string,
+  accumulators: Accumulators,
+): Promise<void> {
+  const updated = { ...record, years: { ...record.years, [year]: accumulators } };
+  await ledger.put(ledger.key(KeyType.accumulators, record.policyRef), updated);
+}

@@ -1,0 +1,123 @@
+/**
+ * Recording one settlement: idempotency by (hospital, settlementId), duplicate-invoice alerts, the policy and
+ * consent checks, the split and the accumulators. Shared by Settlements:submit and Settlements:submitBatch.
+ */
+import type { Alert, LedgerEvent, Settlement, SubmitSettlementResult } from '../api';
+import { hasConsent } from '../contracts/authorisations';
+import { findPolicy } from '../contracts/policies';
+import { latestProduct } from '../contracts/products';
+import { idConflict } from '../errors';
+import { KeyType, type Ledger } from '../ledger';
+import { pick, sameContent } from '../records';
+import type { SettlementItem } from '../requests';
+import { computeSplit } from '../split';
+import { ensure } from '../validation';
+import { accumulatorsFor, loadAccumulators, storeAccumulators, yearOf } from './accumulators';
+import { findSettlement, settlementKey } from './record';
+
+/** What one item adds to its transaction's event (absent when the item wrote nothing). */
+export type EventPart = Pick<LedgerEvent, 'parties' | 'refs'>;
+
+export interface Submitted {
+  result: SubmitSettlementResult;
+  event?: EventPart;
+}
+
+const ITEM_FIELDS = [
+  'settlementId',
+  'patientRef',
+  'policyRef',
+  'invoiceHash',
+  'admissionDate',
+  'dischargeDate',
+  'mode',
+  'costs',
+] as const;
+
+const contentOf = (s: SettlementItem): object => pick(s, ITEM_FIELDS);
+
+export async function submitOne(
+  ledger: Ledger,
+  hospital: string,
+  user: string,
+  item: SettlementItem,
+  alertId: string,
+): Promise<Submitted> {
+  const existing = await findSettlement(ledger, { hospital, settlementId: item.settlementId });
+  if (existing) {
+    if (!sameContent<SettlementItem>(existing, item, contentOf))
+      throw idConflict(`settlement ${item.settlementId}`);
+    return { result: { outcome: 'EXISTING', settlement: existing } };
+  }
+  const invoiceKey = ledger.key(KeyType.invoice, item.invoiceHash);
+  const used = await ledger.get<{ hospital: string; settlementId: string }>(invoiceKey);
+  if (used) return recordAlert(ledger, hospital, user, item, alertId, used);
+
+  const policy = await findPolicy(ledger, item.policyRef);
+  ensure(policy !== undefined, `policyRef ${item.policyRef} is not a known policy`);
+  ensure(policy.patientRef === item.patientRef, 'patientRef is not the patient of the policy');
+  ensure(
+    policy.validFrom <= item.dischargeDate && item.dischargeDate <= policy.validTo,
+    `dischargeDate ${item.dischargeDate} is outside the policy's validity`,
+  );
+  const product = await latestProduct(ledger, policy.productId);
+  ensure(product !== undefined, `product ${policy.productId} of the policy is not known`);
+
+  const year = yearOf(item.dischargeDate);
+  const accumulators = await loadAccumulators(ledger, policy.policyRef);
+  const { accumulatorsAfter, ...split } = computeSplit({
+    product,
+    accumulatorsBefore: accumulatorsFor(accumulators, year),
+    costs: item.costs,
+    consent: await hasConsent(ledger, item.patientRef, policy.insurer, ledger.txDate),
+  });
+  const recordedBy = ledger.actor(user);
+  const settlement: Settlement = {
+    ...pick(item, ITEM_FIELDS),
+    hospital,
+    insurer: policy.insurer,
+    productId: product.productId,
+    productVersion: product.version,
+    split,
+    status: split.commercialShare > 0 ? 'AWAITING_PAYOUT' : 'NOTHING_DUE',
+    recordedBy,
+    txId: ledger.txId,
+  };
+  const key = settlementKey(ledger, settlement);
+  await ledger.put(key, settlement);
+  // Every later change (payout, dispute, reversal) needs both parties' peers.
+  await ledger.requireEndorsement(key, [hospital, policy.insurer]);
+  await ledger.put(invoiceKey, { hospital, settlementId: item.settlementId });
+  await ledger.putIndex(ledger.key(KeyType.settlementByInsurer, policy.insurer, hospital, item.settlementId));
+  await storeAccumulators(ledger, accumulators, year, accumulatorsAfter);
+  return {
+    result: { outcome: 'RECORDED', settlement },
+    event: { parties: [hospital, policy.insurer], refs: [{ hospital, settlementId: item.settlementId }] },
+  };
+}
+
+async function recordAlert(
+  ledger: Ledger,
+  hospital: string,
+  user: string,
+  item: SettlementItem,
+  alertId: string,
+  existing: { hospital: string; settlementId: string },
+): Promise<Submitted> {
+  const submitter = ledger.actor(user);
+  const alert: Alert = {
+    alertId,
+    type: 'DUPLICATE_INVOICE',
+    invoiceHash: item.invoiceHash,
+    attempted: { hospital, settlementId: item.settlementId, policyRef: item.policyRef },
+    existing,
+    submitter,
+    at: submitter.at,
+  };
+  // Keyed by time first so regulators list alerts in order and by period.
+  await ledger.put(ledger.key(KeyType.alert, alert.at, alertId), alert);
+  return {
+    result: { outcome: 'DUPLICATE_INVOICE', alert, existing },
+    event: { parties: [hospital], refs: [{ alertId }] },
+  };
+}

@@ -1,0 +1,138 @@
+import { expect } from 'chai';
+import { Tx } from '../../../chaincode/src/api';
+import {
+  H1,
+  H2,
+  I1,
+  I2,
+  REG,
+  STRANGER,
+  authorisation,
+  bootstrapped,
+  refused,
+  refusedUnchanged,
+} from './support/fixtures';
+
+const revoke = { actor: 'clerk-1', authorisationId: 'AUTH-1', reason: 'patient withdrew consent' };
+
+describe('Authorisations', () => {
+  it('hospitals and the insurer itself record them; regulators and strangers may not', async () => {
+    const fabric = await bootstrapped();
+    const recorded = await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
+    expect(recorded.created).to.equal(true);
+    expect(recorded.record.recordedBy.mspId).to.equal(H1);
+    expect(fabric.events.at(-1)?.payload).to.deep.equal({
+      type: 'AuthorisationRecorded',
+      parties: [H1, I1],
+      refs: [{ authorisationId: 'AUTH-1' }],
+    });
+    expect(
+      (await fabric.invoke(I1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-2' }))).created,
+    ).to.equal(true);
+    for (const caller of [REG, STRANGER]) {
+      await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(caller, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-3' })),
+        'FORBIDDEN',
+      );
+    }
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(I2, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-3' })),
+      'FORBIDDEN',
+    );
+  });
+
+  it('is idempotent by id; another organisation reusing the id is ID_CONFLICT', async () => {
+    const fabric = await bootstrapped();
+    await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
+    const before = fabric.snapshot();
+    expect((await fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ actor: 'x' }))).created).to.equal(
+      false,
+    );
+    expect(fabric.snapshot()).to.equal(before);
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(H2, Tx.recordAuthorisation, authorisation()),
+      'ID_CONFLICT',
+    );
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ validTo: '2026-06-30' })),
+      'ID_CONFLICT',
+    );
+  });
+
+  const bad: [string, Record<string, unknown>, string][] = [
+    ['an insurer that is not registered as one', { insurer: H2 }, 'insurer'],
+    ['another purpose', { purpose: 'MARKETING' }, 'purpose'],
+    ['a short evidence hash', { evidenceHash: 'abc' }, 'evidenceHash'],
+    ['validTo before validFrom', { validFrom: '2026-05-01', validTo: '2026-04-30' }, 'validFrom'],
+    ['an unknown field', { idNumber: '110101199003077777' }, 'idNumber'],
+  ];
+  for (const [label, change, field] of bad) {
+    it(`refuses ${label}`, async () => {
+      const fabric = await bootstrapped();
+      const failure = await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(H1, Tx.recordAuthorisation, { ...authorisation(), ...change }),
+        'VALIDATION_FAILED',
+      );
+      expect(failure.body.message).to.contain(field);
+    });
+  }
+
+  it('the recorder and the insurer revoke; revoking again writes nothing', async () => {
+    const fabric = await bootstrapped();
+    await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
+    await fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-2' }));
+    const first = await fabric.invoke(H1, Tx.revokeAuthorisation, revoke);
+    expect(first.created).to.equal(true);
+    expect(first.record.revokedAt).to.equal(first.record.revocation?.by.at);
+    expect(first.record.revocation).to.deep.include({ reason: revoke.reason });
+    const before = fabric.snapshot();
+    expect((await fabric.invoke(I1, Tx.revokeAuthorisation, revoke)).created).to.equal(false);
+    expect(fabric.snapshot()).to.equal(before);
+    expect(
+      (await fabric.invoke(I1, Tx.revokeAuthorisation, { ...revoke, authorisationId: 'AUTH-2' })).created,
+    ).to.equal(true);
+  });
+
+  it('others may not revoke: outsiders get NOT_FOUND, regulators and strangers FORBIDDEN', async () => {
+    const fabric = await bootstrapped();
+    await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
+    for (const caller of [H2, I2]) {
+      await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(caller, Tx.revokeAuthorisation, revoke),
+        'NOT_FOUND',
+      );
+    }
+    for (const caller of [REG, STRANGER]) {
+      await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(caller, Tx.revokeAuthorisation, revoke),
+        'FORBIDDEN',
+      );
+    }
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(H1, Tx.revokeAuthorisation, { ...revoke, reason: '' }),
+      'VALIDATION_FAILED',
+    );
+  });
+
+  it('the recorder, the insurer and regulators read it; others get NOT_FOUND', async () => {
+    const fabric = await bootstrapped();
+    await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
+    for (const caller of [H1, I1, REG]) {
+      expect(
+        (await fabric.query(caller, Tx.getAuthorisation, { authorisationId: 'AUTH-1' })).insurer,
+      ).to.equal(I1);
+    }
+    for (const caller of [H2, I2]) {
+      await refused(fabric.query(caller, Tx.getAuthorisation, { authorisationId: 'AUTH-1' }), 'NOT_FOUND');
+    }
+    await refused(fabric.query(STRANGER, Tx.getAuthorisation, { authorisationId: 'AUTH-1' }), 'FORBIDDEN');
+  });
+});

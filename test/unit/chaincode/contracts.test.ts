@@ -1,0 +1,36 @@
+import { expect } from 'chai';
+import { READ_ONLY_TX, Tx, type TxName, type TxResults } from '../../../chaincode/src/api';
+import { FakeFabric } from './support/fake-fabric';
+import { STRANGER, refusedUnchanged, seeded } from './support/fixtures';
+
+const allTx = Object.values(Tx);
+
+// Compile-time: TxResults names exactly the transactions of Tx (tsc fails otherwise).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const resultsCoverEveryTx: Same<keyof TxResults, TxName> = true;
+
+describe('Contracts', () => {
+  const fabric = new FakeFabric();
+
+  it('declare exactly the transactions named in api.ts', () => {
+    expect(resultsCoverEveryTx).to.equal(true);
+    const contractNames = [...new Set(allTx.map((tx) => tx.split(':')[0]))];
+    const declared = contractNames.flatMap((name) => fabric.declared(name).map((t) => `${name}:${t.name}`));
+    expect(declared).to.have.members(allTx);
+  });
+
+  it('mark as evaluate-only exactly the read-only transactions', () => {
+    for (const tx of allTx) {
+      const [contract, fn] = tx.split(':');
+      const tags = fabric.declared(contract).find((t) => t.name === fn)?.tag;
+      expect(tags, tx).to.include(READ_ONLY_TX.has(tx) ? 'EVALUATE' : 'SUBMIT');
+    }
+  });
+
+  it('refuse every transaction to an organisation outside the registry, writing nothing', async () => {
+    const ledger = await seeded();
+    for (const tx of allTx) {
+      await refusedUnchanged(ledger, () => ledger.run(STRANGER, tx, '{}', true), 'FORBIDDEN');
+    }
+  });
+});

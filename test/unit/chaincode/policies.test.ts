@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { Tx } from '../../../chaincode/src/api';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import {
+  H1,
+  H2,
+  I1,
+  I2,
+  PATIENT,
+  REG,
+  STRANGER,
+  bootstrapped,
+  policy,
+  product,
+  refused,
+  refusedUnchanged,
+} from './support/fixtures';
+
+async function withProduct() {
+  const fabric = await bootstrapped();
+  await fabric.invoke(I1, Tx.publishProduct, product());
+  return fabric;
+}
+
+describe('Policies', () => {
+  it("the product's insurer registers a policy, with an accumulator key only its peer may change", async () => {
+    const fabric = await withProduct();
+    const { created, record } = await fabric.invoke(I1, Tx.registerPolicy, policy());
+    expect(created).to.equal(true);
+    expect(record).to.include({ policyRef: 'POL-1', insurer: I1, patientRef: PATIENT });
+    const parameters = [...fabric.validationParameters.entries()].filter(([key]) =>
+      key.includes('accumulators'),
+    );
+    expect(parameters).to.have.length(1);
+    expect(new KeyEndorsementPolicy(parameters[0][1]).listOrgs()).to.deep.equal([I1]);
+    expect(fabric.events.at(-1)?.payload).to.deep.equal({
+      type: 'PolicyRegistered',
+      parties: [I1],
+      refs: [{ policyRef: 'POL-1' }],
+    });
+  });
+
+  it('hospitals, regulators and strangers may not register policies', async () => {
+    const fabric = await withProduct();
+    for (const caller of [H1, H2, REG, STRANGER]) {
+      await refusedUnchanged(fabric, () => fabric.invoke(caller, Tx.registerPolicy, policy()), 'FORBIDDEN');
+    }
+  });
+
+  it("an insurer may not register a policy on another insurer's product", async () => {
+    const fabric = await withProduct();
+    await refusedUnchanged(fabric, () => fabric.invoke(I2, Tx.registerPolicy, policy()), 'FORBIDDEN');
+  });
+
+  it('is idempotent by policyRef', async () => {
+    const fabric = await withProduct();
+    await fabric.invoke(I1, Tx.registerPolicy, policy());
+    const before = fabric.snapshot();
+    expect((await fabric.invoke(I1, Tx.registerPolicy, policy({ actor: 'other' }))).created).to.equal(false);
+    expect(fabric.snapshot()).to.equal(before);
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(I1, Tx.registerPolicy, policy({ validTo: '2026-06-30' })),
+      'ID_CONFLICT',
+    );
+  });
+
+  const bad: [string, Record<string, unknown>, string][] = [
+    ['an unknown product', { productId: 'NONE' }, 'productId'],
+    ['validTo before validFrom', { validFrom: '2026-12-31', validTo: '2026-01-01' }, 'validFrom'],
+    ['a date that does not exist', { validTo: '2026-02-30' }, 'validTo'],
+    ['a raw identity number as patientRef', { patientRef: '110101199003077777' }, 'patientRef'],
+    ['an uppercase hex patientRef', { patientRef: PATIENT.toUpperCase() }, 'patientRef'],
+  ];
+  for (const [label, change, field] of bad) {
+    it(`refuses ${label}`, async () => {
+      const fabric = await withProduct();
+      const failure = await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(I1, Tx.registerPolicy, { ...policy(), ...change }),
+        'VALIDATION_FAILED',
+      );
+      expect(failure.body.message).to.contain(field);
+    });
+  }
+
+  it('only its insurer and regulators read a policy; others get NOT_FOUND', async () => {
+    const fabric = await withProduct();
+    await fabric.invoke(I1, Tx.registerPolicy, policy());
+    for (const caller of [I1, REG]) {
+      expect((await fabric.query(caller, Tx.getPolicy, { policyRef: 'POL-1' })).policyRef).to.equal('POL-1');
+    }
+    for (const caller of [H1, H2, I2])
+      await refused(fabric.query(caller, Tx.getPolicy, { policyRef: 'POL-1' }), 'NOT_FOUND');
+    await refused(fabric.query(STRANGER, Tx.getPolicy, { policyRef: 'POL-1' }), 'FORBIDDEN');
+    await refused(fabric.query(REG, Tx.getPolicy, { policyRef: 'NONE' }), 'NOT_FOUND');
+  });
+});

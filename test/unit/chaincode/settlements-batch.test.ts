@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { Tx } from '../../../chaincode/src/api';
+import { H1, I1, REG, refusedUnchanged, seeded, settlementItem, sha256 } from './support/fixtures';
+
+const item = (id: string, invoice = id) => settlementItem({ settlementId: id, invoiceHash: sha256(invoice) });
+
+describe('Settlements:submitBatch', () => {
+  it("records each item; items on the same policy see each other's accumulator changes", async () => {
+    const fabric = await seeded();
+    const { results } = await fabric.invoke(H1, Tx.submitSettlementBatch, {
+      actor: 'clerk-1',
+      items: [item('A'), item('B')],
+    });
+    expect(results.map((r) => r.outcome)).to.deep.equal(['RECORDED', 'RECORDED']);
+    const [a, b] = results.map((r) => (r.outcome === 'RECORDED' ? r.settlement : expect.fail()));
+    expect(a.split.lines[0]).to.include({ deductibleApplied: 2000000, paid: 1200000 });
+    expect(b.split.lines[0]).to.include({ deductibleApplied: 0, paid: 2800000 });
+    // Same as submitting them one after another.
+    const sequential = await seeded();
+    await sequential.invoke(H1, Tx.submitSettlement, { actor: 'x', ...item('A') });
+    const second = await sequential.invoke(H1, Tx.submitSettlement, { actor: 'x', ...item('B') });
+    expect(second.outcome === 'RECORDED' && second.settlement.split).to.deep.equal(b.split);
+  });
+
+  it('rejects a bad item with its error and still records the others, in one event', async () => {
+    const fabric = await seeded();
+    const bad = { ...item('B'), costs: { ...item('B').costs, total: 1 } };
+    const { results } = await fabric.invoke(H1, Tx.submitSettlementBatch, {
+      actor: 'clerk-1',
+      items: [item('A'), bad, item('C'), item('D', 'A')],
+    });
+    expect(results.map((r) => r.outcome)).to.deep.equal([
+      'RECORDED',
+      'REJECTED',
+      'RECORDED',
+      'DUPLICATE_INVOICE',
+    ]);
+    const rejected = results[1];
+    expect(rejected.outcome === 'REJECTED' && rejected.error.code).to.equal('VALIDATION_FAILED');
+    expect(rejected.outcome === 'REJECTED' && rejected.error.message).to.contain('items[1].costs.total');
+    const duplicate = results[3];
+    const txId = fabric.events.at(-1)?.txId;
+    expect(duplicate.outcome === 'DUPLICATE_INVOICE' && duplicate.alert.alertId).to.equal(`${txId}-3`);
+    expect(fabric.events.at(-1)?.payload).to.deep.equal({
+      type: 'SettlementsRecorded',
+      parties: [H1, I1],
+      refs: [
+        { hospital: H1, settlementId: 'A' },
+        { hospital: H1, settlementId: 'C' },
+        { alertId: `${txId}-3` },
+      ],
+    });
+    expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(1);
+  });
+
+  it('an item repeating an earlier one is EXISTING; a whole replay writes nothing', async () => {
+    const fabric = await seeded();
+    const request = { actor: 'clerk-1', items: [item('A'), item('A')] };
+    const first = await fabric.invoke(H1, Tx.submitSettlementBatch, request);
+    expect(first.results.map((r) => r.outcome)).to.deep.equal(['RECORDED', 'EXISTING']);
+    const before = fabric.snapshot();
+    const replay = await fabric.invoke(H1, Tx.submitSettlementBatch, request);
+    expect(replay.results.map((r) => r.outcome)).to.deep.equal(['EXISTING', 'EXISTING']);
+    expect(fabric.snapshot()).to.equal(before);
+  });
+
+  it('refuses a bad envelope and other callers than hospitals', async () => {
+    const fabric = await seeded();
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'c', items: [] }),
+      'VALIDATION_FAILED',
+    );
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'c', items: Array(101).fill(item('A')) }),
+      'VALIDATION_FAILED',
+    );
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(I1, Tx.submitSettlementBatch, { actor: 'c', items: [item('A')] }),
+      'FORBIDDEN',
+    );
+  });
+});

@@ -1,0 +1,237 @@
+import { expect } from 'chai';
+import { Tx, type Settlement } from '../../../chaincode/src/api';
+import type { FakeFabric } from './support/fake-fabric';
+import {
+  EXPECTED_COMMERCIAL_SHARE,
+  H1,
+  H2,
+  I1,
+  I2,
+  PATIENT,
+  REG,
+  STRANGER,
+  authorisation,
+  policy,
+  product,
+  refused,
+  seeded,
+  settlement,
+  sha256,
+} from './support/fixtures';
+
+const key = { hospital: H1, settlementId: 'S-1' };
+
+/**
+ * Settlements of both hospitals with both insurers: H1 S-1..S-3 (I1), H2 T-1 (I1), H1 U-1 (I2); discharges
+ * on 2026-02-27 except S-3 (2026-03-01).
+ */
+async function populated(): Promise<FakeFabric> {
+  const fabric = await seeded();
+  await fabric.invoke(I2, Tx.publishProduct, product({ productId: 'PREMIUM' }));
+  await fabric.invoke(I2, Tx.registerPolicy, policy({ policyRef: 'POL-I2', productId: 'PREMIUM' }));
+  await fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-I2', insurer: I2 }));
+  const submit = (caller: string, id: string, extra: Partial<Parameters<typeof settlement>[0]> = {}) =>
+    fabric.invoke(
+      caller,
+      Tx.submitSettlement,
+      settlement({ settlementId: id, invoiceHash: sha256(id), ...extra }),
+    );
+  await submit(H1, 'S-1');
+  await submit(H1, 'S-2');
+  await submit(H1, 'S-3', { dischargeDate: '2026-03-01' });
+  await submit(H2, 'T-1');
+  await submit(H1, 'U-1', { policyRef: 'POL-I2' });
+  return fabric;
+}
+
+const ids = (items: Settlement[]) => items.map((s) => `${s.hospital}/${s.settlementId}`);
+
+describe('Settlement reads', () => {
+  it('its hospital, its insurer and regulators read it; others get NOT_FOUND', async () => {
+    const fabric = await populated();
+    for (const caller of [H1, I1, REG]) {
+      expect((await fabric.query(caller, Tx.getSettlement, key)).patientRef).to.equal(PATIENT);
+    }
+    for (const caller of [H2, I2]) await refused(fabric.query(caller, Tx.getSettlement, key), 'NOT_FOUND');
+    await refused(fabric.query(STRANGER, Tx.getSettlement, key), 'FORBIDDEN');
+    await refused(fabric.query(REG, Tx.getSettlement, { ...key, settlementId: 'NONE' }), 'NOT_FOUND');
+    await refused(fabric.query(REG, Tx.getSettlement, { ...key, extra: 1 }), 'VALIDATION_FAILED');
+  });
+
+  it('history lists every version oldest first with the organisation that wrote it', async () => {
+    const fabric = await populated();
+    await fabric.invoke(I1, Tx.disputeSettlement, { actor: 'a', ...key, reason: 'why' });
+    await fabric.invoke(H1, Tx.reverseSettlement, { actor: 'c', ...key, reason: 'refund' });
+    const history = await fabric.query(REG, Tx.settlementHistory, key);
+    expect(history.map((h) => [h.mspId, h.value?.status])).to.deep.equal([
+      [H1, 'AWAITING_PAYOUT'],
+      [I1, 'DISPUTED'],
+      [H1, 'REVERSED'],
+    ]);
+    expect(history.map((h) => h.txId)).to.deep.equal(history.map((h) => h.value?.txId));
+    expect(history[0].timestamp < history[1].timestamp).to.equal(true);
+    expect(history.every((h) => !h.isDelete)).to.equal(true);
+    await refused(fabric.query(I2, Tx.settlementHistory, key), 'NOT_FOUND');
+  });
+
+  it('lists what each caller may see, with filters', async () => {
+    const fabric = await populated();
+    const list = (caller: string, filter: object = {}) => fabric.query(caller, Tx.listSettlements, filter);
+    expect(ids((await list(H1)).items)).to.deep.equal([`${H1}/S-1`, `${H1}/S-2`, `${H1}/S-3`, `${H1}/U-1`]);
+    expect(ids((await list(H2)).items)).to.deep.equal([`${H2}/T-1`]);
+    expect(ids((await list(I1)).items)).to.deep.equal([`${H1}/S-1`, `${H1}/S-2`, `${H1}/S-3`, `${H2}/T-1`]);
+    expect(ids((await list(I2)).items)).to.deep.equal([`${H1}/U-1`]);
+    expect((await list(REG)).items).to.have.length(5);
+    expect(ids((await list(REG, { insurer: I2 })).items)).to.deep.equal([`${H1}/U-1`]);
+    expect(ids((await list(REG, { hospital: H2 })).items)).to.deep.equal([`${H2}/T-1`]);
+    expect(ids((await list(I1, { hospital: H2 })).items)).to.deep.equal([`${H2}/T-1`]);
+    expect(ids((await list(H1, { insurer: I2 })).items)).to.deep.equal([`${H1}/U-1`]);
+    expect(ids((await list(H1, { from: '2026-03-01' })).items)).to.deep.equal([`${H1}/S-3`]);
+    expect(ids((await list(H1, { to: '2026-02-28', insurer: I1 })).items)).to.deep.equal([
+      `${H1}/S-1`,
+      `${H1}/S-2`,
+    ]);
+    expect((await list(H1, { status: 'PAID' })).items).to.deep.equal([]);
+    // Asking for another organisation's own view yields nothing rather than an error.
+    expect(await list(H1, { hospital: H2 })).to.deep.equal({ items: [], bookmark: '' });
+    expect(await list(I2, { insurer: I1 })).to.deep.equal({ items: [], bookmark: '' });
+    await refused(list(STRANGER), 'FORBIDDEN');
+    await refused(list(REG, { from: '2026-03-02', to: '2026-03-01' }), 'VALIDATION_FAILED');
+    await refused(list(REG, { limit: 0 }), 'VALIDATION_FAILED');
+    await refused(list(REG, { bookmark: 5 }), 'VALIDATION_FAILED');
+  });
+
+  it('pages through with bookmarks until the bookmark is empty', async () => {
+    const fabric = await populated();
+    const seen: string[] = [];
+    let bookmark = '';
+    let pages = 0;
+    do {
+      const page = await fabric.query(REG, Tx.listSettlements, { limit: 2, bookmark });
+      seen.push(...ids(page.items));
+      bookmark = page.bookmark;
+      pages += 1;
+    } while (bookmark !== '');
+    expect(pages).to.equal(3);
+    expect(seen).to.deep.equal([`${H1}/S-1`, `${H1}/S-2`, `${H1}/S-3`, `${H1}/U-1`, `${H2}/T-1`]);
+  });
+
+  it("refuses a bookmark outside the caller's range", async () => {
+    const fabric = await populated();
+    const regulatorPage = await fabric.query(REG, Tx.listSettlements, { limit: 4 });
+    expect(regulatorPage.bookmark).to.contain(H2);
+    await refused(
+      fabric.query(H1, Tx.listSettlements, { limit: 2, bookmark: regulatorPage.bookmark }),
+      'VALIDATION_FAILED',
+    );
+  });
+
+  it('names the endorsing organisations of a new or existing settlement', async () => {
+    const fabric = await populated();
+    expect(await fabric.query(H2, Tx.settlementEndorsers, { policyRef: 'POL-1' })).to.deep.equal({
+      organisations: [H2, I1],
+    });
+    for (const caller of [H1, I1, REG]) {
+      expect(await fabric.query(caller, Tx.settlementEndorsers, key)).to.deep.equal({
+        organisations: [H1, I1],
+      });
+    }
+    await refused(fabric.query(I1, Tx.settlementEndorsers, { policyRef: 'POL-1' }), 'FORBIDDEN');
+    await refused(fabric.query(H1, Tx.settlementEndorsers, { policyRef: 'NONE' }), 'NOT_FOUND');
+    await refused(fabric.query(H2, Tx.settlementEndorsers, key), 'NOT_FOUND');
+    await refused(fabric.query(STRANGER, Tx.settlementEndorsers, key), 'FORBIDDEN');
+    await refused(
+      fabric.query(H1, Tx.settlementEndorsers, { policyRef: 'POL-1', extra: 1 }),
+      'VALIDATION_FAILED',
+    );
+  });
+});
+
+describe('Audit', () => {
+  it('reconciles totals, paid and outstanding by status; reversals only in byStatus', async () => {
+    const fabric = await populated();
+    const pay = (id: string) => ({
+      actor: 'a',
+      hospital: H1,
+      settlementId: id,
+      amount: EXPECTED_COMMERCIAL_SHARE,
+      paidAt: '2026-03-05',
+      paymentReference: id,
+    });
+    await fabric.invoke(I1, Tx.payoutSettlement, pay('S-1'));
+    const s2 = await fabric.query(H1, Tx.getSettlement, { hospital: H1, settlementId: 'S-2' });
+    await fabric.invoke(I1, Tx.disputeSettlement, {
+      actor: 'a',
+      hospital: H1,
+      settlementId: 'S-2',
+      reason: 'r',
+    });
+    await fabric.invoke(H1, Tx.reverseSettlement, {
+      actor: 'c',
+      hospital: H1,
+      settlementId: 'S-3',
+      reason: 'r',
+    });
+
+    const all = await fabric.query(REG, Tx.reconciliation, {});
+    expect(all.count).to.equal(4);
+    expect(all.total).to.equal(4 * 10500000);
+    expect(all.fundShare).to.equal(4 * 7000000);
+    expect(all.fundShare + all.commercialShare + all.patientShare).to.equal(all.total);
+    expect(all.paid).to.equal(EXPECTED_COMMERCIAL_SHARE);
+    expect(all.byStatus.PAID).to.deep.equal({ count: 1, commercialShare: EXPECTED_COMMERCIAL_SHARE });
+    expect(all.byStatus.DISPUTED).to.deep.equal({ count: 1, commercialShare: s2.split.commercialShare });
+    expect(all.byStatus.REVERSED.count).to.equal(1);
+    expect(all.byStatus.AWAITING_PAYOUT.count).to.equal(2);
+    expect(all.byStatus.NOTHING_DUE.count).to.equal(0);
+    expect(all.outstanding).to.equal(all.byStatus.AWAITING_PAYOUT.commercialShare + s2.split.commercialShare);
+
+    expect((await fabric.query(H2, Tx.reconciliation, {})).count).to.equal(1);
+    expect((await fabric.query(I2, Tx.reconciliation, {})).count).to.equal(1);
+    expect((await fabric.query(H2, Tx.reconciliation, { hospital: H1 })).count).to.equal(0);
+    expect((await fabric.query(REG, Tx.reconciliation, { insurer: I1, to: '2026-02-28' })).count).to.equal(3);
+    await refused(fabric.query(STRANGER, Tx.reconciliation, {}), 'FORBIDDEN');
+    await refused(fabric.query(REG, Tx.reconciliation, { from: 'yesterday' }), 'VALIDATION_FAILED');
+  });
+
+  it('lists alerts to regulators only, filtered by date', async () => {
+    const fabric = await populated();
+    fabric.setTime('2026-03-10T09:00:00Z');
+    await fabric.invoke(
+      H2,
+      Tx.submitSettlement,
+      settlement({ settlementId: 'DUP-1', invoiceHash: sha256('S-1') }),
+    );
+    fabric.setTime('2026-03-12T09:00:00Z');
+    await fabric.invoke(
+      H1,
+      Tx.submitSettlement,
+      settlement({ settlementId: 'DUP-2', invoiceHash: sha256('T-1') }),
+    );
+    const alerts = await fabric.query(REG, Tx.listAlerts, {});
+    expect(alerts.map((a) => a.attempted.settlementId)).to.deep.equal(['DUP-1', 'DUP-2']);
+    expect(
+      (await fabric.query(REG, Tx.listAlerts, { from: '2026-03-11' })).map((a) => a.attempted.settlementId),
+    ).to.deep.equal(['DUP-2']);
+    expect(
+      (await fabric.query(REG, Tx.listAlerts, { to: '2026-03-10' })).map((a) => a.attempted.settlementId),
+    ).to.deep.equal(['DUP-1']);
+    for (const caller of [H1, H2, I1, I2, STRANGER])
+      await refused(fabric.query(caller, Tx.listAlerts, {}), 'FORBIDDEN');
+  });
+});
+
+describe('Perf:ping', () => {
+  it('any registered participant writes one small key; strangers are refused', async () => {
+    const fabric = await seeded();
+    for (const caller of [H1, I1, REG]) {
+      const before = fabric.state.size;
+      const { txId } = await fabric.invoke(caller, Tx.ping, {});
+      expect(txId).to.match(/^tx\d+$/);
+      expect(fabric.state.size).to.be.at.most(before + 1);
+    }
+    await fabric.invoke(H1, Tx.ping, { actor: 'bench' });
+    await refused(fabric.invoke(STRANGER, Tx.ping, {}), 'FORBIDDEN');
+    await refused(fabric.invoke(H1, Tx.ping, { payload: 'x' }), 'VALIDATION_FAILED');
+  });
+});

@@ -1,0 +1,253 @@
+import { expect } from 'chai';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import { Tx, type Settlement, type SubmitSettlementResult } from '../../../chaincode/src/api';
+import type { FakeFabric } from './support/fake-fabric';
+import {
+  EXPECTED_COMMERCIAL_SHARE,
+  H1,
+  H2,
+  I1,
+  I2,
+  OTHER_PATIENT,
+  REG,
+  STRANGER,
+  authorisation,
+  policy,
+  refusedUnchanged,
+  seeded,
+  settlement,
+  sha256,
+} from './support/fixtures';
+
+function recorded(result: SubmitSettlementResult): Settlement {
+  if (result.outcome !== 'RECORDED') expect.fail(`expected RECORDED, got ${JSON.stringify(result)}`);
+  return result.settlement;
+}
+
+async function accumulators(fabric: FakeFabric): Promise<unknown> {
+  const key = [...fabric.state.keys()].find((k) => k.includes('accumulators'));
+  return JSON.parse(fabric.state.get(key!)!.toString('utf8'));
+}
+
+describe('Settlements:submit', () => {
+  it('records the split, the product version, the actor and the status', async () => {
+    const fabric = await seeded();
+    const s = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement()));
+    expect(s).to.include({ hospital: H1, insurer: I1, productId: 'HUIMIN-2026', productVersion: 1 });
+    expect(s.split).to.include({
+      fundShare: 7000000,
+      commercialShare: EXPECTED_COMMERCIAL_SHARE,
+      reason: null,
+    });
+    expect(s.split.patientShare).to.equal(2300000);
+    expect(s.status).to.equal('AWAITING_PAYOUT');
+    expect(s.recordedBy).to.include({ mspId: H1, user: 'clerk-1' });
+    expect(s.txId).to.equal(s.recordedBy.txId);
+    expect(fabric.events.at(-1)?.payload).to.deep.equal({
+      type: 'SettlementRecorded',
+      parties: [H1, I1],
+      refs: [{ hospital: H1, settlementId: 'S-1' }],
+      status: 'AWAITING_PAYOUT',
+    });
+  });
+
+  it("requires both the hospital's and the insurer's peers for later changes of the settlement", async () => {
+    const fabric = await seeded();
+    await fabric.invoke(H1, Tx.submitSettlement, settlement());
+    const [, parameter] = [...fabric.validationParameters.entries()].find(([key]) =>
+      key.includes('settlement'),
+    )!;
+    expect(new KeyEndorsementPolicy(parameter).listOrgs()).to.have.members([H1, I1]);
+  });
+
+  it('updates the accumulators of the policy for the discharge year', async () => {
+    const fabric = await seeded();
+    await fabric.invoke(H1, Tx.submitSettlement, settlement());
+    expect(await accumulators(fabric)).to.deep.equal({
+      policyRef: 'POL-1',
+      years: {
+        '2026': {
+          deductibleUsed: { IN_CATALOGUE_SELF_PAY: 2000000, OUT_OF_CATALOGUE: 0, INNOVATIVE_DRUG: 0 },
+          paid: { IN_CATALOGUE_SELF_PAY: 1200000, OUT_OF_CATALOGUE: 0, INNOVATIVE_DRUG: 0 },
+          paidTotal: 1200000,
+        },
+      },
+    });
+    // The second settlement finds the deductible used up.
+    const second = recorded(
+      await fabric.invoke(
+        H2,
+        Tx.submitSettlement,
+        settlement({ settlementId: 'S-2', invoiceHash: sha256('invoice-2') }),
+      ),
+    );
+    expect(second.split.lines[0]).to.include({ deductibleApplied: 0, paid: 2800000 });
+  });
+
+  it('without consent the commercial share is 0 (NOTHING_DUE) and the accumulators are untouched', async () => {
+    const fabric = await seeded({ consent: false });
+    const before = await accumulators(fabric);
+    const s = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement()));
+    expect(s.split).to.include({ commercialShare: 0, reason: 'NO_CONSENT' });
+    expect(s.status).to.equal('NOTHING_DUE');
+    const after = (await accumulators(fabric)) as { years: Record<string, { paidTotal: number }> };
+    expect(after.years['2026'].paidTotal).to.equal(0);
+    expect(before).to.deep.equal({ policyRef: 'POL-1', years: {} });
+  });
+
+  const consentCases: [string, () => Parameters<typeof authorisation>[0], string?][] = [
+    ['expired', () => ({ validTo: '2026-02-28' })],
+    ['not yet valid', () => ({ validFrom: '2026-03-02' })],
+    ['for another insurer', () => ({ insurer: I2 })],
+    ['for another patient', () => ({ patientRef: OTHER_PATIENT })],
+  ];
+  for (const [label, change] of consentCases) {
+    it(`an authorisation ${label} at the transaction time is no consent`, async () => {
+      const fabric = await seeded({ consent: false });
+      await fabric.invoke(H1, Tx.recordAuthorisation, authorisation(change()));
+      const s = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement()));
+      expect(s.split.reason).to.equal('NO_CONSENT');
+    });
+  }
+
+  it('a revoked authorisation is no consent; another valid one is', async () => {
+    const fabric = await seeded();
+    await fabric.invoke(H1, Tx.revokeAuthorisation, {
+      actor: 'c',
+      authorisationId: 'AUTH-1',
+      reason: 'withdrawn',
+    });
+    expect(recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement())).split.reason).to.equal(
+      'NO_CONSENT',
+    );
+    await fabric.invoke(I1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-2' }));
+    const s = await fabric.invoke(
+      H1,
+      Tx.submitSettlement,
+      settlement({ settlementId: 'S-2', invoiceHash: sha256('i2') }),
+    );
+    expect(recorded(s).split.reason).to.equal(null);
+  });
+
+  it('uses the latest product version, and keeps the version it used', async () => {
+    const fabric = await seeded();
+    await fabric.invoke(I1, Tx.publishProduct, {
+      actor: 'a',
+      productId: 'HUIMIN-2026',
+      name: 'v2',
+      annualCap: 100,
+      benefits: [{ category: 'IN_CATALOGUE_SELF_PAY', deductible: 0, ratioBps: 10000 }],
+    });
+    const s = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement()));
+    expect(s.productVersion).to.equal(2);
+    expect(s.split.commercialShare).to.equal(100);
+  });
+
+  it('the same settlement again is EXISTING and writes nothing; other content under its id is ID_CONFLICT', async () => {
+    const fabric = await seeded();
+    const first = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement()));
+    const before = fabric.snapshot();
+    const again = await fabric.invoke(H1, Tx.submitSettlement, settlement({ actor: 'clerk-2' }));
+    expect(again).to.deep.equal({ outcome: 'EXISTING', settlement: first });
+    expect(fabric.snapshot()).to.equal(before);
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(H1, Tx.submitSettlement, settlement({ mode: 'SERIES' })),
+      'ID_CONFLICT',
+    );
+  });
+
+  it('a used invoice hash records an alert instead, whichever hospital or id', async () => {
+    const fabric = await seeded();
+    await fabric.invoke(H1, Tx.submitSettlement, settlement());
+    const settlementsBefore = [...fabric.state.keys()].filter((k) => k.includes('settlement')).length;
+    const result = await fabric.invoke(H2, Tx.submitSettlement, settlement({ settlementId: 'OTHER' }));
+    if (result.outcome !== 'DUPLICATE_INVOICE') expect.fail(JSON.stringify(result));
+    expect(result.existing).to.deep.equal({ hospital: H1, settlementId: 'S-1' });
+    expect(result.alert).to.deep.include({
+      type: 'DUPLICATE_INVOICE',
+      attempted: { hospital: H2, settlementId: 'OTHER', policyRef: 'POL-1' },
+      existing: { hospital: H1, settlementId: 'S-1' },
+    });
+    expect(result.alert.alertId).to.equal(fabric.events.at(-1)?.txId);
+    expect(fabric.events.at(-1)?.payload).to.deep.equal({
+      type: 'DuplicateInvoice',
+      parties: [H2],
+      refs: [{ alertId: result.alert.alertId }],
+    });
+    expect([...fabric.state.keys()].filter((k) => k.includes('settlement')).length).to.equal(
+      settlementsBefore,
+    );
+    const alerts = await fabric.query(REG, Tx.listAlerts, {});
+    expect(alerts).to.deep.equal([result.alert]);
+  });
+
+  it('hospitals submit; insurers, regulators and strangers are refused', async () => {
+    const fabric = await seeded();
+    for (const caller of [I1, I2, REG]) {
+      await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(caller, Tx.submitSettlement, settlement()),
+        'FORBIDDEN',
+      );
+    }
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(STRANGER, Tx.submitSettlement, settlement()),
+      'FORBIDDEN',
+    );
+  });
+
+  const costs = settlement().costs;
+  const bad: [string, Record<string, unknown>, string][] = [
+    ['an unknown policy', { policyRef: 'NONE' }, 'policyRef'],
+    ['another patient than the policy', { patientRef: OTHER_PATIENT }, 'patientRef'],
+    [
+      'a discharge outside the policy',
+      { admissionDate: '2025-12-20', dischargeDate: '2025-12-30' },
+      'dischargeDate',
+    ],
+    ['discharge before admission', { admissionDate: '2026-02-28' }, 'admissionDate'],
+    ['costs that do not add up', { costs: { ...costs, total: costs.total + 1 } }, 'costs.total'],
+    ['fractional fen', { costs: { ...costs, total: 10500000.5, innovativeDrug: 0.5 } }, 'costs.total'],
+    [
+      'negative fen',
+      { costs: { ...costs, outOfCatalogue: -1, total: costs.total - 1 } },
+      'costs.outOfCatalogue',
+    ],
+    ['an amount over the limit', { costs: { ...costs, total: 100000000001 } }, 'costs.total'],
+    [
+      'a string amount',
+      { costs: { ...costs, fund: { ...costs.fund, pooled: '6000000' } } },
+      'costs.fund.pooled',
+    ],
+    ['an unknown mode', { mode: 'LATER' }, 'mode'],
+    ['a raw invoice number', { invoiceHash: 'INV-2026-0001' }, 'invoiceHash'],
+    ['a bad date', { dischargeDate: '2026-13-01' }, 'dischargeDate'],
+    ['an unknown field', { diagnosis: 'J18.9' }, 'diagnosis'],
+    ['a missing field', { costs: undefined }, 'costs'],
+  ];
+  for (const [label, change, field] of bad) {
+    it(`refuses ${label}, writing nothing`, async () => {
+      const fabric = await seeded();
+      const failure = await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(H1, Tx.submitSettlement, { ...settlement(), ...change }),
+        'VALIDATION_FAILED',
+      );
+      expect(failure.body.message).to.contain(field);
+    });
+  }
+
+  it('refuses a policy whose product record is missing (inconsistent state)', async () => {
+    const fabric = await seeded();
+    await fabric.invoke(I1, Tx.registerPolicy, policy({ policyRef: 'POL-2' }));
+    const key = [...fabric.state.keys()].find((k) => k.startsWith('\u0000product\u0000'))!;
+    fabric.state.delete(key);
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(H1, Tx.submitSettlement, settlement({ policyRef: 'POL-2' })),
+      'VALIDATION_FAILED',
+    );
+  });
+});

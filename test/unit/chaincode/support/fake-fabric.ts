@@ -1,0 +1,260 @@
+/**
+ * An in-memory Fabric for unit tests, faithful where the chaincode depends on it: a transaction reads only
+ * committed state (its writes are buffered, applied on commit, dropped if it throws); composite keys are
+ * Fabric's own (the shim's functions) and range scans follow the state database's byte order; pagination
+ * bookmarks are the next key; history is per key, newest first, with tx ids and timestamps; key-level
+ * validation parameters are recorded; only the last event of a transaction survives; each call has its own
+ * creator MSP ID, tx id and timestamp.
+ */
+import './quiet-logs';
+import Long from 'long';
+import { ChaincodeStub } from 'fabric-shim';
+import type { Context } from 'fabric-contract-api';
+import type { ChaincodeErrorBody, TxName, TxResults } from '../../../../chaincode/src/api';
+import { contracts } from '../../../../chaincode/src/index';
+
+const MAX_UNICODE = '\u{10ffff}';
+
+interface Modification {
+  txId: string;
+  timestamp: { seconds: number; nanos: number };
+  isDelete: boolean;
+  value: Buffer;
+}
+
+export interface RecordedEvent {
+  txId: string;
+  name: string;
+  payload: unknown;
+}
+
+/** A refusal by the chaincode, decoded from its JSON message. */
+export class ChaincodeFailure extends Error {
+  constructor(readonly body: ChaincodeErrorBody) {
+    super(`${body.code}: ${body.message}`);
+  }
+}
+
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function iteratorOver<T>(items: T[]): {
+  next(): Promise<{ value: T; done: boolean }>;
+  close(): Promise<void>;
+} {
+  let index = 0;
+  return {
+    next: async () =>
+      index < items.length ? { value: items[index++], done: false } : { value: undefined as T, done: true },
+    close: async () => undefined,
+  };
+}
+
+type ContractInstance = {
+  createContext(): Context;
+  beforeTransaction(ctx: Context): Promise<void>;
+  afterTransaction(ctx: Context, result: unknown): Promise<void>;
+} & Record<string, unknown>;
+
+export class FakeFabric {
+  readonly state = new Map<string, Buffer>();
+  readonly validationParameters = new Map<string, Buffer>();
+  readonly history = new Map<string, Modification[]>();
+  readonly events: RecordedEvent[] = [];
+  private readonly instances = new Map<string, ContractInstance>();
+  private clock = Date.parse('2026-03-01T08:00:00.000Z');
+  private txCount = 0;
+
+  constructor() {
+    for (const ContractClass of contracts) {
+      const instance = new ContractClass() as unknown as ContractInstance & { getName(): string };
+      this.instances.set(instance.getName(), instance);
+    }
+  }
+
+  /** Later transactions carry this time (each one a second after the previous). */
+  setTime(iso: string): void {
+    this.clock = Date.parse(iso) - 1000;
+  }
+
+  /** Submits: runs the transaction as `mspId` and commits its writes. */
+  async invoke<N extends TxName>(mspId: string, tx: N, request: unknown): Promise<TxResults[N]> {
+    return JSON.parse(await this.run(mspId, tx, JSON.stringify(request), true)) as TxResults[N];
+  }
+
+  /** Evaluates: runs the transaction as `mspId` and discards whatever it wrote. */
+  async query<N extends TxName>(mspId: string, tx: N, request: unknown): Promise<TxResults[N]> {
+    return JSON.parse(await this.run(mspId, tx, JSON.stringify(request), false)) as TxResults[N];
+  }
+
+  /** The declared transactions of a contract with their tags (SUBMIT or EVALUATE), from its metadata. */
+  declared(contractName: string): { name: string; tag: string[] }[] {
+    const instance = this.instances.get(contractName);
+    // fabric-contract-api's @Transaction records them with reflect-metadata, which it loads.
+    const reflect = Reflect as unknown as { getMetadata(key: string, target: object): unknown };
+    const declared = instance ? reflect.getMetadata('fabric:transactions', instance) : undefined;
+    return (declared ?? []) as { name: string; tag: string[] }[];
+  }
+
+  async run(mspId: string, tx: string, argument: string, commit: boolean): Promise<string> {
+    const [contractName, fn] = tx.split(':');
+    const instance = this.instances.get(contractName);
+    if (!instance || !this.declared(contractName).some((t) => t.name === fn)) {
+      throw new Error(`${tx} is not a transaction of the chaincode`);
+    }
+    this.txCount += 1;
+    this.clock += 1000;
+    const stub = new FakeStub(this, `tx${String(this.txCount).padStart(6, '0')}`, this.clock);
+    const ctx = instance.createContext();
+    ctx.stub = stub as unknown as Context['stub'];
+    ctx.clientIdentity = {
+      getMSPID: () => mspId,
+      getID: () => `x509::/CN=user::/CN=ca.${mspId}`,
+    } as Context['clientIdentity'];
+    let result: string;
+    try {
+      await instance.beforeTransaction(ctx);
+      result = await (instance[fn] as (ctx: Context, arg: string) => Promise<string>).call(
+        instance,
+        ctx,
+        argument,
+      );
+      await instance.afterTransaction(ctx, result);
+    } catch (error) {
+      throw decode(error);
+    }
+    if (commit) this.commit(stub);
+    return result;
+  }
+
+  /** Everything the ledger holds, as one comparable string. */
+  snapshot(): string {
+    const sorted = <V>(map: Map<string, V>): [string, V][] =>
+      [...map.entries()].sort(([a], [b]) => byteOrder(a, b));
+    return JSON.stringify({
+      state: sorted(this.state).map(([k, v]) => [k, v.toString('utf8')]),
+      validation: sorted(this.validationParameters).map(([k, v]) => [k, v.toString('base64')]),
+      history: sorted(this.history).map(([k, v]) => [k, v.length]),
+      events: this.events.length,
+    });
+  }
+
+  keysInOrder(startKey: string, endKey: string): string[] {
+    return [...this.state.keys()]
+      .filter((key) => byteOrder(key, startKey) >= 0 && byteOrder(key, endKey) < 0)
+      .sort(byteOrder);
+  }
+
+  private commit(stub: FakeStub): void {
+    const timestamp = { seconds: Math.floor(stub.time / 1000), nanos: (stub.time % 1000) * 1e6 };
+    for (const [key, value] of stub.writes) {
+      if (value === null) this.state.delete(key);
+      else this.state.set(key, value);
+      const versions = this.history.get(key) ?? [];
+      versions.push({
+        txId: stub.txId,
+        timestamp,
+        isDelete: value === null,
+        value: value ?? Buffer.alloc(0),
+      });
+      this.history.set(key, versions);
+    }
+    for (const [key, parameter] of stub.validationWrites) this.validationParameters.set(key, parameter);
+    if (stub.event) this.events.push({ txId: stub.txId, ...stub.event });
+  }
+}
+
+function decode(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  try {
+    const body = JSON.parse(error.message) as ChaincodeErrorBody;
+    return typeof body.code === 'string' ? new ChaincodeFailure(body) : error;
+  } catch {
+    return error;
+  }
+}
+
+/** The part of ChaincodeStub the chaincode uses; anything else is missing on purpose, so a new use shows up. */
+class FakeStub {
+  readonly writes = new Map<string, Buffer | null>();
+  readonly validationWrites = new Map<string, Buffer>();
+  event?: { name: string; payload: unknown };
+  private paginated = false;
+
+  constructor(
+    private readonly fabric: FakeFabric,
+    readonly txId: string,
+    readonly time: number,
+  ) {}
+
+  getTxID(): string {
+    return this.txId;
+  }
+
+  getTxTimestamp(): { seconds: Long; nanos: number } {
+    return { seconds: Long.fromNumber(Math.floor(this.time / 1000), true), nanos: (this.time % 1000) * 1e6 };
+  }
+
+  createCompositeKey(objectType: string, attributes: string[]): string {
+    return ChaincodeStub.prototype.createCompositeKey.call(this, objectType, attributes);
+  }
+
+  splitCompositeKey(key: string): { objectType: string; attributes: string[] } {
+    return ChaincodeStub.prototype.splitCompositeKey.call(this, key);
+  }
+
+  async getState(key: string): Promise<Buffer> {
+    return Buffer.from(this.fabric.state.get(key) ?? Buffer.alloc(0));
+  }
+
+  async putState(key: string, value: Uint8Array): Promise<void> {
+    if (this.paginated) throw new Error('writes are not allowed in a transaction that ran a paginated query');
+    // Fabric stores an empty value as a delete.
+    this.writes.set(key, value.length === 0 ? null : Buffer.from(value));
+  }
+
+  async setStateValidationParameter(key: string, parameter: Uint8Array): Promise<void> {
+    this.validationWrites.set(key, Buffer.from(parameter));
+  }
+
+  async getStateByPartialCompositeKey(objectType: string, attributes: string[]) {
+    const start = this.createCompositeKey(objectType, attributes);
+    return iteratorOver(this.kvs(this.fabric.keysInOrder(start, start + MAX_UNICODE)));
+  }
+
+  async getStateByPartialCompositeKeyWithPagination(
+    objectType: string,
+    attributes: string[],
+    pageSize: number,
+    bookmark: string,
+  ) {
+    if (this.writes.size > 0)
+      throw new Error('paginated queries are not allowed in a transaction that writes');
+    this.paginated = true;
+    const partial = this.createCompositeKey(objectType, attributes);
+    // As the peer does: a bookmark replaces the start key; the end key stays.
+    const keys = this.fabric.keysInOrder(bookmark === '' ? partial : bookmark, partial + MAX_UNICODE);
+    const page = keys.slice(0, pageSize);
+    return {
+      iterator: iteratorOver(this.kvs(page)),
+      metadata: { fetchedRecordsCount: page.length, bookmark: keys[pageSize] ?? '' },
+    };
+  }
+
+  async getHistoryForKey(key: string) {
+    return iteratorOver([...(this.fabric.history.get(key) ?? [])].reverse());
+  }
+
+  setEvent(name: string, payload: Uint8Array): void {
+    this.event = { name, payload: JSON.parse(Buffer.from(payload).toString('utf8')) };
+  }
+
+  private kvs(keys: string[]): { namespace: string; key: string; value: Buffer }[] {
+    return keys.map((key) => ({
+      namespace: 'settlement',
+      key,
+      value: Buffer.from(this.fabric.state.get(key)!),
+    }));
+  }
+}

@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import { canonicalJson } from '../../../chaincode/src/canonical';
+import { ChaincodeError } from '../../../chaincode/src/errors';
+import {
+  amount,
+  array,
+  date,
+  dateOrInstant,
+  hash,
+  id,
+  isCalendarDate,
+  object,
+  optional,
+  parseRequest,
+  text,
+  type Check,
+} from '../../../chaincode/src/validation';
+
+function rejects<T>(check: Check<T>, value: unknown, path = 'field'): string {
+  try {
+    check(value, path);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ChaincodeError);
+    expect((error as ChaincodeError).body.code).to.equal('VALIDATION_FAILED');
+    return (error as ChaincodeError).body.message;
+  }
+  return expect.fail(`${JSON.stringify(value)} was accepted`);
+}
+
+describe('validation', () => {
+  it('accepts real calendar dates only', () => {
+    for (const ok of ['2024-02-29', '2026-12-31', '2000-02-29'])
+      expect(isCalendarDate(ok), ok).to.equal(true);
+    for (const bad of [
+      '2026-02-29',
+      '1900-02-29',
+      '2026-04-31',
+      '2026-1-01',
+      '20260101',
+      '2026-00-10',
+      ' 2026-01-01',
+    ]) {
+      expect(isCalendarDate(bad), bad).to.equal(false);
+    }
+    rejects(date, 20260101);
+  });
+
+  it('accepts dates or UTC instants for paidAt', () => {
+    expect(dateOrInstant('2026-03-05T23:59:59Z', 'p')).to.equal('2026-03-05T23:59:59Z');
+    for (const bad of ['2026-03-05T24:00:00Z', '2026-02-30T10:00:00Z', '2026-03-05T10:00Z', 5])
+      rejects(dateOrInstant, bad);
+  });
+
+  it('accepts integer fen from 0 to 100,000,000,000', () => {
+    for (const ok of [0, 1, 100000000000]) expect(amount(ok, 'a')).to.equal(ok);
+    for (const bad of [-1, 0.5, 100000000001, Number.NaN, Infinity, '5', null]) rejects(amount, bad);
+  });
+
+  it('keeps ids safe for composite keys and URLs', () => {
+    expect(id('S-2026.03_01:7', 'i')).to.equal('S-2026.03_01:7');
+    for (const bad of ['', 'a/b', 'a\u0000b', '-lead', 'x'.repeat(129), 'a b']) rejects(id, bad);
+  });
+
+  it('takes only lowercase 64-hex digests', () => {
+    expect(hash('a'.repeat(64), 'h')).to.equal('a'.repeat(64));
+    for (const bad of ['A'.repeat(64), 'a'.repeat(63), 'g'.repeat(64)]) rejects(hash, bad);
+  });
+
+  it('refuses blank or control-character text', () => {
+    for (const bad of ['', '   ', 'line\nbreak', 'x'.repeat(11)]) rejects(text(10), bad);
+  });
+
+  it('names nested fields and unknown fields', () => {
+    const check = object({ a: object({ b: array(amount, 1, 2) }), c: optional(amount) });
+    expect(rejects(check, { a: { b: [1, -1] } }, '')).to.contain('a.b[1]');
+    expect(rejects(check, { a: { b: [1], x: 1 } }, '')).to.contain('a.x is not a known field');
+    expect(rejects(check, { a: { b: [] } }, '')).to.contain('a.b');
+    expect(rejects(check, [], '')).to.contain('request must be an object');
+    expect(check({ a: { b: [1] }, c: null }, '')).to.deep.equal({ a: { b: [1] } });
+  });
+
+  it('refuses requests that are not JSON', () => {
+    expect(() => parseRequest('{', object({}))).to.throw(ChaincodeError, 'JSON');
+  });
+});
+
+describe('canonicalJson', () => {
+  it('sorts keys at every level and keeps array order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).to.equal(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
+  });
+});
