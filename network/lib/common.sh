@@ -4,7 +4,14 @@
 
 NETWORK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT_DIR="$(dirname "$NETWORK_DIR")"
-RUN_DIR="$NETWORK_DIR/run"
+# A second network can run beside the default one (fault tests, benchmarks): its own run folder, every port
+# shifted by the same offset.
+RUN_DIR="$(realpath -m "${NETWORK_RUN_DIR:-$NETWORK_DIR/run}")"
+PORT_OFFSET="${NETWORK_PORT_OFFSET:-0}"
+if ! [[ $PORT_OFFSET =~ ^[0-9]+$ ]] || ((PORT_OFFSET > 50000)); then
+  echo "[network] error: NETWORK_PORT_OFFSET must be a whole number from 0 to 50000" >&2
+  exit 1
+fi
 CONFIG_DIR="$RUN_DIR/config"
 CRYPTO_DIR="$RUN_DIR/crypto"
 CHANNEL_DIR="$RUN_DIR/channel"
@@ -22,7 +29,7 @@ CHAINCODE=settlement
 ORGS=(regulator hospital1 hospital2 insurer1 insurer2)
 ORDERER_DOMAIN=example.com
 MAX_ORDERERS=3
-CHAINCODE_ADDRESS=127.0.0.1:9999
+CHAINCODE_ADDRESS=127.0.0.1:$((9999 + PORT_OFFSET))
 
 log() { printf '[network] %s\n' "$*" >&2; }
 die() {
@@ -36,30 +43,34 @@ peer_host() { echo "peer0.$(org_domain "$1")"; }
 
 # Each org's peer owns a block of ports: listen, chaincode (listen + 1) and operations.
 peer_port() {
+  local base
   case "$1" in
-    hospital1) echo 7051 ;;
-    hospital2) echo 8051 ;;
-    insurer1) echo 9051 ;;
-    insurer2) echo 10051 ;;
-    regulator) echo 11051 ;;
+    hospital1) base=7051 ;;
+    hospital2) base=8051 ;;
+    insurer1) base=9051 ;;
+    insurer2) base=10051 ;;
+    regulator) base=11051 ;;
     *) die "unknown organisation: $1" ;;
   esac
+  echo $((base + PORT_OFFSET))
 }
 peer_ops_port() {
+  local base
   case "$1" in
-    hospital1) echo 9444 ;;
-    hospital2) echo 9445 ;;
-    insurer1) echo 9446 ;;
-    insurer2) echo 9447 ;;
-    regulator) echo 9448 ;;
+    hospital1) base=9444 ;;
+    hospital2) base=9445 ;;
+    insurer1) base=9446 ;;
+    insurer2) base=9447 ;;
+    regulator) base=9448 ;;
     *) die "unknown organisation: $1" ;;
   esac
+  echo $((base + PORT_OFFSET))
 }
 
-# Orderer i (0-based) listens on 7050 + 100 i, admin on 7053 + 100 i, operations on 9443 + 100 i.
-orderer_port() { echo $((7050 + 100 * $1)); }
-orderer_admin_port() { echo $((7053 + 100 * $1)); }
-orderer_ops_port() { echo $((9443 + 100 * $1)); }
+# Orderer i (0-based) listens on 7050 + 100 i, admin on 7053 + 100 i, operations on 9443 + 100 i (+ offset).
+orderer_port() { echo $((7050 + 100 * $1 + PORT_OFFSET)); }
+orderer_admin_port() { echo $((7053 + 100 * $1 + PORT_OFFSET)); }
+orderer_ops_port() { echo $((9443 + 100 * $1 + PORT_OFFSET)); }
 orderer_host() { echo "orderer$1.$ORDERER_DOMAIN"; }
 
 peer_org_dir() { echo "$CRYPTO_DIR/peerOrganizations/$(org_domain "$1")"; }

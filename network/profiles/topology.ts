@@ -5,7 +5,8 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 
-export const RUN_DIR = path.resolve(__dirname, '..', 'run');
+/** NETWORK_RUN_DIR selects another network instance, as it does for network/up.sh. */
+export const RUN_DIR = path.resolve(process.env.NETWORK_RUN_DIR ?? path.join(__dirname, '..', 'run'));
 
 export interface UserFiles {
   certFile: string;
