@@ -127,7 +127,8 @@ export class Ledger {
     );
     const entries: Entry<T>[] = [];
     for await (const kv of drain(response.iterator)) entries.push(this.entry<T>(kv));
-    return { entries, bookmark: response.metadata.bookmark };
+    // The peer sends no metadata at all for an empty last page (protobuf drops an all-default message).
+    return { entries, bookmark: response.metadata?.bookmark ?? '' };
   }
 
   /** Every version of a key, oldest first (Fabric returns newest first). */

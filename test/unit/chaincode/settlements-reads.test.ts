@@ -101,6 +101,12 @@ describe('Settlement reads', () => {
     await refused(list(REG, { bookmark: 5 }), 'VALIDATION_FAILED');
   });
 
+  it('lists nothing, with an empty bookmark, where the ledger holds nothing for the caller', async () => {
+    // The real peer sends an empty page without any pagination metadata.
+    const fabric = await seeded();
+    expect(await fabric.query(H2, Tx.listSettlements, {})).to.deep.equal({ items: [], bookmark: '' });
+  });
+
   it('pages through with bookmarks until the bookmark is empty', async () => {
     const fabric = await populated();
     const seen: string[] = [];

@@ -236,10 +236,10 @@ class FakeStub {
     // As the peer does: a bookmark replaces the start key; the end key stays.
     const keys = this.fabric.keysInOrder(bookmark === '' ? partial : bookmark, partial + MAX_UNICODE);
     const page = keys.slice(0, pageSize);
-    return {
-      iterator: iteratorOver(this.kvs(page)),
-      metadata: { fetchedRecordsCount: page.length, bookmark: keys[pageSize] ?? '' },
-    };
+    const metadata = { fetchedRecordsCount: page.length, bookmark: keys[pageSize] ?? '' };
+    // As fabric-shim does: an all-default metadata message arrives as no bytes, so no metadata at all.
+    const empty = metadata.fetchedRecordsCount === 0 && metadata.bookmark === '';
+    return { iterator: iteratorOver(this.kvs(page)), metadata: empty ? undefined : metadata };
   }
 
   async getHistoryForKey(key: string) {
