@@ -1,0 +1,84 @@
+/**
+ * Development setup of the gateways, run by scripts/start.sh and never committed:
+ * - an ES256 key pair per organisation for its development identity provider (`npm run token` signs with the
+ *   private key, the gateway verifies with the public one);
+ * - the consortium pseudonymisation key shared by all gateways;
+ * - one environment file per organisation (<org>.env) with that gateway's configuration.
+ * Existing keys are kept, so tokens and patientRefs stay valid across restarts.
+ *
+ * Usage: ts-node gateway/src/cli/dev-keys.ts [--run-dir network/run]
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { devTokenClaims, ORGS, OrgInfo } from '../orgs';
+
+/** network/run, from both gateway/src/cli and gateway/dist/cli. */
+export const DEFAULT_RUN_DIR = resolve(__dirname, '../../../network/run');
+export const keyDir = (runDir: string): string => join(runDir, 'gateway', 'keys');
+
+export const keyFiles = (dir: string, org: OrgInfo) => ({
+  privateKey: join(dir, `${org.id}.jwt-private.pem`),
+  publicKey: join(dir, `${org.id}.jwt-public.pem`),
+});
+export const pseudonymKeyFile = (dir: string): string => join(dir, 'pseudonym.key');
+
+/** Creates the missing keys and answers the files it created. */
+export function ensureDevKeys(dir: string): string[] {
+  const created: string[] = [];
+  const writeSecret = (path: string, content: string): void => {
+    writeFileSync(path, content, { mode: 0o600 });
+    created.push(path);
+  };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const org of ORGS) {
+    const files = keyFiles(dir, org);
+    if (existsSync(files.privateKey) && existsSync(files.publicKey)) continue;
+    const { privateKey, publicKey } = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    writeSecret(files.privateKey, privateKey);
+    writeSecret(files.publicKey, publicKey);
+  }
+  const pseudonym = pseudonymKeyFile(dir);
+  if (!existsSync(pseudonym)) writeSecret(pseudonym, `${randomBytes(32).toString('hex')}\n`);
+  return created;
+}
+
+/** The environment of one organisation's development gateway, as KEY=value lines. */
+export function devEnvironment(runDir: string, org: OrgInfo): string {
+  const keys = keyDir(runDir);
+  const { issuer, audience } = devTokenClaims(org);
+  const env: Record<string, string | number> = {
+    GATEWAY_ORG: org.id,
+    GATEWAY_PORT: org.port,
+    FABRIC_CONNECTION_PROFILE: join(runDir, 'orgs', org.id, 'connection-profile.json'),
+    FABRIC_WALLET: join(runDir, 'orgs', org.id, 'wallet'),
+    JWT_PUBLIC_KEY_FILE: keyFiles(keys, org).publicKey,
+    JWT_ISSUER: issuer,
+    JWT_AUDIENCE: audience,
+    PSEUDONYM_KEY_FILE: pseudonymKeyFile(keys),
+    FABRIC_COMMIT_TIMEOUT_SECONDS: 30,
+  };
+  return Object.entries(env)
+    .map(([key, value]) => `${key}=${value}\n`)
+    .join('');
+}
+
+export function setUpDevGateways(runDir: string): string[] {
+  const created = ensureDevKeys(keyDir(runDir));
+  for (const org of ORGS) {
+    const file = join(runDir, 'gateway', `${org.id}.env`);
+    writeFileSync(file, devEnvironment(runDir, org));
+  }
+  return created;
+}
+
+if (require.main === module) {
+  const { values } = parseArgs({ options: { 'run-dir': { type: 'string', default: DEFAULT_RUN_DIR } } });
+  for (const file of setUpDevGateways(resolve(values['run-dir'] as string)))
+    console.log(`[dev-keys] created ${file}`);
+}

@@ -1,0 +1,152 @@
+/**
+ * Errors as application/problem+json with stable codes. Chaincode failures carry their code as JSON in the
+ * peer's response message, so they are mapped by that code, never by reading prose.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { ErrorCode } from '@settlement/chaincode/dist/api';
+import type { ChaincodeErrorBody } from '@settlement/chaincode/dist/api';
+import { requestLog } from './logger';
+
+export const GatewayErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  EVENTS_EXPIRED: 'EVENTS_EXPIRED',
+  LEDGER_UNAVAILABLE: 'LEDGER_UNAVAILABLE',
+  LEDGER_REJECTED: 'LEDGER_REJECTED',
+  COMMIT_TIMEOUT: 'COMMIT_TIMEOUT',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ProblemCode = ErrorCode | (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
+
+const TITLES: Record<ProblemCode, string> = {
+  VALIDATION_FAILED: 'Validation failed',
+  FORBIDDEN: 'Forbidden',
+  NOT_FOUND: 'Not found',
+  ID_CONFLICT: 'Id already used with other content',
+  INVALID_STATE: 'Not allowed in the current state',
+  AMOUNT_MISMATCH: 'Amount mismatch',
+  DUPLICATE_INVOICE: 'Invoice already settled',
+  UNAUTHENTICATED: 'Unauthenticated',
+  PAYLOAD_TOO_LARGE: 'Payload too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  EVENTS_EXPIRED: 'Events no longer available',
+  LEDGER_UNAVAILABLE: 'Ledger unavailable',
+  LEDGER_REJECTED: 'Ledger rejected the transaction',
+  COMMIT_TIMEOUT: 'Commit outcome unknown',
+  INTERNAL: 'Internal error',
+};
+
+/** HTTP status of each chaincode error code. */
+const CHAINCODE_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ID_CONFLICT: 409,
+  INVALID_STATE: 409,
+  AMOUNT_MISMATCH: 422,
+  DUPLICATE_INVOICE: 409,
+};
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ProblemCode,
+    detail: string,
+    /** Extra members of the problem document, e.g. txId or alertId. */
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+}
+
+export function notFound(detail = 'no such resource'): ApiError {
+  return new ApiError(404, ErrorCode.NOT_FOUND, detail);
+}
+
+export function forbidden(detail: string): ApiError {
+  return new ApiError(403, ErrorCode.FORBIDDEN, detail);
+}
+
+export function validationFailed(detail: string, errors?: { path: string; message: string }[]): ApiError {
+  return new ApiError(400, ErrorCode.VALIDATION_FAILED, detail, errors ? { errors } : {});
+}
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CHAINCODE_STATUS, value);
+}
+
+/**
+ * Reads the chaincode's `{"code","message"}` from a peer response message. Peers or the SDK may wrap it in a
+ * prefix, so the JSON object is taken from the first `{` to the last `}` and must parse with a known code.
+ */
+export function parseChaincodeError(message: string): ChaincodeErrorBody | undefined {
+  const start = message.indexOf('{');
+  const end = message.lastIndexOf('}');
+  if (start < 0 || end < start) return undefined;
+  try {
+    const body: unknown = JSON.parse(message.slice(start, end + 1));
+    if (body && typeof body === 'object') {
+      const { code, message: text } = body as Record<string, unknown>;
+      if (isErrorCode(code)) return { code, message: typeof text === 'string' ? text : code };
+    }
+  } catch {
+    // not a chaincode error document
+  }
+  return undefined;
+}
+
+export function fromChaincodeError(body: ChaincodeErrorBody): ApiError {
+  return new ApiError(CHAINCODE_STATUS[body.code], body.code, body.message);
+}
+
+/** A read of something the caller may not see answers as if it did not exist. */
+export function hideForbidden(error: unknown): never {
+  if (error instanceof ApiError && error.code === ErrorCode.FORBIDDEN) throw notFound();
+  throw error;
+}
+
+export function problemDocument(error: ApiError): Record<string, unknown> {
+  return {
+    type: `urn:settlement:problem:${error.code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[error.code],
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    ...error.extra,
+  };
+}
+
+export function sendProblem(res: Response, error: ApiError): void {
+  res.status(error.status).type('application/problem+json').json(problemDocument(error));
+}
+
+/** Errors raised by Express's own body parser, recognised by the `type` it sets. */
+function fromBodyParser(error: unknown): ApiError | undefined {
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large') return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'request body is too large');
+  if (type === 'entity.parse.failed') return validationFailed('request body is not valid JSON');
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+    return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
+  }
+  if (typeof type === 'string') return validationFailed('request body could not be read');
+  return undefined;
+}
+
+export function errorHandler() {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(error);
+    const known = error instanceof ApiError ? error : fromBodyParser(error);
+    if (known) {
+      if (known.status >= 500)
+        requestLog(res).warn({ code: known.code, detail: known.message }, 'ledger problem');
+      return sendProblem(res, known);
+    }
+    requestLog(res).error({ err: error }, 'unhandled error');
+    sendProblem(
+      res,
+      new ApiError(500, 'INTERNAL', 'unexpected error; see the gateway log for the request id'),
+    );
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * Server-Sent Events of ledger events. One ledger listener per gateway feeds a bounded in-memory log; every
+ * client gets the events its organisation is a party to (auditors get all), can resume from a block number or
+ * from the Last-Event-ID its browser sends, and is cut off (to reconnect and resume) when it reads so slowly that
+ * its socket buffer grows past a limit, so one slow reader never holds the others back or exhausts memory.
+ */
+import type { Request, Response } from 'express';
+import type { Principal } from './auth';
+import { ApiError } from './errors';
+import type { LedgerClient, LedgerEventRecord } from './ledger';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+/** Position of an event: its block and its index among the events of that block; ids are "block.index". */
+interface Position {
+  block: number;
+  index: number;
+}
+
+interface Entry extends Position {
+  record: LedgerEventRecord;
+  text: string;
+}
+
+interface Client {
+  res: Response;
+  principal: Principal;
+}
+
+export interface EventHubOptions {
+  bufferSize: number;
+  heartbeatSeconds: number;
+  maxClientBufferBytes: number;
+}
+
+function after(a: Position, b: Position): boolean {
+  return a.block > b.block || (a.block === b.block && a.index > b.index);
+}
+
+/** Reads a resume position: Last-Event-ID ("block.index", resume after it) wins over ?since=BLOCK. */
+export function resumePosition(
+  lastEventId: string | undefined,
+  since: number | undefined,
+): Position | undefined {
+  const match = lastEventId ? /^(\d{1,15})\.(\d{1,9})$/.exec(lastEventId) : null;
+  if (match) return { block: Number(match[1]), index: Number(match[2]) };
+  return since === undefined ? undefined : { block: since, index: -1 };
+}
+
+export class EventHub {
+  private readonly log: Entry[] = [];
+  /** Position of the newest event dropped from the log; a resume before it cannot be served. */
+  private dropped: Position | undefined;
+  private readonly clients = new Set<Client>();
+  private unsubscribe: (() => void) | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ledger: LedgerClient,
+    private readonly options: EventHubOptions,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Listens from the first block so that any position still in the log can be resumed. */
+  async start(): Promise<void> {
+    this.unsubscribe = await this.ledger.subscribe(0, (record) => this.publish(record));
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatSeconds * 1000);
+    this.heartbeat.unref();
+  }
+
+  close(): void {
+    this.unsubscribe?.();
+    clearInterval(this.heartbeat);
+    for (const client of this.clients) client.res.end();
+    this.clients.clear();
+  }
+
+  private publish(record: LedgerEventRecord): void {
+    const last = this.log.at(-1) ?? this.dropped;
+    // The SDK's checkpointer already filters repeats after a reconnect; this guards the log's order regardless.
+    if (last && record.blockNumber < last.block) return;
+    const index = last && last.block === record.blockNumber ? last.index + 1 : 0;
+    const { type, refs, status, parties } = record.event;
+    const data = JSON.stringify({
+      blockNumber: record.blockNumber,
+      txId: record.txId,
+      type,
+      refs,
+      status,
+      parties,
+    });
+    const entry: Entry = {
+      block: record.blockNumber,
+      index,
+      record,
+      text: `id: ${record.blockNumber}.${index}\nevent: ${type}\ndata: ${data}\n\n`,
+    };
+    this.log.push(entry);
+    if (this.log.length > this.options.bufferSize) {
+      const oldest = this.log.shift() as Entry;
+      this.dropped = { block: oldest.block, index: oldest.index };
+    }
+    for (const client of this.clients) this.send(client, entry);
+  }
+
+  private visible(principal: Principal, entry: Entry): boolean {
+    return principal.role === 'auditor' || entry.record.event.parties.includes(principal.org);
+  }
+
+  private send(client: Client, entry: Entry): void {
+    if (!this.visible(client.principal, entry)) return;
+    this.write(client, entry.text);
+    this.metrics.eventsSent.inc({ outcome: 'delivered' });
+  }
+
+  private write(client: Client, text: string): void {
+    client.res.write(text);
+    if (client.res.writableLength > this.options.maxClientBufferBytes) {
+      this.logger.warn(
+        { sub: client.principal.sub },
+        'closing an event stream whose client reads too slowly',
+      );
+      this.metrics.eventsSent.inc({ outcome: 'dropped_slow_client' });
+      this.clients.delete(client);
+      client.res.end();
+    }
+  }
+
+  private beat(): void {
+    for (const client of this.clients) this.write(client, ': heartbeat\n\n');
+  }
+
+  /** Serves one client: replays what it missed from the log, then follows live events. */
+  stream(req: Request, res: Response, principal: Principal, since: number | undefined): void {
+    const from = resumePosition(req.get('last-event-id'), since);
+    if (from && this.dropped && after(this.dropped, from)) {
+      throw new ApiError(
+        410,
+        'EVENTS_EXPIRED',
+        'events before this position are no longer kept; resume from later',
+        {
+          oldestBlock: this.log[0]?.block ?? this.dropped.block + 1,
+        },
+      );
+    }
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    const client: Client = { res, principal };
+    this.clients.add(client);
+    req.on('close', () => this.clients.delete(client));
+    res.write('retry: 3000\n\n');
+    if (!from) return;
+    for (const entry of this.log) {
+      if (!this.clients.has(client)) break;
+      if (after(entry, from)) this.send(client, entry);
+    }
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+}

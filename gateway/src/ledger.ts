@@ -1,0 +1,362 @@
+/**
+ * The ledger behind a small interface. Every fabric-network call of the gateway is in this module: one
+ * long-lived Gateway connection per process (discovery on), writes that wait for a commit on any peer of the own
+ * organisation with a bounded timeout, read conflicts re-run as new transactions, and unknown commit outcomes
+ * settled by resubmitting the same transaction or by asking qscc, before answering COMMIT_TIMEOUT.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  Checkpointer,
+  Contract,
+  ContractEvent,
+  DefaultEventHandlerStrategies,
+  DefaultQueryHandlerStrategies,
+  Gateway,
+  Network,
+  TimeoutError,
+  Transaction,
+  TxEventHandler,
+  TxEventHandlerFactory,
+  Wallets,
+} from 'fabric-network';
+import { CHAINCODE_NAME, CHANNEL_NAME } from '@settlement/chaincode/dist/api';
+import type { LedgerEvent, TxName } from '@settlement/chaincode/dist/api';
+import { DecodedBlock, TransactionInfo, transactionInBlock } from './blocks';
+import type { GatewayConfig } from './config';
+import { ApiError, fromChaincodeError, parseChaincodeError } from './errors';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+export type { TransactionInfo };
+
+export interface LedgerEventRecord {
+  blockNumber: number;
+  txId: string;
+  event: LedgerEvent;
+}
+
+export interface SubmitOptions {
+  /** Organisations whose peers must endorse (key-level policies that discovery cannot see). */
+  endorsingOrgs?: string[];
+}
+
+export interface LedgerClient {
+  /** Runs a read-only transaction on one peer. */
+  evaluate<T>(tx: TxName, request: object): Promise<T>;
+  /** Endorses, orders and waits for the commit; answers the chaincode's result and the committed txId. */
+  submit<T>(tx: TxName, request: object, options?: SubmitOptions): Promise<{ result: T; txId: string }>;
+  blockHeight(): Promise<number>;
+  /** A committed transaction as the ledger records it; undefined when there is none with this id. */
+  transaction(txId: string): Promise<TransactionInfo | undefined>;
+  /** Calls onEvent for every chaincode event of a valid transaction from fromBlock on, in ledger order. */
+  subscribe(fromBlock: number, onEvent: (record: LedgerEventRecord) => void): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+const CONFLICTS = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
+const QSCC = 'qscc';
+
+/** BlockDecoder is exported by fabric-common at runtime but missing from its type declarations. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { BlockDecoder } = require('fabric-common') as {
+  BlockDecoder: { decode(bytes: Buffer): DecodedBlock };
+};
+
+interface PeerResponse {
+  response?: { status?: number; message?: string };
+}
+
+/**
+ * What a failed proposal says. The chaincode's coded error maps to its HTTP status; a peer that answered
+ * without a code (a chaincode bug, a missing function) is a 502; no answer at all means unreachable. Evaluate
+ * failures carry the peer's status and message directly, failed endorsements every peer's in `responses`.
+ */
+function proposalFailure(error: unknown): ApiError | undefined {
+  const { responses, message, status } = error as {
+    responses?: PeerResponse[];
+    message?: string;
+    status?: unknown;
+  };
+  const answers = (responses ?? []).map((r) => r.response).filter((r) => r?.status !== undefined);
+  for (const text of [...answers.map((r) => r?.message ?? ''), message ?? '']) {
+    const body = parseChaincodeError(text);
+    if (body) return fromChaincodeError(body);
+  }
+  const answered =
+    answers.find((r) => (r?.status ?? 0) >= 400) ?? (typeof status === 'number' ? { message } : undefined);
+  if (!answered) return undefined;
+  const detail = `the chaincode failed: ${(answered.message ?? '').split('\n')[0].slice(0, 200)}`;
+  return new ApiError(502, 'LEDGER_REJECTED', detail);
+}
+
+/**
+ * The validation code of a transaction that committed invalid. fabric-network 2.2 declares TransactionError
+ * but does not export it at runtime, so the error is recognised by its transactionCode.
+ */
+function validationCodeOf(error: unknown): string | undefined {
+  const code = (error as { transactionCode?: unknown } | null)?.transactionCode;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function unavailable(error: unknown): ApiError {
+  const detail = error instanceof Error ? error.message.split('\n')[0] : 'ledger call failed';
+  return new ApiError(503, 'LEDGER_UNAVAILABLE', `the ledger could not be reached: ${detail}`);
+}
+
+function parsePayload<T>(payload: Buffer): T {
+  return (payload.length === 0 ? undefined : JSON.parse(payload.toString('utf8'))) as T;
+}
+
+/** Keeps the listener's position in memory, so a reconnect after a peer restart neither skips nor repeats. */
+class MemoryCheckpointer implements Checkpointer {
+  private block: Parameters<Checkpointer['setBlockNumber']>[0] | undefined;
+  private readonly txIds = new Set<string>();
+  async addTransactionId(transactionId: string): Promise<void> {
+    this.txIds.add(transactionId);
+  }
+  async getBlockNumber() {
+    return this.block;
+  }
+  async getTransactionIds(): Promise<Set<string>> {
+    return this.txIds;
+  }
+  async setBlockNumber(blockNumber: NonNullable<typeof this.block>): Promise<void> {
+    this.block = blockNumber;
+    this.txIds.clear();
+  }
+}
+
+export class FabricLedgerClient implements LedgerClient {
+  /** Use connect(); the constructor takes the SDK objects so tests can hand in stand-ins. */
+  constructor(
+    private readonly gateway: Gateway,
+    private readonly network: Network,
+    private readonly contract: Contract,
+    private readonly config: GatewayConfig['fabric'],
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {}
+
+  static async connect(config: GatewayConfig, metrics: Metrics, logger: Logger): Promise<FabricLedgerClient> {
+    const fabric = config.fabric;
+    const wallet = await Wallets.newFileSystemWallet(fabric.walletDir);
+    if (!(await wallet.get(fabric.identity))) {
+      throw new Error(`identity "${fabric.identity}" not found in wallet ${fabric.walletDir}`);
+    }
+    const gateway = new Gateway();
+    await gateway.connect(fabric.connectionProfile, {
+      wallet,
+      identity: fabric.identity,
+      discovery: { enabled: true, asLocalhost: fabric.discoveryAsLocalhost },
+      eventHandlerOptions: {
+        strategy: DefaultEventHandlerStrategies.MSPID_SCOPE_ANYFORTX,
+        commitTimeout: fabric.commitTimeoutSeconds,
+        endorseTimeout: fabric.endorseTimeoutSeconds,
+      },
+      queryHandlerOptions: { strategy: DefaultQueryHandlerStrategies.MSPID_SCOPE_ROUND_ROBIN, timeout: 30 },
+    });
+    const network = await gateway.getNetwork(CHANNEL_NAME);
+    const contract = network.getContract(CHAINCODE_NAME);
+    return new FabricLedgerClient(gateway, network, contract, fabric, metrics, logger);
+  }
+
+  private async timed<T>(tx: string, phase: string, call: () => Promise<T>): Promise<T> {
+    const stop = this.metrics.ledgerDuration.startTimer({ tx, phase });
+    try {
+      const result = await call();
+      stop({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      stop({ outcome: 'error' });
+      throw error;
+    }
+  }
+
+  async evaluate<T>(tx: TxName, request: object): Promise<T> {
+    let payload: Buffer;
+    try {
+      payload = await this.timed(tx, 'evaluate', () =>
+        this.contract.evaluateTransaction(tx, JSON.stringify(request)),
+      );
+    } catch (error) {
+      throw proposalFailure(error) ?? unavailable(error);
+    }
+    return parsePayload<T>(payload);
+  }
+
+  /** Splits a submit's latency into endorsement and ordering+commit by timing the commit handler. */
+  private timedCommits(tx: string): TxEventHandlerFactory {
+    const strategy = DefaultEventHandlerStrategies.MSPID_SCOPE_ANYFORTX;
+    return (txId, network): TxEventHandler => {
+      const handler = strategy(txId, network);
+      let stop: ((labels: { outcome: string }) => void) | undefined;
+      return {
+        startListening: async () => {
+          stop = this.metrics.ledgerDuration.startTimer({ tx, phase: 'commit' });
+          await handler.startListening();
+        },
+        waitForEvents: async () => {
+          try {
+            await handler.waitForEvents();
+            stop?.({ outcome: 'ok' });
+          } catch (error) {
+            stop?.({ outcome: 'error' });
+            throw error;
+          }
+        },
+        cancelListening: () => handler.cancelListening(),
+      };
+    };
+  }
+
+  private newTransaction(tx: TxName, options: SubmitOptions): Transaction {
+    const transaction = this.contract.createTransaction(tx).setEventHandler(this.timedCommits(tx));
+    if (options.endorsingOrgs?.length) transaction.setEndorsingOrganizations(...options.endorsingOrgs);
+    return transaction;
+  }
+
+  async submit<T>(
+    tx: TxName,
+    request: object,
+    options: SubmitOptions = {},
+  ): Promise<{ result: T; txId: string }> {
+    const arg = JSON.stringify(request);
+    for (let attempt = 0; ; attempt++) {
+      const transaction = this.newTransaction(tx, options);
+      const txId = transaction.getTransactionId();
+      try {
+        const payload = await this.timed(tx, 'submit', () => transaction.submit(arg));
+        return { result: parsePayload<T>(payload), txId };
+      } catch (error) {
+        const code = validationCodeOf(error);
+        if (code && CONFLICTS.has(code) && attempt < this.config.conflictRetries) {
+          // The conflict consumed this txId; the chaincode re-reads the state in a new transaction.
+          this.metrics.ledgerRetries.inc({ tx, reason: code });
+          await sleep(50 * 2 ** attempt + Math.floor(Math.random() * 50));
+          continue;
+        }
+        if (code) throw this.rejected(txId, code);
+        const refused = proposalFailure(error);
+        if (refused) throw refused;
+        if (error instanceof TimeoutError || this.wasSentToOrderer(error)) {
+          return { result: await this.settleUnknownOutcome<T>(tx, transaction, arg), txId };
+        }
+        throw unavailable(error);
+      }
+    }
+  }
+
+  /** After a successful endorsement the SDK only throws plain errors from ordering (e.g. orderer unavailable). */
+  private wasSentToOrderer(error: unknown): boolean {
+    const { responses } = error as { responses?: { endorsement?: unknown }[] };
+    return Array.isArray(responses) && responses.some((r) => r.endorsement);
+  }
+
+  private rejected(txId: string, validationCode: string): ApiError {
+    const extra = { txId, validationCode };
+    if (CONFLICTS.has(validationCode)) {
+      return new ApiError(503, 'LEDGER_UNAVAILABLE', 'the record is busy; retry the request', extra);
+    }
+    return new ApiError(502, 'LEDGER_REJECTED', `the transaction was invalidated: ${validationCode}`, extra);
+  }
+
+  /**
+   * The transaction may or may not have committed. Asks qscc first; if the ledger has not seen it, resubmits the
+   * very same transaction (same txId, so it cannot commit twice) and asks again. Answers COMMIT_TIMEOUT with the
+   * txId only when the outcome is still unknown; retrying the request is safe because writes are idempotent.
+   */
+  private async settleUnknownOutcome<T>(tx: TxName, transaction: Transaction, arg: string): Promise<T> {
+    const txId = transaction.getTransactionId();
+    const confirmed = async (): Promise<T | undefined> => {
+      const info = await this.transaction(txId).catch(() => undefined);
+      if (!info) return undefined;
+      if (info.validationCode !== 'VALID') throw this.rejected(txId, info.validationCode);
+      return parsePayload<T>(info.payload);
+    };
+    const first = await confirmed();
+    if (first !== undefined) return first;
+    this.metrics.ledgerRetries.inc({ tx, reason: 'COMMIT_UNKNOWN' });
+    this.logger.warn({ tx, txId }, 'commit outcome unknown; resubmitting the same transaction');
+    try {
+      const again = this.contract.deserializeTransaction(transaction.serialize());
+      again.setEventHandler(this.timedCommits(tx));
+      return parsePayload<T>(await again.submit(arg));
+    } catch (error) {
+      // DUPLICATE_TXID (or a peer refusing a known txId) means the first copy got through: qscc has the answer.
+      const retried = await confirmed();
+      if (retried !== undefined) return retried;
+      const code = validationCodeOf(error);
+      if (code && code !== 'DUPLICATE_TXID') throw this.rejected(txId, code);
+    }
+    throw new ApiError(
+      504,
+      'COMMIT_TIMEOUT',
+      'the commit could not be confirmed in time; retry the request',
+      {
+        txId,
+      },
+    );
+  }
+
+  async blockHeight(): Promise<number> {
+    try {
+      const payload = await this.network.getContract(QSCC).evaluateTransaction('GetChainInfo', CHANNEL_NAME);
+      // BlockchainInfo.height is field 1, a varint: decoding it by hand avoids a protobuf dependency.
+      return readFirstVarintField(payload);
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  async transaction(txId: string): Promise<TransactionInfo | undefined> {
+    let bytes: Buffer;
+    try {
+      bytes = await this.network.getContract(QSCC).evaluateTransaction('GetBlockByTxID', CHANNEL_NAME, txId);
+    } catch (error) {
+      // qscc answers "no such transaction ID" as an error; a reachable peer with that answer means not found.
+      if (/not found|no such transaction/i.test(String((error as Error).message))) return undefined;
+      throw unavailable(error);
+    }
+    return transactionInBlock(BlockDecoder.decode(bytes), txId);
+  }
+
+  async subscribe(fromBlock: number, onEvent: (record: LedgerEventRecord) => void): Promise<() => void> {
+    const listener = async (event: ContractEvent): Promise<void> => {
+      const txEvent = event.getTransactionEvent();
+      if (!txEvent.isValid || !event.payload) return;
+      try {
+        const payload = JSON.parse(event.payload.toString('utf8')) as LedgerEvent;
+        onEvent({
+          blockNumber: Number(txEvent.getBlockEvent().blockNumber.toString()),
+          txId: txEvent.transactionId,
+          event: payload,
+        });
+      } catch (error) {
+        this.logger.warn({ err: error, txId: txEvent.transactionId }, 'ignoring an event that is not JSON');
+      }
+    };
+    await this.contract.addContractListener(listener, {
+      type: 'full',
+      startBlock: fromBlock,
+      checkpointer: new MemoryCheckpointer(),
+    });
+    return () => this.contract.removeContractListener(listener);
+  }
+
+  async close(): Promise<void> {
+    this.gateway.disconnect();
+  }
+}
+
+/** Reads field 1 of a protobuf message when it is a varint (e.g. common.BlockchainInfo.height). */
+export function readFirstVarintField(bytes: Buffer): number {
+  if (bytes[0] !== 0x08) return 0;
+  let value = 0;
+  let shift = 0;
+  for (let i = 1; i < bytes.length && i < 10; i++) {
+    value += (bytes[i] & 0x7f) * 2 ** shift;
+    if ((bytes[i] & 0x80) === 0) return value;
+    shift += 7;
+  }
+  throw new Error('malformed varint');
+}

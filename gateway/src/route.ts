@@ -1,0 +1,108 @@
+/**
+ * A route is declared once, as data: method, path, roles, schemas and a thin handler. The server mounts the
+ * declarations (authentication, role check, validation) and /openapi.json is generated from the same list, so
+ * the document cannot drift from what is served.
+ */
+import type { Express, Request, Response } from 'express';
+import { z } from 'zod';
+import { authenticate, principalOf, Principal, requireRole } from './auth';
+import type { GatewayConfig } from './config';
+import { ApiError, validationFailed } from './errors';
+import type { EventHub } from './events';
+import type { LedgerClient } from './ledger';
+import type { Pseudonymiser } from './pseudonymise';
+import type { Role } from './orgs';
+
+export interface RouteContext {
+  config: GatewayConfig;
+  ledger: LedgerClient;
+  pseudonymiser: Pseudonymiser;
+  events: EventHub;
+  principal: Principal;
+}
+
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+export interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  params: z.output<P>;
+  query: z.output<Q>;
+  body: z.output<B>;
+}
+
+export interface RouteSpec<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  method: 'get' | 'post';
+  /** Express path syntax, e.g. /v1/products/:productId. */
+  path: string;
+  summary: string;
+  roles: readonly Role[];
+  params: P;
+  query: Q;
+  body?: B;
+  /** Statuses this route answers besides the problems every /v1 route can answer. */
+  responses: Record<number, string>;
+  /** Answers a reply, or nothing when it wrote the response itself (event streams). */
+  handle(input: RouteInput<P, Q, B>, ctx: RouteContext, req: Request, res: Response): Promise<Reply | void>;
+}
+
+/** Keeps each declaration's schema types attached to its handler's input. */
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType = z.ZodUndefined>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+export const ALL_ROLES: readonly Role[] = ['clerk', 'adjuster', 'auditor'];
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors = result.error.issues.map((issue) => ({
+    path: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  throw validationFailed(
+    `invalid ${where}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    errors,
+  );
+}
+
+function readBody(req: Request, spec: RouteSpec): unknown {
+  if (!spec.body) return undefined;
+  if (!req.is('application/json')) {
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  }
+  return parse(spec.body, req.body, 'body');
+}
+
+export interface RouteDeps {
+  config: GatewayConfig;
+  ledger: LedgerClient;
+  pseudonymiser: Pseudonymiser;
+  events: EventHub;
+}
+
+export function mountRoutes(app: Express, routes: readonly RouteSpec[], deps: RouteDeps): void {
+  for (const spec of routes) {
+    app[spec.method](spec.path, (_req, res, next) => {
+      // Metrics and logs label requests by pattern: raw paths would explode label cardinality.
+      res.locals.route = spec.path;
+      next();
+    });
+    app[spec.method](spec.path, authenticate(deps.config), requireRole(spec.roles), async (req, res) => {
+      const input = {
+        params: parse(spec.params, { ...req.params }, 'path'),
+        query: parse(spec.query, { ...req.query }, 'query'),
+        body: readBody(req, spec),
+      };
+      const reply = await spec.handle(input, { ...deps, principal: principalOf(res) }, req, res);
+      if (reply) res.status(reply.status).json(reply.body);
+    });
+  }
+}

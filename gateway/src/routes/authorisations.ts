@@ -1,0 +1,61 @@
+import { Tx } from '@settlement/chaincode/dist/api';
+import type { Authorisation, WriteResult } from '@settlement/chaincode/dist/api';
+import { hideForbidden } from '../errors';
+import { ALL_ROLES, route } from '../route';
+import { authorisationBody, authorisationParams, noParams, noQuery, reasonBody } from '../schemas';
+import { byRecorder, withPatientRef, written } from './replies';
+
+export const authorisationRoutes = [
+  route({
+    method: 'post',
+    path: '/v1/authorisations',
+    summary: "Record a patient's consent to claim settlement by an insurer",
+    roles: ['clerk', 'adjuster'],
+    params: noParams,
+    query: noQuery,
+    body: authorisationBody,
+    responses: { 201: 'recorded', 200: 'already recorded with this content', 409: 'ID_CONFLICT' },
+    handle: async ({ body }, { ledger, principal, pseudonymiser }) =>
+      written(
+        await ledger.submit<WriteResult<Authorisation>>(Tx.recordAuthorisation, {
+          ...withPatientRef(body, pseudonymiser),
+          actor: principal.sub,
+        }),
+        byRecorder,
+      ),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/authorisations/:id/revoke',
+    summary: 'Revoke a consent',
+    roles: ['clerk', 'adjuster'],
+    params: authorisationParams,
+    query: noQuery,
+    body: reasonBody,
+    responses: { 201: 'revoked', 200: 'already revoked', 404: 'NOT_FOUND' },
+    handle: async ({ params, body }, { ledger, principal }) =>
+      written(
+        await ledger.submit<WriteResult<Authorisation>>(Tx.revokeAuthorisation, {
+          authorisationId: params.id,
+          reason: body.reason,
+          actor: principal.sub,
+        }),
+        (record) => record.revocation?.by.txId ?? record.recordedBy.txId,
+      ),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/authorisations/:id',
+    summary: 'A consent (its recorder, its insurer, auditors)',
+    roles: ALL_ROLES,
+    params: authorisationParams,
+    query: noQuery,
+    responses: { 200: 'the authorisation', 404: 'NOT_FOUND' },
+    handle: async ({ params }, { ledger }) => ({
+      status: 200,
+      body: await ledger
+        .evaluate<Authorisation>(Tx.getAuthorisation, { authorisationId: params.id })
+        .catch(hideForbidden),
+    }),
+  }),
+];

@@ -1,0 +1,40 @@
+import { Tx } from '@settlement/chaincode/dist/api';
+import type { Policy, WriteResult } from '@settlement/chaincode/dist/api';
+import { hideForbidden } from '../errors';
+import { route } from '../route';
+import { noParams, noQuery, policyBody, policyParams } from '../schemas';
+import { byRecorder, withPatientRef, written } from './replies';
+
+export const policyRoutes = [
+  route({
+    method: 'post',
+    path: '/v1/policies',
+    summary: "Register a policy of one of the insurer's products",
+    roles: ['adjuster'],
+    params: noParams,
+    query: noQuery,
+    body: policyBody,
+    responses: { 201: 'registered', 200: 'already registered with this content', 409: 'ID_CONFLICT' },
+    handle: async ({ body }, { ledger, principal, pseudonymiser }) =>
+      written(
+        await ledger.submit<WriteResult<Policy>>(Tx.registerPolicy, {
+          ...withPatientRef(body, pseudonymiser),
+          actor: principal.sub,
+        }),
+        byRecorder,
+      ),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/policies/:policyRef',
+    summary: 'A policy (its insurer and auditors)',
+    roles: ['adjuster', 'auditor'],
+    params: policyParams,
+    query: noQuery,
+    responses: { 200: 'the policy', 404: 'NOT_FOUND' },
+    handle: async ({ params }, { ledger }) => ({
+      status: 200,
+      body: await ledger.evaluate<Policy>(Tx.getPolicy, params).catch(hideForbidden),
+    }),
+  }),
+];

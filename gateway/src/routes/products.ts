@@ -1,0 +1,39 @@
+import { Tx } from '@settlement/chaincode/dist/api';
+import type { Product, WriteResult } from '@settlement/chaincode/dist/api';
+import { ALL_ROLES, route } from '../route';
+import { noQuery, productBody, productParams, productQuery, noParams } from '../schemas';
+import { byRecorder, written } from './replies';
+
+export const productRoutes = [
+  route({
+    method: 'post',
+    path: '/v1/products',
+    summary: "Publish a product's settlement rules; other content under an existing id makes a new version",
+    roles: ['adjuster'],
+    params: noParams,
+    query: noQuery,
+    body: productBody,
+    responses: { 201: 'published (a new version)', 200: 'the latest version already has this content' },
+    handle: async ({ body }, { ledger, principal }) =>
+      written(
+        await ledger.submit<WriteResult<Product>>(Tx.publishProduct, { ...body, actor: principal.sub }),
+        byRecorder,
+      ),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/products/:productId',
+    summary: 'The latest version of a product, or the version asked for',
+    roles: ALL_ROLES,
+    params: productParams,
+    query: productQuery,
+    responses: { 200: 'the product', 404: 'NOT_FOUND' },
+    handle: async ({ params, query }, { ledger }) => ({
+      status: 200,
+      body: await ledger.evaluate<Product>(Tx.getProduct, {
+        productId: params.productId,
+        version: query.version,
+      }),
+    }),
+  }),
+];

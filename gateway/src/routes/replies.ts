@@ -1,0 +1,32 @@
+/**
+ * What every route shares: how a write's result becomes a reply (201 when it wrote, 200 with the original
+ * txId when it was already recorded) and how a patient identity becomes a patientRef.
+ */
+import type { WriteResult } from '@settlement/chaincode/dist/api';
+import type { PatientId, Pseudonymiser } from '../pseudonymise';
+import type { Reply } from '../route';
+
+export function written<T extends object>(
+  outcome: { result: WriteResult<T>; txId: string },
+  /** The transaction that recorded an existing record, for idempotent replays. */
+  recordedTxId: (record: T) => string,
+): Reply {
+  const { result, txId } = outcome;
+  if (result.created) return { status: 201, body: { ...result.record, txId } };
+  return { status: 200, body: { ...result.record, txId: recordedTxId(result.record) } };
+}
+
+export const byRecorder = (record: { recordedBy: { txId: string } }): string => record.recordedBy.txId;
+
+/** Replaces `patient` by its patientRef so the raw identity goes no further than this function. */
+export function withPatientRef<T extends { patient?: PatientId; patientRef?: string }>(
+  body: T,
+  pseudonymiser: Pseudonymiser,
+): Omit<T, 'patient' | 'patientRef'> & { patientRef: string } {
+  const { patient, patientRef, ...rest } = body;
+  return { ...rest, patientRef: patient ? pseudonymiser.patientRef(patient) : (patientRef as string) };
+}
+
+export function list<T>(items: T[] | undefined): Reply {
+  return { status: 200, body: { items: items ?? [] } };
+}

@@ -1,0 +1,171 @@
+/**
+ * Request schemas, declared once: routes validate with them and /openapi.json is generated from them.
+ * Objects are strict so that a misspelt field is an error rather than silently ignored.
+ */
+import { z } from 'zod';
+import { BENEFIT_CATEGORIES, SETTLEMENT_STATUSES } from '@settlement/chaincode/dist/api';
+import type { BenefitCategory, SettlementStatus } from '@settlement/chaincode/dist/api';
+
+/** Largest amount in fen the design allows (one billion yuan). */
+export const MAX_FEN = 100_000_000_000;
+export const MAX_BATCH = 100;
+
+export const id = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/,
+    'letters, digits and . _ : - (at most 64, not starting with a symbol)',
+  );
+export const mspId = z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{0,63}$/, 'an MSP ID such as Hospital1MSP');
+export const fen = z.number().int().min(0).max(MAX_FEN).describe('integer fen');
+export const hex64 = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits');
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+function isCalendarDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine(isCalendarDate, 'not a calendar date');
+export const isoTime = z.iso.datetime({ offset: false }).describe('ISO-8601 UTC time');
+
+export const patient = z.strictObject({
+  idType: z.enum(['RESIDENT_ID', 'PASSPORT', 'HK_MACAO_PERMIT', 'TAIWAN_PERMIT', 'FOREIGNER_PERMANENT_ID']),
+  idNumber: z.string().trim().min(1).max(64),
+});
+
+/** A body names the patient either by identity document (pseudonymised here) or by patientRef. */
+const patientOrRef = { patient: patient.optional(), patientRef: hex64.optional() };
+function exactlyOnePatient(value: { patient?: unknown; patientRef?: unknown }, ctx: z.RefinementCtx): void {
+  if ((value.patient === undefined) === (value.patientRef === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'give exactly one of patient and patientRef',
+      path: ['patient'],
+    });
+  }
+}
+
+function validRange(value: { validFrom: string; validTo: string }, ctx: z.RefinementCtx): void {
+  if (value.validFrom > value.validTo) {
+    ctx.addIssue({ code: 'custom', message: 'validFrom is after validTo', path: ['validTo'] });
+  }
+}
+
+export const benefit = z.strictObject({
+  category: z.enum(BENEFIT_CATEGORIES as readonly [BenefitCategory, ...BenefitCategory[]]),
+  deductible: fen,
+  ratioBps: z.number().int().min(0).max(10000),
+  annualCap: fen.optional(),
+});
+
+export const participantBody = z.strictObject({
+  mspId,
+  kind: z.enum(['HOSPITAL', 'INSURER', 'REGULATOR']),
+  name: text(200),
+});
+
+export const productBody = z
+  .strictObject({ productId: id, name: text(200), annualCap: fen, benefits: z.array(benefit).min(1).max(3) })
+  .superRefine((value, ctx) => {
+    const categories = value.benefits.map((b) => b.category);
+    if (new Set(categories).size !== categories.length) {
+      ctx.addIssue({ code: 'custom', message: 'each category at most once', path: ['benefits'] });
+    }
+  });
+
+export const policyBody = z
+  .strictObject({ policyRef: id, productId: id, ...patientOrRef, validFrom: isoDate, validTo: isoDate })
+  .superRefine(exactlyOnePatient)
+  .superRefine(validRange);
+
+export const authorisationBody = z
+  .strictObject({
+    authorisationId: id,
+    ...patientOrRef,
+    insurer: mspId,
+    purpose: z.literal('CLAIM_SETTLEMENT'),
+    validFrom: isoDate,
+    validTo: isoDate,
+    evidenceHash: hex64.describe('SHA-256 of the signed consent document'),
+  })
+  .superRefine(exactlyOnePatient)
+  .superRefine(validRange);
+
+export const reasonBody = z.strictObject({ reason: text(500) });
+
+export const costs = z
+  .strictObject({
+    total: fen,
+    fund: z.strictObject({ pooled: fen, seriousIllness: fen, assistance: fen }),
+    inCatalogueSelfPay: fen,
+    outOfCatalogue: fen,
+    innovativeDrug: fen,
+  })
+  .superRefine((c, ctx) => {
+    const parts =
+      c.fund.pooled +
+      c.fund.seriousIllness +
+      c.fund.assistance +
+      c.inCatalogueSelfPay +
+      c.outOfCatalogue +
+      c.innovativeDrug;
+    if (parts !== c.total)
+      ctx.addIssue({ code: 'custom', message: 'total must equal the sum of the parts', path: ['total'] });
+  });
+
+export const settlementItem = z
+  .strictObject({
+    settlementId: id,
+    ...patientOrRef,
+    policyRef: id,
+    invoiceNumber: z.string().trim().min(1).max(64),
+    admissionDate: isoDate,
+    dischargeDate: isoDate,
+    mode: z.enum(['PARALLEL', 'SERIES']),
+    costs,
+  })
+  .superRefine(exactlyOnePatient)
+  .superRefine((value, ctx) => {
+    if (value.admissionDate > value.dischargeDate) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'admissionDate is after dischargeDate',
+        path: ['dischargeDate'],
+      });
+    }
+  });
+
+export const settlementBatchBody = z.strictObject({ items: z.array(settlementItem).min(1).max(MAX_BATCH) });
+
+export const payoutBody = z.strictObject({ amount: fen, paidAt: isoTime, paymentReference: text(128) });
+
+// ----- path parameters and queries -----
+
+export const noParams = z.strictObject({});
+export const productParams = z.strictObject({ productId: id });
+export const productQuery = z.strictObject({ version: z.coerce.number().int().min(1).optional() });
+export const policyParams = z.strictObject({ policyRef: id });
+export const authorisationParams = z.strictObject({ id });
+export const settlementParams = z.strictObject({ hospital: mspId, settlementId: id });
+export const txParams = z.strictObject({ txId: z.string().regex(/^[0-9a-f]{64}$/, 'a transaction id') });
+
+const dateRange = { from: isoDate.optional(), to: isoDate.optional() };
+export const noQuery = z.strictObject({});
+export const settlementListQuery = z.strictObject({
+  hospital: mspId.optional(),
+  insurer: mspId.optional(),
+  status: z.enum(SETTLEMENT_STATUSES as readonly [SettlementStatus, ...SettlementStatus[]]).optional(),
+  ...dateRange,
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().min(1).max(512).optional(),
+});
+export const reconciliationQuery = z.strictObject({
+  ...dateRange,
+  hospital: mspId.optional(),
+  insurer: mspId.optional(),
+});
+export const alertsQuery = z.strictObject(dateRange);
+export const eventsQuery = z.strictObject({ since: z.coerce.number().int().min(0).optional() });

@@ -1,0 +1,121 @@
+/**
+ * The HTTP application, assembled from its parts. It takes a LedgerClient rather than connecting itself, so
+ * tests run it against a fake ledger and main.ts against Fabric.
+ */
+import express, { Express, NextFunction, Request, Response } from 'express';
+import type { GatewayConfig } from './config';
+import { errorHandler, notFound } from './errors';
+import { EventHub } from './events';
+import type { LedgerClient } from './ledger';
+import { Logger, requestLogging } from './logger';
+import { createMetrics, Metrics } from './metrics';
+import { openApiDocument } from './openapi';
+import { createPseudonymiser } from './pseudonymise';
+import { mountRoutes } from './route';
+import { ROUTES } from './routes';
+
+export interface ServerDeps {
+  config: GatewayConfig;
+  ledger: LedgerClient;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+export interface GatewayApp {
+  app: Express;
+  events: EventHub;
+  metrics: Metrics;
+}
+
+/** An API serves JSON only, so the strictest browser policies cost nothing. */
+function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.set({
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  });
+  next();
+}
+
+/** CORS only for configured origins; other origins get no CORS headers and browsers refuse the response. */
+function cors(origins: readonly string[]) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const origin = req.get('origin');
+    if (!origin || !origins.includes(origin)) return next();
+    res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin' });
+    if (req.method !== 'OPTIONS') return next();
+    res
+      .set({
+        'Access-Control-Allow-Methods': 'GET, POST',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, Last-Event-ID, X-Request-Id',
+        'Access-Control-Max-Age': '600',
+      })
+      .status(204)
+      .end();
+  };
+}
+
+function httpMetrics(metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const stop = metrics.httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => {
+      const route = typeof res.locals.route === 'string' ? res.locals.route : 'unmatched';
+      stop({ route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+/** Waits at most `ms` for the ledger, so a health probe answers even when a peer hangs. */
+async function ledgerHealth(ledger: LedgerClient, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), ms);
+  });
+  try {
+    return { reachable: true, blockHeight: await Promise.race([ledger.blockHeight(), timeout]) };
+  } catch {
+    return { reachable: false, blockHeight: null };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createServer({ config, ledger, logger, metrics = createMetrics() }: ServerDeps): GatewayApp {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const events = new EventHub(ledger, config.events, metrics, logger);
+  const pseudonymiser = createPseudonymiser(config.pseudonymKey);
+  const openapi = openApiDocument(ROUTES);
+
+  app.use(securityHeaders, cors(config.corsOrigins), requestLogging(logger), httpMetrics(metrics));
+  app.use(express.json({ limit: config.bodyLimit, strict: true }));
+
+  app.get('/healthz', async (_req, res) => {
+    res.locals.route = '/healthz';
+    const health = await ledgerHealth(ledger, 5000);
+    res
+      .status(health.reachable ? 200 : 503)
+      .json({ status: health.reachable ? 'ok' : 'unavailable', ledger: health });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.locals.route = '/metrics';
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.locals.route = '/openapi.json';
+    res.json(openapi);
+  });
+
+  mountRoutes(app, ROUTES, { config, ledger, pseudonymiser, events });
+
+  app.use(() => {
+    throw notFound('no such endpoint');
+  });
+  app.use(errorHandler());
+  return { app, events, metrics };
+}

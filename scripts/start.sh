@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# npm start: brings up the development network (deploying the chaincode and bootstrapping the participants),
+# builds, prepares development keys, starts one gateway per organisation and stays in the foreground.
+# Ctrl-C stops the gateways and then the network (--keep-network or KEEP_NETWORK=1 leaves the network up).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+KEEP_NETWORK=${KEEP_NETWORK:-0}
+[[ ${1:-} == --keep-network ]] && KEEP_NETWORK=1
+ORGS=(hospital1 hospital2 insurer1 insurer2 regulator)
+RUN_DIR=network/run/gateway
+PIDS=()
+
+log() { echo "[start] $*"; }
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+stop_all() {
+  trap - INT TERM EXIT
+  local pid
+  if ((${#PIDS[@]})); then
+    log "stopping the gateways"
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  fi
+  if [[ $KEEP_NETWORK == 1 ]]; then
+    log "leaving the network up (npm run network:down stops it)"
+  else
+    log "stopping the network"
+    bash network/down.sh || true
+  fi
+}
+
+port_of() {
+  grep '^GATEWAY_PORT=' "$RUN_DIR/$1.env" | cut -d= -f2
+}
+
+# wait_healthy ORG PID: until /healthz answers 200 (ledger reachable), or the gateway dies, or 90 s pass.
+wait_healthy() {
+  local org=$1 pid=$2 port deadline
+  port=$(port_of "$org")
+  deadline=$((SECONDS + 90))
+  until curl -fs -o /dev/null "http://127.0.0.1:$port/healthz"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "the $org gateway exited; the end of $RUN_DIR/$org.log:"
+      tail -n 20 "$RUN_DIR/$org.log" >&2
+      return 1
+    fi
+    if ((SECONDS > deadline)); then
+      log "the $org gateway is not healthy after 90 s; see $RUN_DIR/$org.log"
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+main() {
+  bash scripts/ensure-deps.sh
+  trap stop_all EXIT
+  trap 'exit 130' INT TERM
+  log "bringing up the network"
+  bash network/up.sh
+  log "building"
+  npx tsc -b chaincode gateway
+  mkdir -p "$RUN_DIR"
+  node gateway/dist/cli/dev-keys.js --run-dir network/run
+
+  local org
+  for org in "${ORGS[@]}"; do
+    # Each gateway reads only its own organisation's environment file.
+    (
+      set -a
+      # shellcheck disable=SC1090
+      source "$RUN_DIR/$org.env"
+      set +a
+      exec node gateway/dist/main.js
+    ) >>"$RUN_DIR/$org.log" 2>&1 &
+    PIDS+=($!)
+  done
+  local i
+  for i in "${!ORGS[@]}"; do wait_healthy "${ORGS[$i]}" "${PIDS[$i]}"; done
+
+  echo
+  log "gateways (logs in $RUN_DIR/<org>.log):"
+  for org in "${ORGS[@]}"; do printf '  %-10s http://127.0.0.1:%s\n' "$org" "$(port_of "$org")"; done
+  cat <<'USAGE'
+
+  Mint a development token (roles: hospitals clerk, insurers adjuster, regulator auditor):
+    TOKEN=$(npm run --silent token -- --org hospital1 --role clerk --sub alice)
+    curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8081/v1/participants
+  The contract: http://127.0.0.1:8081/openapi.json
+
+  Ctrl-C stops everything.
+USAGE
+  # Stay in the foreground until Ctrl-C or until a gateway dies.
+  wait -n "${PIDS[@]}" || true
+  log "a gateway exited; stopping"
+  exit 1
+}
+
+main "$@"

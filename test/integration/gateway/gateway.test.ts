@@ -1,0 +1,467 @@
+/**
+ * The gateways over HTTP against the real network: every endpoint's success path and error codes, cross-
+ * organisation refusals, idempotent replays and concurrent duplicate invoices. Every run uses fresh ids,
+ * so it can run again on the same ledger. See harness.ts for how the gateways are reached.
+ */
+import { expect } from 'chai';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import {
+  Answer,
+  call,
+  ensureGateways,
+  OrgId,
+  publicKeyPem,
+  stopStartedGateways,
+  tokenFor,
+  urlOf,
+} from './harness';
+
+const RUN = randomBytes(4).toString('hex');
+const id = (name: string) => `${name}-${RUN}`;
+const patient = (n: number) => ({ idType: 'RESIDENT_ID', idNumber: `110105199001${RUN}${n}` });
+const costs = {
+  total: 10000,
+  fund: { pooled: 5000, seriousIllness: 1000, assistance: 0 },
+  inCatalogueSelfPay: 2000,
+  outOfCatalogue: 1500,
+  innovativeDrug: 500,
+};
+/** With the product below and consent: 80% of 1500 plus 100% of 500. */
+const COMMERCIAL_SHARE = 1700;
+
+function settlement(settlementId: string, invoiceNumber: string, policyRef = id('POL'), n = 1) {
+  return {
+    settlementId,
+    patient: patient(n),
+    policyRef,
+    invoiceNumber,
+    admissionDate: '2026-03-01',
+    dischargeDate: '2026-03-04',
+    mode: 'PARALLEL',
+    costs,
+  };
+}
+
+function expectProblem(answer: Answer, status: number, code: string): void {
+  expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
+  expect(answer.headers.get('content-type')).to.match(/^application\/problem\+json/);
+  expect(answer.body.code).to.equal(code);
+}
+
+function expectStatus(answer: Answer, status: number): void {
+  expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
+}
+
+describe('gateways on the network', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    await ensureGateways();
+  });
+  after(() => stopStartedGateways());
+
+  describe('operations', () => {
+    it('reports health, metrics and the contract on every gateway', async () => {
+      for (const org of ['hospital1', 'hospital2', 'insurer1', 'insurer2', 'regulator'] as OrgId[]) {
+        const health = await call(org, 'GET', '/healthz', undefined, null);
+        expect(health.body.ledger.reachable).to.equal(true);
+        expect(health.body.ledger.blockHeight).to.be.greaterThan(0);
+        expect((await call(org, 'GET', '/openapi.json', undefined, null)).body.paths).to.have.property(
+          '/v1/settlements',
+        );
+      }
+      const metrics = await fetch(`${urlOf('hospital1')}/metrics`);
+      expect(await metrics.text()).to.contain('gateway_ledger_duration_seconds');
+    });
+  });
+
+  describe('authentication against a real gateway', () => {
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const attacks: Record<string, () => string | null> = {
+      'no token': () => null,
+      'alg none': () => {
+        const [, payload] = tokenFor('hospital1').split('.');
+        return `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`;
+      },
+      'tampered payload': () => {
+        const [header, payload, signature] = tokenFor('hospital1').split('.');
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+        return `${header}.${b64({ ...claims, sub: 'mallory' })}.${signature}`;
+      },
+      'wrong key': () =>
+        jwt.sign(
+          { org: 'Hospital1MSP', role: 'clerk' },
+          generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+          {
+            algorithm: 'ES256',
+            expiresIn: 600,
+            issuer: 'dev-idp.hospital1',
+            audience: 'settlement-gateway.hospital1',
+            subject: 'mallory',
+          },
+        ),
+      'HS256 forged with the public key': () =>
+        jwt.sign({ org: 'Hospital1MSP', role: 'clerk', sub: 'mallory' }, publicKeyPem('hospital1'), {
+          algorithm: 'HS256',
+          expiresIn: 600,
+          issuer: 'dev-idp.hospital1',
+          audience: 'settlement-gateway.hospital1',
+        }),
+      "another organisation's token": () => tokenFor('hospital2'),
+    };
+    for (const [name, token] of Object.entries(attacks)) {
+      it(`answers 401 for ${name}`, async () => {
+        expectProblem(
+          await call('hospital1', 'GET', '/v1/participants', undefined, token()),
+          401,
+          'UNAUTHENTICATED',
+        );
+      });
+    }
+
+    it('answers 401 for an expired token', async () => {
+      const expired = tokenFor('hospital1', { ttlSeconds: 1 });
+      await new Promise((r) => setTimeout(r, 2100));
+      expectProblem(
+        await call('hospital1', 'GET', '/v1/participants', undefined, expired),
+        401,
+        'UNAUTHENTICATED',
+      );
+    });
+
+    it('answers 403 for a role the organisation does not have', async () => {
+      const auditorAtHospital = tokenFor('hospital1', { role: 'auditor' });
+      expectProblem(
+        await call('hospital1', 'GET', '/v1/audit/alerts', undefined, auditorAtHospital),
+        403,
+        'FORBIDDEN',
+      );
+    });
+  });
+
+  describe('a settlement from consent to payout', () => {
+    const product = {
+      productId: id('PROD'),
+      name: 'Integration Hui Min Bao',
+      annualCap: 100_000_000,
+      benefits: [
+        { category: 'OUT_OF_CATALOGUE', deductible: 0, ratioBps: 8000 },
+        { category: 'INNOVATIVE_DRUG', deductible: 0, ratioBps: 10000 },
+      ],
+    };
+    const policy = {
+      policyRef: id('POL'),
+      productId: product.productId,
+      patient: patient(1),
+      validFrom: '2026-01-01',
+      validTo: '2026-12-31',
+    };
+    const authorisation = {
+      authorisationId: id('AUTH'),
+      patient: patient(1),
+      insurer: 'Insurer1MSP',
+      purpose: 'CLAIM_SETTLEMENT',
+      validFrom: '2026-01-01',
+      validTo: '2030-12-31',
+      evidenceHash: 'e'.repeat(64),
+    };
+    let recorded: Answer;
+
+    it('lists the registered participants to every role', async () => {
+      const answer = await call('insurer2', 'GET', '/v1/participants');
+      expectStatus(answer, 200);
+      const ids = answer.body.items.map((p: { mspId: string }) => p.mspId);
+      expect(ids).to.include.members([
+        'Hospital1MSP',
+        'Hospital2MSP',
+        'Insurer1MSP',
+        'Insurer2MSP',
+        'RegulatorMSP',
+      ]);
+    });
+
+    it('publishes a product once, idempotently, and shows it to everyone', async () => {
+      const first = await call('insurer1', 'POST', '/v1/products', product);
+      expectStatus(first, 201);
+      expect(first.body).to.include({ productId: product.productId, version: 1, insurer: 'Insurer1MSP' });
+      expect(first.body.txId).to.match(/^[0-9a-f]{64}$/);
+      const replay = await call('insurer1', 'POST', '/v1/products', product);
+      expectStatus(replay, 200);
+      expect(replay.body.txId).to.equal(first.body.txId);
+      const read = await call('hospital2', 'GET', `/v1/products/${product.productId}`);
+      expect(read.body).to.include({ version: 1, insurer: 'Insurer1MSP' });
+      expectProblem(await call('hospital1', 'GET', `/v1/products/${id('NOPE')}`), 404, 'NOT_FOUND');
+      expectProblem(await call('hospital1', 'POST', '/v1/products', product), 403, 'FORBIDDEN');
+    });
+
+    it('registers a policy with a pseudonymised patient, idempotently, and refuses other content under its id', async () => {
+      const first = await call('insurer1', 'POST', '/v1/policies', policy);
+      expectStatus(first, 201);
+      expect(first.body.patientRef).to.match(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(first.body)).not.to.contain(policy.patient.idNumber);
+      expectStatus(await call('insurer1', 'POST', '/v1/policies', policy), 200);
+      const conflict = await call('insurer1', 'POST', '/v1/policies', { ...policy, validTo: '2026-06-30' });
+      expectProblem(conflict, 409, 'ID_CONFLICT');
+    });
+
+    it('shows a policy to its insurer and auditors only', async () => {
+      expectStatus(await call('insurer1', 'GET', `/v1/policies/${policy.policyRef}`), 200);
+      expectStatus(await call('regulator', 'GET', `/v1/policies/${policy.policyRef}`), 200);
+      expectProblem(await call('insurer2', 'GET', `/v1/policies/${policy.policyRef}`), 404, 'NOT_FOUND');
+      expectProblem(await call('hospital1', 'GET', `/v1/policies/${policy.policyRef}`), 403, 'FORBIDDEN');
+    });
+
+    it('records a consent and shows it to its recorder, its insurer and auditors only', async () => {
+      expectStatus(await call('hospital1', 'POST', '/v1/authorisations', authorisation), 201);
+      expectStatus(await call('hospital1', 'POST', '/v1/authorisations', authorisation), 200);
+      const path = `/v1/authorisations/${authorisation.authorisationId}`;
+      for (const org of ['hospital1', 'insurer1', 'regulator'] as OrgId[])
+        expectStatus(await call(org, 'GET', path), 200);
+      for (const org of ['hospital2', 'insurer2'] as OrgId[])
+        expectProblem(await call(org, 'GET', path), 404, 'NOT_FOUND');
+    });
+
+    it('records a settlement with the split computed on both peers', async () => {
+      recorded = await call('hospital1', 'POST', '/v1/settlements', settlement(id('S1'), id('INV1')));
+      expectStatus(recorded, 201);
+      expect(recorded.body).to.include({
+        hospital: 'Hospital1MSP',
+        insurer: 'Insurer1MSP',
+        status: 'AWAITING_PAYOUT',
+      });
+      expect(recorded.body.split).to.include({
+        fundShare: 6000,
+        commercialShare: COMMERCIAL_SHARE,
+        patientShare: 2300,
+      });
+      expect(recorded.body.invoiceHash).to.match(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(recorded.body)).not.to.contain(id('INV1'));
+    });
+
+    it('answers a replayed settlement with 200 and the recording txId', async () => {
+      const replay = await call('hospital1', 'POST', '/v1/settlements', settlement(id('S1'), id('INV1')));
+      expectStatus(replay, 200);
+      expect(replay.body.txId).to.equal(recorded.body.txId);
+    });
+
+    it('shows the settlement to its hospital, its insurer and auditors, and hides it from the others', async () => {
+      const path = `/v1/settlements/Hospital1MSP/${id('S1')}`;
+      for (const org of ['hospital1', 'insurer1', 'regulator'] as OrgId[]) {
+        expect((await call(org, 'GET', path)).body.settlementId).to.equal(id('S1'));
+      }
+      for (const org of ['hospital2', 'insurer2'] as OrgId[]) {
+        expectProblem(await call(org, 'GET', path), 404, 'NOT_FOUND');
+        expectProblem(await call(org, 'GET', `${path}/history`), 404, 'NOT_FOUND');
+      }
+    });
+
+    it('records who endorsed the settlement, read from the ledger', async () => {
+      const path = `/v1/audit/transactions/${recorded.body.txId}`;
+      const tx = await call('regulator', 'GET', path);
+      expectStatus(tx, 200);
+      expect(tx.body).to.include({ validationCode: 'VALID', creatorMsp: 'Hospital1MSP' });
+      expect(tx.body.endorsers).to.include.members(['Hospital1MSP', 'Insurer1MSP']);
+      expect(tx.body.blockNumber).to.be.a('number');
+      expectStatus(await call('insurer1', 'GET', path), 200);
+      expectProblem(await call('insurer2', 'GET', path), 404, 'NOT_FOUND');
+    });
+
+    it('refuses payouts by another insurer or of the wrong amount, then pays once', async () => {
+      const path = `/v1/settlements/Hospital1MSP/${id('S1')}/payout`;
+      const payout = {
+        amount: COMMERCIAL_SHARE,
+        paidAt: '2026-03-05T08:00:00Z',
+        paymentReference: id('PAY'),
+      };
+      const other = await call('insurer2', 'POST', path, payout);
+      expect([403, 404]).to.include(other.status);
+      expectProblem(
+        await call('insurer1', 'POST', path, { ...payout, amount: COMMERCIAL_SHARE - 1 }),
+        422,
+        'AMOUNT_MISMATCH',
+      );
+      const paid = await call('insurer1', 'POST', path, payout);
+      expectStatus(paid, 201);
+      expect(paid.body.status).to.equal('PAID');
+      const replay = await call('insurer1', 'POST', path, payout);
+      expectStatus(replay, 200);
+      expect(replay.body.txId).to.equal(paid.body.txId);
+      const reversal = { reason: 'refund' };
+      expectProblem(
+        await call('hospital1', 'POST', `/v1/settlements/Hospital1MSP/${id('S1')}/reversal`, reversal),
+        409,
+        'INVALID_STATE',
+      );
+      const history = await call('regulator', 'GET', `/v1/settlements/Hospital1MSP/${id('S1')}/history`);
+      expect(history.body.items.map((v: { mspId: string }) => v.mspId)).to.deep.equal([
+        'Hospital1MSP',
+        'Insurer1MSP',
+      ]);
+    });
+
+    it('disputes and reverses another settlement; other hospitals cannot reverse it', async () => {
+      expectStatus(await call('hospital1', 'POST', '/v1/settlements', settlement(id('S2'), id('INV2'))), 201);
+      const base = `/v1/settlements/Hospital1MSP/${id('S2')}`;
+      expectStatus(await call('insurer1', 'POST', `${base}/dispute`, { reason: 'invoice unreadable' }), 201);
+      expectProblem(await call('hospital2', 'POST', `${base}/reversal`, { reason: 'x' }), 404, 'NOT_FOUND');
+      const reversed = await call('hospital1', 'POST', `${base}/reversal`, { reason: 'billing error' });
+      expectStatus(reversed, 201);
+      expect(reversed.body.status).to.equal('REVERSED');
+      expectProblem(
+        await call('insurer1', 'POST', `${base}/payout`, {
+          amount: COMMERCIAL_SHARE,
+          paidAt: '2026-03-05T08:00:00Z',
+          paymentReference: 'late',
+        }),
+        409,
+        'INVALID_STATE',
+      );
+    });
+
+    it('answers a reused invoice with 409 DUPLICATE_INVOICE and an alert the regulator sees', async () => {
+      const duplicate = await call('hospital1', 'POST', '/v1/settlements', settlement(id('S3'), id('INV1')));
+      expectProblem(duplicate, 409, 'DUPLICATE_INVOICE');
+      expect(duplicate.body.alertId).to.be.a('string');
+      expect(duplicate.body.existing).to.deep.equal({ hospital: 'Hospital1MSP', settlementId: id('S1') });
+      const alerts = await call('regulator', 'GET', '/v1/audit/alerts');
+      expect(alerts.body.items.map((a: { alertId: string }) => a.alertId)).to.include(duplicate.body.alertId);
+      expectProblem(await call('hospital1', 'GET', '/v1/audit/alerts'), 403, 'FORBIDDEN');
+    });
+
+    it('lists and reconciles only what the caller may see', async () => {
+      const mine = await call('hospital1', 'GET', '/v1/settlements?limit=100&from=2026-03-01&to=2026-03-31');
+      expectStatus(mine, 200);
+      expect(mine.body.items.map((s: { settlementId: string }) => s.settlementId)).to.include(id('S1'));
+      const theirs = await call(
+        'hospital2',
+        'GET',
+        '/v1/settlements?limit=100&from=2026-03-01&to=2026-03-31',
+      );
+      expectStatus(theirs, 200);
+      expect(theirs.body.items.every((s: { hospital: string }) => s.hospital === 'Hospital2MSP')).to.equal(
+        true,
+      );
+      const audit = await call('regulator', 'GET', '/v1/audit/reconciliation?hospital=Hospital1MSP');
+      expectStatus(audit, 200);
+      expect(audit.body.count).to.be.greaterThan(0);
+      expect(audit.body.byStatus).to.have.property('PAID');
+      expectProblem(
+        await call('hospital2', 'GET', '/v1/audit/reconciliation?hospital=Hospital1MSP'),
+        403,
+        'FORBIDDEN',
+      );
+    });
+
+    it('records a batch with one outcome per item', async () => {
+      const items = [settlement(id('B1'), id('INVB1')), settlement(id('B2'), id('INV1'))];
+      const batch = await call('hospital1', 'POST', '/v1/settlements/batch', { items });
+      expectStatus(batch, 200);
+      expect(batch.body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 409]);
+      expect(batch.body.results[1].body.code).to.equal('DUPLICATE_INVOICE');
+    });
+
+    it('streams the events each organisation may see', async () => {
+      const seen = async (org: OrgId) => {
+        const controller = new AbortController();
+        const res = await fetch(`${urlOf(org)}/v1/events?since=0`, {
+          headers: { authorization: `Bearer ${tokenFor(org)}` },
+          signal: controller.signal,
+        });
+        const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+        let text = '';
+        const deadline = Date.now() + 10_000;
+        while (!text.includes(id('S2')) && Date.now() < deadline) {
+          const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000));
+          const chunk = await Promise.race([reader.read(), timeout]);
+          if (!chunk || chunk.done) break;
+          text += new TextDecoder().decode(chunk.value);
+        }
+        controller.abort();
+        return text;
+      };
+      const regulator = await seen('regulator');
+      expect(regulator).to.contain(id('S1')).and.to.contain('event: SettlementRecorded');
+      expect(await seen('insurer1')).to.contain(id('S1'));
+      expect(await seen('insurer2')).not.to.contain(id('S1'));
+    });
+  });
+
+  describe('two hospitals submitting the same invoice at the same time', () => {
+    it('ends with exactly one settlement and one alert', async () => {
+      const policy = {
+        policyRef: id('POLX'),
+        productId: id('PROD'),
+        patient: patient(2),
+        validFrom: '2026-01-01',
+        validTo: '2026-12-31',
+      };
+      expectStatus(await call('insurer1', 'POST', '/v1/policies', policy), 201);
+      const invoice = id('INVX');
+      const answers = await Promise.all(
+        (['hospital1', 'hospital2'] as OrgId[]).map((org) =>
+          call(org, 'POST', '/v1/settlements', settlement(id(`X-${org}`), invoice, policy.policyRef, 2)),
+        ),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses, JSON.stringify(answers.map((a) => a.body))).to.deep.equal([201, 409]);
+      const loser = answers.find((a) => a.status === 409) as Answer;
+      expect(loser.body.code).to.equal('DUPLICATE_INVOICE');
+      const winner = answers.find((a) => a.status === 201) as Answer;
+      const alerts = await call('regulator', 'GET', '/v1/audit/alerts');
+      const ours = alerts.body.items.filter(
+        (a: { invoiceHash: string }) => a.invoiceHash === winner.body.invoiceHash,
+      );
+      expect(ours).to.have.length(1);
+      const listed = await call(
+        'regulator',
+        'GET',
+        '/v1/settlements?limit=100&from=2026-03-04&to=2026-03-04',
+      );
+      const withInvoice = listed.body.items.filter(
+        (s: { invoiceHash: string }) => s.invoiceHash === winner.body.invoiceHash,
+      );
+      expect(withInvoice).to.have.length(1);
+    });
+  });
+
+  describe('bad input', () => {
+    it('answers malformed JSON, a wrong content type and a huge body with 4xx codes', async () => {
+      const post = (headers: Record<string, string>, body: string) =>
+        fetch(`${urlOf('hospital1')}/v1/settlements`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokenFor('hospital1')}`, ...headers },
+          body,
+        });
+      const json = { 'content-type': 'application/json' };
+      const answers = [
+        await post(json, '{"settlementId":'),
+        await post({ 'content-type': 'text/plain' }, '{}'),
+        await post(json, JSON.stringify({ pad: 'x'.repeat(300_000) })),
+      ];
+      expect(answers.map((a) => a.status)).to.deep.equal([400, 415, 413]);
+      for (const answer of answers)
+        expect(((await answer.json()) as { code?: unknown }).code).to.be.a('string');
+    });
+
+    it('answers 4xx with a code and writes nothing', async () => {
+      const bad = [
+        { ...settlement(id('BAD1'), id('INVBAD')), costs: { ...costs, total: 1 } },
+        { ...settlement(id('BAD2'), id('INVBAD')), policyRef: id('NO-SUCH-POLICY') },
+        { ...settlement(id('BAD3'), id('INVBAD')), dischargeDate: '2026-13-01' },
+      ];
+      for (const body of bad) {
+        const answer = await call('hospital1', 'POST', '/v1/settlements', body);
+        expect(answer.status, JSON.stringify(answer.body)).to.be.within(400, 499);
+        expect(answer.body.code).to.be.a('string');
+      }
+      for (const settlementId of [id('BAD1'), id('BAD2'), id('BAD3')]) {
+        expectProblem(
+          await call('hospital1', 'GET', `/v1/settlements/Hospital1MSP/${settlementId}`),
+          404,
+          'NOT_FOUND',
+        );
+      }
+    });
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Reaches the five development gateways on the real network. Gateways already running (npm start) are used as
+ * they are; missing ones are started here from gateway/dist with the environment files of
+ * gateway/src/cli/dev-keys.ts, and stopped again after the tests. The network itself must be up
+ * (npm run network:up) and the gateway built (npm run build).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { keyDir, keyFiles, setUpDevGateways } from '../../../gateway/src/cli/dev-keys';
+import { mintToken } from '../../../gateway/src/cli/token';
+import { findOrg, ORGS, ROLE_OF_KIND, Role } from '../../../gateway/src/orgs';
+
+const ROOT = resolve(__dirname, '../../..');
+const RUN_DIR = join(ROOT, 'network/run');
+const started: ChildProcess[] = [];
+
+export type OrgId = 'hospital1' | 'hospital2' | 'insurer1' | 'insurer2' | 'regulator';
+
+export function urlOf(org: OrgId): string {
+  return `http://127.0.0.1:${findOrg(org)?.port}`;
+}
+
+async function healthy(org: OrgId): Promise<boolean> {
+  try {
+    return (await fetch(`${urlOf(org)}/healthz`)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export async function ensureGateways(): Promise<void> {
+  const missing: OrgId[] = [];
+  for (const org of ORGS) if (!(await healthy(org.id as OrgId))) missing.push(org.id as OrgId);
+  if (missing.length === 0) return;
+  if (!existsSync(join(RUN_DIR, 'orgs', 'hospital1', 'connection-profile.json'))) {
+    throw new Error('the network is not up: run npm run network:up first');
+  }
+  if (!existsSync(join(ROOT, 'gateway/dist/main.js')))
+    throw new Error('the gateway is not built: run npm run build');
+  mkdirSync(join(RUN_DIR, 'gateway'), { recursive: true });
+  setUpDevGateways(RUN_DIR);
+  for (const org of missing) {
+    const env = Object.fromEntries(
+      readFileSync(join(RUN_DIR, 'gateway', `${org}.env`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    const log = openSync(join(RUN_DIR, 'gateway', `${org}.log`), 'a');
+    started.push(
+      spawn(process.execPath, [join(ROOT, 'gateway/dist/main.js')], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', log, log],
+      }),
+    );
+  }
+  const deadline = Date.now() + 60_000;
+  for (const org of missing) {
+    while (!(await healthy(org))) {
+      if (Date.now() > deadline) throw new Error(`the ${org} gateway did not become healthy; see its log`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+export async function stopStartedGateways(): Promise<void> {
+  await Promise.all(
+    started.splice(0).map(
+      (child) =>
+        new Promise<void>((resolveExit) => {
+          child.once('exit', () => resolveExit());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+export function tokenFor(
+  org: OrgId,
+  options: { role?: Role; sub?: string; ttlSeconds?: number } = {},
+): string {
+  const info = findOrg(org);
+  if (!info) throw new Error(org);
+  const pem = readFileSync(keyFiles(keyDir(RUN_DIR), info).privateKey, 'utf8');
+  return mintToken(pem, {
+    org: info,
+    role: options.role ?? ROLE_OF_KIND[info.kind],
+    sub: options.sub ?? `it-${org}`,
+    ttlSeconds: options.ttlSeconds ?? 600,
+  });
+}
+
+export function publicKeyPem(org: OrgId): string {
+  const info = findOrg(org);
+  if (!info) throw new Error(org);
+  return readFileSync(keyFiles(keyDir(RUN_DIR), info).publicKey, 'utf8');
+}
+
+export interface Answer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions say what bodies contain
+  body: any;
+  headers: Headers;
+}
+
+/** Calls a gateway as one of its users (or with the token given, or none when token is null). */
+export async function call(
+  org: OrgId,
+  method: 'GET' | 'POST',
+  path: string,
+  json?: unknown,
+  token: string | null = tokenFor(org),
+): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (json !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(urlOf(org) + path, {
+    method,
+    headers,
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}

@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { Tx } from '@settlement/chaincode/dist/api';
+import jwt from 'jsonwebtoken';
+import { claimsFor, idpKeys, newKeyPair, problemOf, sign, startGateway, TestGateway } from './harness';
+
+function base64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+describe('gateway authentication', () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startGateway('hospital1');
+    gw.ledger.on(Tx.listParticipants, () => []);
+  });
+  after(() => gw.close());
+
+  const valid = () => sign(claimsFor('hospital1'));
+  const now = () => Math.floor(Date.now() / 1000);
+
+  const attacks: Record<string, () => string | null> = {
+    'no token': () => null,
+    'not a JWT': () => 'garbage',
+    'alg none': () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claimsFor('hospital1'))}.`,
+    'tampered payload': () => {
+      const [header, , signature] = valid().split('.');
+      return `${header}.${base64url(claimsFor('hospital1', { sub: 'mallory' }))}.${signature}`;
+    },
+    'wrong key': () => sign(claimsFor('hospital1'), newKeyPair().privateKey),
+    'HS256 forged with the public key as secret': () =>
+      jwt.sign(claimsFor('hospital1'), idpKeys.publicKey.export({ type: 'spki', format: 'pem' }) as string, {
+        algorithm: 'HS256',
+      }),
+    expired: () => sign(claimsFor('hospital1', { iat: now() - 1200, exp: now() - 600 })),
+    'no exp': () => sign(claimsFor('hospital1', { exp: undefined })),
+    "another organisation's token": () => sign(claimsFor('hospital2')),
+    'wrong issuer': () => sign(claimsFor('hospital1', { iss: 'evil-idp' })),
+    'wrong audience': () => sign(claimsFor('hospital1', { aud: 'other-gateway' })),
+    'no subject': () => sign(claimsFor('hospital1', { sub: undefined })),
+    'not yet valid': () => sign(claimsFor('hospital1', { nbf: now() + 600 })),
+  };
+
+  for (const [name, token] of Object.entries(attacks)) {
+    it(`answers 401 problem+json for ${name}`, async () => {
+      const res = await gw.call('/v1/participants', { token: token() });
+      expect(res.status).to.equal(401);
+      const problem = await problemOf(res);
+      expect(problem).to.include({ status: 401, code: 'UNAUTHENTICATED' });
+    });
+  }
+
+  it('does not call the ledger for a rejected token', async () => {
+    const before = gw.ledger.calls.length;
+    await gw.call('/v1/participants', { token: attacks['wrong key']() as string });
+    expect(gw.ledger.calls.length).to.equal(before);
+  });
+
+  it('rejects a scheme other than Bearer', async () => {
+    const res = await gw.call('/v1/participants', { headers: { authorization: `Basic ${valid()}` } });
+    expect(res.status).to.equal(401);
+  });
+
+  it('accepts a valid token', async () => {
+    const res = await gw.call('/v1/participants', { token: valid() });
+    expect(res.status).to.equal(200);
+    expect(await res.json()).to.deep.equal({ items: [] });
+  });
+
+  it('answers 403 for a role this kind of organisation does not have', async () => {
+    const res = await gw.call('/v1/participants', {
+      token: sign(claimsFor('hospital1', { role: 'auditor' })),
+    });
+    expect(res.status).to.equal(403);
+    expect(await problemOf(res)).to.include({ code: 'FORBIDDEN' });
+  });
+
+  it('answers 403 when the role may not use the route, before touching the ledger', async () => {
+    const before = gw.ledger.calls.length;
+    const res = await gw.call('/v1/audit/alerts');
+    expect(res.status).to.equal(403);
+    expect(await problemOf(res)).to.include({ code: 'FORBIDDEN' });
+    expect(gw.ledger.calls.length).to.equal(before);
+  });
+
+  it('answers 403 to a clerk publishing a product and to an adjuster submitting a settlement', async () => {
+    const insurer = await startGateway('insurer1');
+    try {
+      expect((await gw.call('/v1/products', { method: 'POST', json: {} })).status).to.equal(403);
+      expect((await insurer.call('/v1/settlements', { method: 'POST', json: {} })).status).to.equal(403);
+    } finally {
+      await insurer.close();
+    }
+  });
+});

@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../../gateway/src/config';
+
+describe('gateway configuration', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gw-config-'));
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    });
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    });
+    writeFileSync(join(dir, 'ec.pem'), ec);
+    writeFileSync(join(dir, 'rsa.pem'), rsa);
+    writeFileSync(join(dir, 'profile.json'), JSON.stringify({ name: 'test', version: '1.0.0' }));
+    writeFileSync(join(dir, 'bad.json'), '{not json');
+    writeFileSync(join(dir, 'pseudonym.key'), `${'ab'.repeat(32)}\n`);
+    writeFileSync(join(dir, 'short.key'), 'abcd');
+    mkdirSync(join(dir, 'wallet'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    env = {
+      GATEWAY_ORG: 'insurer2',
+      FABRIC_CONNECTION_PROFILE: join(dir, 'profile.json'),
+      FABRIC_WALLET: join(dir, 'wallet'),
+      JWT_PUBLIC_KEY_FILE: join(dir, 'ec.pem'),
+      JWT_ISSUER: 'idp',
+      JWT_AUDIENCE: 'gw',
+      PSEUDONYM_KEY_FILE: join(dir, 'pseudonym.key'),
+    };
+  });
+
+  function problems(overrides: NodeJS.ProcessEnv): string[] {
+    try {
+      loadConfig({ ...env, ...overrides });
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      return (error as ConfigError).problems;
+    }
+    throw new Error('expected a ConfigError');
+  }
+
+  it('reads a complete configuration with defaults', () => {
+    const config = loadConfig(env);
+    expect(config.org.mspId).to.equal('Insurer2MSP');
+    expect(config.port).to.equal(8084);
+    expect(config.host).to.equal('127.0.0.1');
+    expect(config.pseudonymKey).to.have.length(32);
+    expect(config.fabric).to.include({ identity: 'client', commitTimeoutSeconds: 30, conflictRetries: 3 });
+    expect(config.corsOrigins).to.deep.equal([]);
+  });
+
+  it('names every missing variable at once', () => {
+    const all = problems(Object.fromEntries(Object.keys(env).map((key) => [key, undefined])));
+    for (const name of Object.keys(env)) expect(all.join('\n')).to.contain(name);
+  });
+
+  const malformed: Record<string, [NodeJS.ProcessEnv, RegExp]> = {
+    'an unknown organisation': [{ GATEWAY_ORG: 'hospital9' }, /GATEWAY_ORG must be one of/],
+    'a port that is not a number': [{ GATEWAY_PORT: '80a' }, /GATEWAY_PORT must be an integer/],
+    'a missing profile file': [{ FABRIC_CONNECTION_PROFILE: join('/nonexistent', 'p.json') }, /no such file/],
+    'a profile that is not JSON': [{ FABRIC_CONNECTION_PROFILE: join('/', 'tmp') }, /no such file/],
+    'a wallet that does not exist': [
+      { FABRIC_WALLET: '/nonexistent/wallet' },
+      /FABRIC_WALLET: no such directory/,
+    ],
+    'an RSA verification key': [{ JWT_PUBLIC_KEY_FILE: 'RSA' }, /EC P-256 public key/],
+    'a short pseudonymisation key': [{ PSEUDONYM_KEY_FILE: 'SHORT' }, /at least 32 bytes/],
+    'a bad boolean': [{ FABRIC_DISCOVERY_AS_LOCALHOST: 'yes' }, /true or false/],
+    'a bad CORS origin': [{ CORS_ORIGINS: 'https://ok.example, not an origin' }, /not an origin/],
+    'a bad body limit': [{ BODY_LIMIT: 'lots' }, /BODY_LIMIT/],
+    'a bad log level': [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    'a timeout out of range': [{ FABRIC_COMMIT_TIMEOUT_SECONDS: '0' }, /from 1 to 600/],
+  };
+  for (const [name, [overrides, message]] of Object.entries(malformed)) {
+    it(`explains ${name}`, () => {
+      const resolved = { ...overrides };
+      if (resolved.JWT_PUBLIC_KEY_FILE === 'RSA') resolved.JWT_PUBLIC_KEY_FILE = join(dir, 'rsa.pem');
+      if (resolved.PSEUDONYM_KEY_FILE === 'SHORT') resolved.PSEUDONYM_KEY_FILE = join(dir, 'short.key');
+      expect(problems(resolved).join('\n')).to.match(message);
+    });
+  }
+
+  it('rejects a connection profile that is not a JSON object', () => {
+    expect(problems({ FABRIC_CONNECTION_PROFILE: join(dir, 'bad.json') }).join()).to.match(
+      /JSON connection profile/,
+    );
+  });
+
+  it('reads CORS origins and overrides', () => {
+    const config = loadConfig({
+      ...env,
+      CORS_ORIGINS: 'https://a.example, http://b.example:8080',
+      GATEWAY_PORT: '0',
+    });
+    expect(config.corsOrigins).to.deep.equal(['https://a.example', 'http://b.example:8080']);
+    expect(config.port).to.equal(0);
+  });
+});

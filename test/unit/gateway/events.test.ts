@@ -1,0 +1,203 @@
+import { expect } from 'chai';
+import type { Response as ExpressResponse } from 'express';
+import type { LedgerEventRecord } from '../../../gateway/src/ledger';
+import { createLogger } from '../../../gateway/src/logger';
+import { createMetrics } from '../../../gateway/src/metrics';
+import { EventHub, resumePosition } from '../../../gateway/src/events';
+import { FakeLedger } from './fake-ledger';
+import { problemOf, startGateway, TestGateway } from './harness';
+
+function record(
+  blockNumber: number,
+  parties: string[],
+  settlementId = `S-${blockNumber}`,
+): LedgerEventRecord {
+  return {
+    blockNumber,
+    txId: blockNumber.toString(16).padStart(64, '0'),
+    event: { type: 'SettlementRecorded', parties, refs: [{ hospital: parties[0], settlementId }] },
+  };
+}
+
+interface SseEvent {
+  id?: string;
+  event?: string;
+  data?: string;
+}
+
+/** Opens an event stream and collects parsed events (and comments) until `until` says enough. */
+async function collect(
+  gw: TestGateway,
+  path: string,
+  until: (events: SseEvent[], raw: string) => boolean,
+  headers: Record<string, string> = {},
+  afterOpen?: () => void,
+): Promise<{ events: SseEvent[]; raw: string }> {
+  const controller = new AbortController();
+  const res = await gw.call(path, { headers, signal: controller.signal });
+  expect(res.status).to.equal(200);
+  expect(res.headers.get('content-type')).to.contain('text/event-stream');
+  afterOpen?.();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let raw = '';
+  const events: SseEvent[] = [];
+  const deadline = Date.now() + 3000;
+  while (!until(events, raw) && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    raw += decoder.decode(value);
+    events.length = 0;
+    for (const block of raw.split('\n\n')) {
+      const fields = Object.fromEntries(
+        block
+          .split('\n')
+          .filter((line) => line && !line.startsWith(':'))
+          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+      );
+      if (fields.data) events.push(fields);
+    }
+  }
+  controller.abort();
+  return { events, raw };
+}
+
+describe('gateway events', () => {
+  let hospital: TestGateway;
+  let regulator: TestGateway;
+  beforeEach(async () => {
+    hospital = await startGateway('hospital1');
+    regulator = await startGateway('regulator', {
+      events: { bufferSize: 3, heartbeatSeconds: 3600, maxClientBufferBytes: 1 << 20 },
+    });
+    for (const gw of [hospital, regulator]) {
+      gw.ledger.emit(record(3, ['Hospital1MSP', 'Insurer1MSP']));
+      gw.ledger.emit(record(4, ['Hospital2MSP', 'Insurer1MSP']));
+      gw.ledger.emit(record(4, ['Hospital1MSP', 'Insurer2MSP'], 'S-4b'));
+    }
+  });
+  afterEach(async () => {
+    await Promise.all([hospital.close(), regulator.close()]);
+  });
+
+  it('listens to the ledger from the first block', () => {
+    expect(hospital.ledger.subscribedFrom).to.equal(0);
+  });
+
+  it('replays from ?since only what the caller is a party to, with block.index ids', async () => {
+    const { events } = await collect(hospital, '/v1/events?since=0', (e) => e.length >= 2);
+    expect(events.map((e) => e.id)).to.deep.equal(['3.0', '4.1']);
+    expect(events[0].event).to.equal('SettlementRecorded');
+    expect(JSON.parse(events[1].data as string)).to.deep.include({
+      blockNumber: 4,
+      refs: [{ hospital: 'Hospital1MSP', settlementId: 'S-4b' }],
+    });
+  });
+
+  it('shows auditors every event and resumes after Last-Event-ID', async () => {
+    const { events } = await collect(regulator, '/v1/events?since=0', (e) => e.length >= 2, {
+      'last-event-id': '3.0',
+    });
+    expect(events.map((e) => e.id)).to.deep.equal(['4.0', '4.1']);
+  });
+
+  it('follows live events after the replay', async () => {
+    const { events } = await collect(
+      hospital,
+      '/v1/events',
+      (e) => e.length >= 1,
+      {},
+      () => {
+        setTimeout(() => {
+          hospital.ledger.emit(record(5, ['Hospital2MSP']));
+          hospital.ledger.emit(record(6, ['Insurer1MSP', 'Hospital1MSP']));
+        }, 20);
+      },
+    );
+    expect(events.map((e) => e.id)).to.deep.equal(['6.0']);
+  });
+
+  it('answers 410 when asked to resume from events no longer kept', async () => {
+    regulator.ledger.emit(record(7, ['Hospital1MSP']));
+    const res = await regulator.call('/v1/events?since=3');
+    expect(res.status).to.equal(410);
+    expect((await problemOf(res)).code).to.equal('EVENTS_EXPIRED');
+    const kept = await collect(regulator, '/v1/events?since=4', (e) => e.length >= 3);
+    expect(kept.events.map((e) => e.id)).to.deep.equal(['4.0', '4.1', '7.0']);
+  });
+
+  it('rejects a bad since', async () => {
+    expect((await hospital.call('/v1/events?since=-1')).status).to.equal(400);
+  });
+
+  it('reads resume positions', () => {
+    expect(resumePosition('12.3', 1)).to.deep.equal({ block: 12, index: 3 });
+    expect(resumePosition('junk', 5)).to.deep.equal({ block: 5, index: -1 });
+    expect(resumePosition(undefined, undefined)).to.equal(undefined);
+  });
+
+  describe('the hub', () => {
+    function fakeResponse(writableLength: () => number) {
+      const written: string[] = [];
+      let ended = false;
+      const res = {
+        status: () => res,
+        set: () => res,
+        flushHeaders: () => undefined,
+        write: (text: string) => written.push(text),
+        end: () => {
+          ended = true;
+        },
+        get writableLength() {
+          return writableLength();
+        },
+      };
+      return { res: res as unknown as ExpressResponse, written, ended: () => ended };
+    }
+    const req = { get: () => undefined, on: () => undefined } as never;
+    const principal = { org: 'Hospital1MSP', role: 'clerk' as const, sub: 'u' };
+
+    it('cuts off a client that reads too slowly without holding back the others', async () => {
+      const ledger = new FakeLedger();
+      const metrics = createMetrics();
+      const hub = new EventHub(
+        ledger,
+        { bufferSize: 10, heartbeatSeconds: 3600, maxClientBufferBytes: 100 },
+        metrics,
+        createLogger('silent'),
+      );
+      await hub.start();
+      const slow = fakeResponse(() => 1000);
+      const fast = fakeResponse(() => 0);
+      hub.stream(req, slow.res, principal, undefined);
+      hub.stream(req, fast.res, principal, undefined);
+      ledger.emit(record(1, ['Hospital1MSP']));
+      ledger.emit(record(2, ['Hospital1MSP']));
+      expect(slow.ended()).to.equal(true);
+      expect(fast.ended()).to.equal(false);
+      expect(fast.written.filter((t) => t.startsWith('id:'))).to.have.length(2);
+      expect(hub.clientCount).to.equal(1);
+      expect(await metrics.registry.getSingleMetricAsString('gateway_sse_events_total')).to.contain(
+        'dropped_slow_client',
+      );
+      hub.close();
+      expect(fast.ended()).to.equal(true);
+    });
+
+    it('sends heartbeats', async () => {
+      const ledger = new FakeLedger();
+      const hub = new EventHub(
+        ledger,
+        { bufferSize: 10, heartbeatSeconds: 1, maxClientBufferBytes: 1000 },
+        createMetrics(),
+        createLogger('silent'),
+      );
+      await hub.start();
+      const client = fakeResponse(() => 0);
+      hub.stream(req, client.res, principal, undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect(client.written).to.include(': heartbeat\n\n');
+      hub.close();
+    });
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * An in-memory LedgerClient for the gateway's unit tests: each transaction name answers through a handler the
+ * test sets, every call is recorded, and events are pushed by the test.
+ */
+import type { TxName } from '@settlement/chaincode/dist/api';
+import type { ChaincodeErrorBody } from '@settlement/chaincode/dist/api';
+import { fromChaincodeError, parseChaincodeError } from '../../../gateway/src/errors';
+import type {
+  LedgerClient,
+  LedgerEventRecord,
+  SubmitOptions,
+  TransactionInfo,
+} from '../../../gateway/src/ledger';
+
+export interface LedgerCall {
+  kind: 'evaluate' | 'submit';
+  tx: TxName;
+  request: Record<string, unknown>;
+  options?: SubmitOptions;
+}
+
+type Handler = (request: Record<string, unknown>) => unknown;
+
+/** The error the real client raises for a chaincode failure, built the same way: from the peer's JSON message. */
+export function chaincodeFailure(
+  code: ChaincodeErrorBody['code'],
+  message = `chaincode says ${code}`,
+): Error {
+  const body = parseChaincodeError(`transaction returned with failure: ${JSON.stringify({ code, message })}`);
+  if (!body) throw new Error('unparseable chaincode error');
+  return fromChaincodeError(body);
+}
+
+export class FakeLedger implements LedgerClient {
+  readonly calls: LedgerCall[] = [];
+  readonly handlers = new Map<TxName, Handler>();
+  readonly transactions = new Map<string, TransactionInfo>();
+  height: number | Error = 7;
+  private listener: ((record: LedgerEventRecord) => void) | undefined;
+  subscribedFrom: number | undefined;
+  closed = false;
+  private txCounter = 0;
+
+  on(tx: TxName, handler: Handler): this {
+    this.handlers.set(tx, handler);
+    return this;
+  }
+
+  private async run(call: LedgerCall): Promise<unknown> {
+    this.calls.push(call);
+    const handler = this.handlers.get(call.tx);
+    if (!handler) throw new Error(`FakeLedger: no handler for ${call.tx}`);
+    return handler(call.request);
+  }
+
+  async evaluate<T>(tx: TxName, request: object): Promise<T> {
+    return (await this.run({ kind: 'evaluate', tx, request: request as Record<string, unknown> })) as T;
+  }
+
+  async submit<T>(
+    tx: TxName,
+    request: object,
+    options?: SubmitOptions,
+  ): Promise<{ result: T; txId: string }> {
+    const result = (await this.run({
+      kind: 'submit',
+      tx,
+      request: request as Record<string, unknown>,
+      options,
+    })) as T;
+    this.txCounter += 1;
+    return { result, txId: this.txCounter.toString(16).padStart(64, '0') };
+  }
+
+  async blockHeight(): Promise<number> {
+    if (this.height instanceof Error) throw this.height;
+    return this.height;
+  }
+
+  async transaction(txId: string): Promise<TransactionInfo | undefined> {
+    return this.transactions.get(txId);
+  }
+
+  async subscribe(fromBlock: number, onEvent: (record: LedgerEventRecord) => void): Promise<() => void> {
+    this.subscribedFrom = fromBlock;
+    this.listener = onEvent;
+    return () => {
+      this.listener = undefined;
+    };
+  }
+
+  emit(record: LedgerEventRecord): void {
+    this.listener?.(record);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  submits(): LedgerCall[] {
+    return this.calls.filter((c) => c.kind === 'submit');
+  }
+}

@@ -1,0 +1,243 @@
+import { expect } from 'chai';
+import { Tx } from '@settlement/chaincode/dist/api';
+import { TimeoutError } from 'fabric-network';
+import type { Contract, Gateway, Network } from 'fabric-network';
+import type { TransactionInfo } from '../../../gateway/src/blocks';
+import { ApiError } from '../../../gateway/src/errors';
+import { FabricLedgerClient } from '../../../gateway/src/ledger';
+import { createLogger } from '../../../gateway/src/logger';
+import { createMetrics } from '../../../gateway/src/metrics';
+import { testConfig } from './harness';
+
+type Outcome = () => Promise<Buffer>;
+
+/** A stand-in for fabric-network's Transaction: each submit takes the next scripted outcome. */
+class StubTransaction {
+  endorsingOrgs: string[] = [];
+  constructor(
+    readonly txId: string,
+    private readonly outcome: Outcome,
+  ) {}
+  setEventHandler() {
+    return this;
+  }
+  setEndorsingOrganizations(...orgs: string[]) {
+    this.endorsingOrgs = orgs;
+    return this;
+  }
+  getTransactionId() {
+    return this.txId;
+  }
+  serialize() {
+    return Buffer.from(this.txId);
+  }
+  submit() {
+    return this.outcome();
+  }
+}
+
+const ok =
+  (value: unknown): Outcome =>
+  async () =>
+    Buffer.from(JSON.stringify(value));
+const fail =
+  (error: unknown): Outcome =>
+  async () => {
+    throw error;
+  };
+const invalidated = (code: string) =>
+  Object.assign(new Error(`invalidated ${code}`), { transactionCode: code });
+const endorsementFailure = (status: number, message: string) =>
+  Object.assign(new Error('No valid responses from any peers.'), {
+    responses: [{ response: { status, message } }],
+  });
+const orderedButUnknown = () =>
+  Object.assign(new TimeoutError('commit timeout'), { responses: [{ endorsement: {} }] });
+
+/** The client with scripted submits, evaluates and qscc answers. */
+function harness(
+  submits: Outcome[],
+  options: { resubmit?: Outcome[]; ledgerTx?: (TransactionInfo | undefined)[] } = {},
+) {
+  const created: StubTransaction[] = [];
+  const resubmits = [...(options.resubmit ?? [])];
+  const ledgerTx = [...(options.ledgerTx ?? [])];
+  let evaluate: (name: string, arg: string) => Promise<Buffer> = async () => Buffer.from('{}');
+  const contract = {
+    createTransaction: () => {
+      const tx = new StubTransaction(String(created.length).padStart(64, '0'), submits[created.length]);
+      created.push(tx);
+      return tx;
+    },
+    deserializeTransaction: (data: Buffer) =>
+      new StubTransaction(data.toString(), resubmits.shift() as Outcome),
+    evaluateTransaction: (name: string, arg: string) => evaluate(name, arg),
+  } as unknown as Contract;
+  const qscc = { evaluateTransaction: async () => Buffer.from([0x08, 0x2a]) };
+  const network = { getContract: () => qscc } as unknown as Network;
+  const metrics = createMetrics();
+  const client = new (class extends FabricLedgerClient {
+    override async transaction(): Promise<TransactionInfo | undefined> {
+      return ledgerTx.shift();
+    }
+  })({} as Gateway, network, contract, testConfig('hospital1').fabric, metrics, createLogger('silent'));
+  return {
+    client,
+    created,
+    metrics,
+    setEvaluate(fn: typeof evaluate) {
+      evaluate = fn;
+    },
+  };
+}
+
+const committed = (txId: string, payload: unknown, validationCode = 'VALID'): TransactionInfo => ({
+  txId,
+  blockNumber: 9,
+  validationCode,
+  timestamp: '2026-01-01T00:00:00.000Z',
+  creatorMsp: 'Hospital1MSP',
+  endorsers: [],
+  parties: [],
+  payload: Buffer.from(JSON.stringify(payload)),
+});
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(ApiError);
+    return error as ApiError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('gateway Fabric ledger client', () => {
+  it('submits with the endorsing organisations and answers the result and txId', async () => {
+    const h = harness([ok({ created: true })]);
+    const answer = await h.client.submit(Tx.ping, {}, { endorsingOrgs: ['Insurer1MSP', 'Hospital1MSP'] });
+    expect(answer).to.deep.equal({ result: { created: true }, txId: h.created[0].txId });
+    expect(h.created[0].endorsingOrgs).to.deep.equal(['Insurer1MSP', 'Hospital1MSP']);
+  });
+
+  it('re-runs a read conflict as a new transaction and counts the retry', async () => {
+    const h = harness([
+      fail(invalidated('MVCC_READ_CONFLICT')),
+      fail(invalidated('PHANTOM_READ_CONFLICT')),
+      ok(1),
+    ]);
+    const answer = await h.client.submit(Tx.ping, {});
+    expect(answer).to.deep.equal({ result: 1, txId: h.created[2].txId });
+    const retries = await h.metrics.registry.getSingleMetricAsString('gateway_ledger_retries_total');
+    expect(retries)
+      .to.contain('reason="MVCC_READ_CONFLICT"} 1')
+      .and.to.contain('reason="PHANTOM_READ_CONFLICT"} 1');
+  });
+
+  it('gives up on conflicts after the configured retries with a 503 naming the code', async () => {
+    const h = harness(Array(4).fill(fail(invalidated('MVCC_READ_CONFLICT'))));
+    const error = await rejection(h.client.submit(Tx.ping, {}));
+    expect(error).to.include({ status: 503, code: 'LEDGER_UNAVAILABLE' });
+    expect(error.extra).to.deep.include({ validationCode: 'MVCC_READ_CONFLICT', txId: h.created[3].txId });
+    expect(h.created).to.have.length(4);
+  });
+
+  it('answers an invalidated transaction with 502 LEDGER_REJECTED', async () => {
+    const error = await rejection(
+      harness([fail(invalidated('ENDORSEMENT_POLICY_FAILURE'))]).client.submit(Tx.ping, {}),
+    );
+    expect(error).to.include({ status: 502, code: 'LEDGER_REJECTED' });
+  });
+
+  it("maps the chaincode's coded refusal found in a peer response", async () => {
+    const body = JSON.stringify({ code: 'AMOUNT_MISMATCH', message: 'amount must equal 1200' });
+    const h = harness([fail(endorsementFailure(500, `transaction returned with failure: ${body}`))]);
+    const error = await rejection(h.client.submit(Tx.payoutSettlement, {}));
+    expect(error).to.include({ status: 422, code: 'AMOUNT_MISMATCH', message: 'amount must equal 1200' });
+  });
+
+  it('answers a peer failure without a code with 502 and an unreachable peer with 503', async () => {
+    const uncoded = await rejection(
+      harness([fail(endorsementFailure(500, 'TypeError: x is undefined'))]).client.submit(Tx.ping, {}),
+    );
+    expect(uncoded).to.include({ status: 502, code: 'LEDGER_REJECTED' });
+    const unreachable = await rejection(
+      harness([fail(new Error('14 UNAVAILABLE: No connection established'))]).client.submit(Tx.ping, {}),
+    );
+    expect(unreachable).to.include({ status: 503, code: 'LEDGER_UNAVAILABLE' });
+  });
+
+  describe('an unknown commit outcome', () => {
+    it('is settled by qscc when the transaction committed', async () => {
+      const h = harness([fail(orderedButUnknown())], {
+        ledgerTx: [committed('0'.repeat(64), { created: true })],
+      });
+      expect(await h.client.submit(Tx.ping, {})).to.deep.equal({
+        result: { created: true },
+        txId: '0'.repeat(64),
+      });
+    });
+
+    it('is settled by resubmitting the same transaction when the ledger has not seen it', async () => {
+      const h = harness([fail(orderedButUnknown())], { resubmit: [ok('again')], ledgerTx: [undefined] });
+      expect(await h.client.submit(Tx.ping, {})).to.deep.equal({ result: 'again', txId: '0'.repeat(64) });
+      expect(h.created).to.have.length(1);
+    });
+
+    it('takes a duplicate txId on resubmission to mean done, and reads the result from qscc', async () => {
+      const h = harness([fail(orderedButUnknown())], {
+        resubmit: [fail(invalidated('DUPLICATE_TXID'))],
+        ledgerTx: [undefined, committed('0'.repeat(64), 'first')],
+      });
+      expect((await h.client.submit(Tx.ping, {})).result).to.equal('first');
+    });
+
+    it('reports an invalidated commit found by qscc', async () => {
+      const h = harness([fail(orderedButUnknown())], {
+        ledgerTx: [committed('0'.repeat(64), null, 'MVCC_READ_CONFLICT')],
+      });
+      expect(await rejection(h.client.submit(Tx.ping, {}))).to.include({ status: 503 });
+    });
+
+    it('answers 504 COMMIT_TIMEOUT with the txId when it still cannot tell', async () => {
+      const h = harness([fail(orderedButUnknown())], {
+        resubmit: [fail(new TimeoutError('again'))],
+        ledgerTx: [],
+      });
+      const error = await rejection(h.client.submit(Tx.ping, {}));
+      expect(error).to.include({ status: 504, code: 'COMMIT_TIMEOUT' });
+      expect(error.extra).to.deep.equal({ txId: '0'.repeat(64) });
+    });
+  });
+
+  it('evaluates, mapping coded errors, uncoded peer errors and unreachable peers', async () => {
+    const h = harness([]);
+    h.setEvaluate(async (name, arg) => Buffer.from(JSON.stringify({ name, arg: JSON.parse(arg) })));
+    expect(await h.client.evaluate(Tx.getProduct, { productId: 'P' })).to.deep.equal({
+      name: Tx.getProduct,
+      arg: { productId: 'P' },
+    });
+    h.setEvaluate(async () => {
+      throw Object.assign(new Error('x'), {
+        status: 500,
+        message: '{"code":"NOT_FOUND","message":"no product P"}',
+      });
+    });
+    expect(await rejection(h.client.evaluate(Tx.getProduct, {}))).to.include({
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+    h.setEvaluate(async () => {
+      throw Object.assign(new Error('boom'), { status: 500 });
+    });
+    expect(await rejection(h.client.evaluate(Tx.getProduct, {}))).to.include({ status: 502 });
+    h.setEvaluate(async () => {
+      throw new Error('Query failed. Errors: ["14 UNAVAILABLE"]');
+    });
+    expect(await rejection(h.client.evaluate(Tx.getProduct, {}))).to.include({ status: 503 });
+  });
+
+  it('reads the block height from qscc', async () => {
+    expect(await harness([]).client.blockHeight()).to.equal(42);
+  });
+});

@@ -1,0 +1,363 @@
+import { expect } from 'chai';
+import { Tx } from '@settlement/chaincode/dist/api';
+import type { ErrorCode, Settlement, SubmitSettlementResult } from '@settlement/chaincode/dist/api';
+import { ApiError } from '../../../gateway/src/errors';
+import { chaincodeFailure } from './fake-ledger';
+import {
+  actor,
+  authorisationBody,
+  policyBody,
+  productBody,
+  settlementBody,
+  settlementRecord,
+} from './fixtures';
+import { jsonOf, problemOf, startGateway, TestGateway } from './harness';
+
+const TX_A = 'a'.repeat(64);
+
+describe('gateway routes', () => {
+  let hospital: TestGateway;
+  let insurer: TestGateway;
+  let regulator: TestGateway;
+  beforeEach(async () => {
+    hospital = await startGateway('hospital1');
+    insurer = await startGateway('insurer1');
+    regulator = await startGateway('regulator');
+    for (const gw of [hospital, insurer, regulator]) {
+      gw.ledger.on(Tx.settlementEndorsers, (req) => ({
+        organisations:
+          req.policyRef === 'P-2' ? ['Insurer2MSP', 'Hospital1MSP'] : ['Insurer1MSP', 'Hospital1MSP'],
+      }));
+    }
+  });
+  afterEach(async () => {
+    await Promise.all([hospital.close(), insurer.close(), regulator.close()]);
+  });
+
+  describe('idempotent writes', () => {
+    it('answers 201 with the new txId when the chaincode wrote, 200 with the recording txId when it did not', async () => {
+      let created = true;
+      insurer.ledger.on(Tx.publishProduct, (req) => ({
+        created,
+        record: { ...req, version: 1, insurer: 'Insurer1MSP', recordedBy: actor(TX_A, 'Insurer1MSP') },
+      }));
+      const first = await insurer.call('/v1/products', { method: 'POST', json: productBody });
+      expect(first.status).to.equal(201);
+      const firstBody = await jsonOf(first);
+      expect(firstBody.txId)
+        .to.match(/^[0-9a-f]{64}$/)
+        .and.not.equal(TX_A);
+      created = false;
+      const replay = await insurer.call('/v1/products', { method: 'POST', json: productBody });
+      expect(replay.status).to.equal(200);
+      expect((await jsonOf(replay)).txId).to.equal(TX_A);
+      const [call] = insurer.ledger.submits();
+      expect(call.request).to.deep.equal({ ...productBody, actor: 'user-of-insurer1' });
+    });
+
+    it('passes the token subject as the actor of every write', async () => {
+      insurer.ledger.on(Tx.registerPolicy, (req) => ({
+        created: true,
+        record: { ...req, recordedBy: actor(TX_A) },
+      }));
+      await insurer.call('/v1/policies', { method: 'POST', json: policyBody });
+      expect(insurer.ledger.submits()[0].request.actor).to.equal('user-of-insurer1');
+    });
+
+    it('records a consent with the patient pseudonymised', async () => {
+      hospital.ledger.on(Tx.recordAuthorisation, (req) => ({
+        created: true,
+        record: { ...req, recordedBy: actor(TX_A) },
+      }));
+      const res = await hospital.call('/v1/authorisations', { method: 'POST', json: authorisationBody });
+      expect(res.status).to.equal(201);
+      const sent = hospital.ledger.submits()[0].request;
+      expect(sent.patientRef).to.match(/^[0-9a-f]{64}$/);
+      expect(sent).not.to.have.property('patient');
+      expect(sent).to.include({
+        authorisationId: 'A-1',
+        insurer: 'Insurer1MSP',
+        purpose: 'CLAIM_SETTLEMENT',
+      });
+    });
+
+    it('answers a revocation replay with the revoking txId', async () => {
+      const record = {
+        ...authorisationBody,
+        recordedBy: actor(TX_A),
+        revocation: { reason: 'r', by: actor('e'.repeat(64)) },
+      };
+      hospital.ledger.on(Tx.revokeAuthorisation, () => ({ created: false, record }));
+      const res = await hospital.call('/v1/authorisations/A-1/revoke', {
+        method: 'POST',
+        json: { reason: 'patient asked' },
+      });
+      expect(res.status).to.equal(200);
+      expect((await jsonOf(res)).txId).to.equal('e'.repeat(64));
+      expect(hospital.ledger.submits()[0].request).to.include({
+        authorisationId: 'A-1',
+        reason: 'patient asked',
+      });
+    });
+  });
+
+  describe('settlements', () => {
+    const outcome = (result: SubmitSettlementResult) => () => result;
+
+    it('asks who must endorse, then submits with those organisations', async () => {
+      hospital.ledger.on(
+        Tx.submitSettlement,
+        outcome({ outcome: 'RECORDED', settlement: settlementRecord() }),
+      );
+      const res = await hospital.call('/v1/settlements', { method: 'POST', json: settlementBody });
+      expect(res.status).to.equal(201);
+      const body = await jsonOf(res);
+      expect(body.split.commercialShare).to.equal(1200);
+      expect(body.txId).to.match(/^0+1$/);
+      const [endorsers, submit] = hospital.ledger.calls;
+      expect(endorsers).to.deep.include({
+        kind: 'evaluate',
+        tx: Tx.settlementEndorsers,
+        request: { policyRef: 'P-1' },
+      });
+      expect(submit.options).to.deep.equal({ endorsingOrgs: ['Hospital1MSP', 'Insurer1MSP'] });
+    });
+
+    it('answers an existing settlement with 200 and the txId that recorded it', async () => {
+      const settlement = settlementRecord({ txId: 'f'.repeat(64) });
+      hospital.ledger.on(Tx.submitSettlement, outcome({ outcome: 'EXISTING', settlement }));
+      const res = await hospital.call('/v1/settlements', { method: 'POST', json: settlementBody });
+      expect(res.status).to.equal(200);
+      expect((await jsonOf(res)).txId).to.equal('1'.repeat(64));
+    });
+
+    it('answers a duplicate invoice with 409, the alert id, the existing key and the txId', async () => {
+      hospital.ledger.on(
+        Tx.submitSettlement,
+        outcome({
+          outcome: 'DUPLICATE_INVOICE',
+          alert: { alertId: 'ALERT-1' } as never,
+          existing: { hospital: 'Hospital2MSP', settlementId: 'S-9' },
+        }),
+      );
+      const res = await hospital.call('/v1/settlements', { method: 'POST', json: settlementBody });
+      expect(res.status).to.equal(409);
+      const problem = await problemOf(res);
+      expect(problem).to.include({ code: 'DUPLICATE_INVOICE', alertId: 'ALERT-1' });
+      expect(problem.txId).to.match(/^[0-9a-f]{64}$/);
+      expect(problem.existing).to.deep.equal({ hospital: 'Hospital2MSP', settlementId: 'S-9' });
+    });
+
+    it('submits a batch with the union of endorsers and answers per item', async () => {
+      hospital.ledger.on(Tx.submitSettlementBatch, () => ({
+        results: [
+          { outcome: 'RECORDED', settlement: settlementRecord() },
+          { outcome: 'REJECTED', error: { code: 'NOT_FOUND', message: 'no policy' } },
+        ],
+      }));
+      const items = [
+        settlementBody,
+        { ...settlementBody, settlementId: 'S-2', policyRef: 'P-2', invoiceNumber: 'X' },
+      ];
+      const res = await hospital.call('/v1/settlements/batch', { method: 'POST', json: { items } });
+      expect(res.status).to.equal(200);
+      const body = await jsonOf(res);
+      expect(body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 404]);
+      expect(body.results[1]).to.deep.include({ settlementId: 'S-2' });
+      expect(body.results[1].body.code).to.equal('NOT_FOUND');
+      const submit = hospital.ledger.submits()[0];
+      expect(submit.options?.endorsingOrgs).to.deep.equal(['Hospital1MSP', 'Insurer1MSP', 'Insurer2MSP']);
+      expect((submit.request.items as unknown[]).length).to.equal(2);
+    });
+
+    it('pays out with the settlement key, the endorsers and the payout fields', async () => {
+      const paid = settlementRecord({ status: 'PAID' });
+      insurer.ledger.on(Tx.payoutSettlement, () => ({ created: true, record: paid }));
+      const payout = { amount: 1200, paidAt: '2026-01-06T08:00:00Z', paymentReference: 'BANK-1' };
+      const res = await insurer.call('/v1/settlements/Hospital1MSP/S-1/payout', {
+        method: 'POST',
+        json: payout,
+      });
+      expect(res.status).to.equal(201);
+      const [endorsers, submit] = insurer.ledger.calls;
+      expect(endorsers.request).to.deep.equal({ hospital: 'Hospital1MSP', settlementId: 'S-1' });
+      expect(submit.request).to.deep.equal({
+        hospital: 'Hospital1MSP',
+        settlementId: 'S-1',
+        ...payout,
+        actor: 'user-of-insurer1',
+      });
+    });
+
+    it("answers 404 to a clerk reversing another hospital's settlement without asking the ledger", async () => {
+      const res = await hospital.call('/v1/settlements/Hospital2MSP/S-1/reversal', {
+        method: 'POST',
+        json: { reason: 'x' },
+      });
+      expect(res.status).to.equal(404);
+      expect(hospital.ledger.calls).to.have.length(0);
+    });
+
+    it('lists with cursor in and nextCursor out', async () => {
+      hospital.ledger.on(Tx.listSettlements, () => ({ items: [settlementRecord()], bookmark: 'next-page' }));
+      const res = await hospital.call('/v1/settlements?status=PAID&limit=5&cursor=abc&from=2026-01-01');
+      const body = await jsonOf(res);
+      expect(body.nextCursor).to.equal('next-page');
+      expect(hospital.ledger.calls[0].request).to.deep.include({
+        status: 'PAID',
+        limit: 5,
+        bookmark: 'abc',
+        from: '2026-01-01',
+      });
+    });
+
+    it('answers history as items', async () => {
+      const entry = {
+        txId: TX_A,
+        timestamp: '2026-01-01T00:00:00Z',
+        mspId: 'Hospital1MSP',
+        isDelete: false,
+        value: null,
+      };
+      hospital.ledger.on(Tx.settlementHistory, () => [entry]);
+      const res = await hospital.call('/v1/settlements/Hospital1MSP/S-1/history');
+      expect(await jsonOf(res)).to.deep.equal({ items: [entry] });
+    });
+  });
+
+  describe('chaincode errors', () => {
+    const cases: [ErrorCode, number][] = [
+      ['VALIDATION_FAILED', 400],
+      ['FORBIDDEN', 403],
+      ['NOT_FOUND', 404],
+      ['ID_CONFLICT', 409],
+      ['INVALID_STATE', 409],
+      ['AMOUNT_MISMATCH', 422],
+      ['DUPLICATE_INVOICE', 409],
+    ];
+    for (const [code, status] of cases) {
+      it(`maps ${code} to ${status}`, async () => {
+        insurer.ledger.on(Tx.publishProduct, () => {
+          throw chaincodeFailure(code, `detail of ${code}`);
+        });
+        const res = await insurer.call('/v1/products', { method: 'POST', json: productBody });
+        expect(res.status).to.equal(status);
+        expect(await problemOf(res)).to.include({ code, status, detail: `detail of ${code}` });
+      });
+    }
+
+    it('answers a read of something invisible as 404, not 403', async () => {
+      hospital.ledger.on(Tx.getSettlement, () => {
+        throw chaincodeFailure('FORBIDDEN');
+      });
+      const res = await hospital.call('/v1/settlements/Hospital2MSP/S-1');
+      expect(res.status).to.equal(404);
+      expect((await problemOf(res)).code).to.equal('NOT_FOUND');
+    });
+
+    it('passes on LEDGER_UNAVAILABLE as 503 and COMMIT_TIMEOUT as 504 with the txId', async () => {
+      insurer.ledger.on(Tx.publishProduct, () => {
+        throw new ApiError(503, 'LEDGER_UNAVAILABLE', 'down');
+      });
+      expect((await insurer.call('/v1/products', { method: 'POST', json: productBody })).status).to.equal(
+        503,
+      );
+      insurer.ledger.on(Tx.publishProduct, () => {
+        throw new ApiError(504, 'COMMIT_TIMEOUT', 'unknown', { txId: TX_A });
+      });
+      const res = await insurer.call('/v1/products', { method: 'POST', json: productBody });
+      expect(res.status).to.equal(504);
+      expect(await problemOf(res)).to.include({ code: 'COMMIT_TIMEOUT', txId: TX_A });
+    });
+
+    it('answers an unexpected failure with a 500 problem that names no internals', async () => {
+      insurer.ledger.on(Tx.publishProduct, () => {
+        throw new TypeError('secret internals');
+      });
+      const res = await insurer.call('/v1/products', { method: 'POST', json: productBody });
+      expect(res.status).to.equal(500);
+      expect(JSON.stringify(await problemOf(res))).not.to.contain('secret internals');
+    });
+  });
+
+  describe('audit', () => {
+    const totals = { count: 0 };
+    it('scopes reconciliation to the caller unless it is an auditor', async () => {
+      for (const gw of [hospital, insurer, regulator]) gw.ledger.on(Tx.reconciliation, () => totals);
+      await hospital.call('/v1/audit/reconciliation?from=2026-01-01');
+      expect(hospital.ledger.calls[0].request).to.deep.equal({
+        from: '2026-01-01',
+        hospital: 'Hospital1MSP',
+      });
+      await insurer.call('/v1/audit/reconciliation?hospital=Hospital2MSP');
+      expect(insurer.ledger.calls[0].request).to.deep.equal({
+        hospital: 'Hospital2MSP',
+        insurer: 'Insurer1MSP',
+      });
+      await regulator.call('/v1/audit/reconciliation?insurer=Insurer2MSP');
+      expect(regulator.ledger.calls[0].request).to.deep.equal({ insurer: 'Insurer2MSP' });
+      const res = await hospital.call('/v1/audit/reconciliation?hospital=Hospital2MSP');
+      expect(res.status).to.equal(403);
+    });
+
+    it('shows a transaction to auditors and parties only', async () => {
+      const info = {
+        txId: TX_A,
+        blockNumber: 12,
+        validationCode: 'VALID',
+        timestamp: '2026-01-01T00:00:00.000Z',
+        creatorMsp: 'Hospital2MSP',
+        endorsers: ['Hospital2MSP', 'Insurer1MSP'],
+        parties: ['Hospital2MSP', 'Insurer1MSP'],
+        payload: Buffer.from('{}'),
+      };
+      for (const gw of [hospital, insurer, regulator]) gw.ledger.transactions.set(TX_A, info);
+      const shown = { ...info, payload: undefined, parties: undefined };
+      expect(await jsonOf(await regulator.call(`/v1/audit/transactions/${TX_A}`))).to.deep.equal(
+        JSON.parse(JSON.stringify(shown)),
+      );
+      expect((await insurer.call(`/v1/audit/transactions/${TX_A}`)).status).to.equal(200);
+      expect((await hospital.call(`/v1/audit/transactions/${TX_A}`)).status).to.equal(404);
+      expect((await regulator.call(`/v1/audit/transactions/${'0'.repeat(64)}`)).status).to.equal(404);
+    });
+
+    it('lists alerts for auditors', async () => {
+      regulator.ledger.on(Tx.listAlerts, () => [{ alertId: 'AL-1' }]);
+      const res = await regulator.call('/v1/audit/alerts?from=2026-01-01&to=2026-12-31');
+      expect(await jsonOf(res)).to.deep.equal({ items: [{ alertId: 'AL-1' }] });
+      expect(regulator.ledger.calls[0].request).to.deep.equal({ from: '2026-01-01', to: '2026-12-31' });
+    });
+  });
+
+  describe('reads', () => {
+    it('reads a product version and a policy', async () => {
+      hospital.ledger.on(Tx.getProduct, (req) => ({ ...productBody, version: req.version ?? 3 }));
+      expect((await jsonOf(await hospital.call('/v1/products/HMB-2026?version=2'))).version).to.equal(2);
+      expect(hospital.ledger.calls[0].request).to.deep.equal({ productId: 'HMB-2026', version: 2 });
+      insurer.ledger.on(Tx.getPolicy, () => policyBody);
+      expect(await jsonOf(await insurer.call('/v1/policies/P-1'))).to.deep.equal(policyBody);
+      expect((await hospital.call('/v1/policies/P-1')).status).to.equal(403);
+    });
+
+    it('reads an authorisation and hides one the caller may not see', async () => {
+      hospital.ledger.on(Tx.getAuthorisation, (req) => {
+        if (req.authorisationId !== 'A-1') throw chaincodeFailure('FORBIDDEN');
+        return { ...authorisationBody, recordedBy: actor(TX_A) } as Settlement | object;
+      });
+      expect((await hospital.call('/v1/authorisations/A-1')).status).to.equal(200);
+      expect((await hospital.call('/v1/authorisations/A-2')).status).to.equal(404);
+    });
+
+    it('lets the regulator register a participant', async () => {
+      regulator.ledger.on(Tx.registerParticipant, (req) => ({
+        created: true,
+        record: { ...req, recordedBy: actor(TX_A) },
+      }));
+      const res = await regulator.call('/v1/participants', {
+        method: 'POST',
+        json: { mspId: 'Hospital3MSP', kind: 'HOSPITAL', name: 'Third People’s Hospital' },
+      });
+      expect(res.status).to.equal(201);
+    });
+  });
+});

@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import { Tx } from '@settlement/chaincode/dist/api';
+import { ROUTES } from '../../../gateway/src/routes';
+import { jsonOf, problemOf, startGateway, TestGateway } from './harness';
+
+describe('gateway server', () => {
+  let gw: TestGateway;
+  beforeEach(async () => {
+    gw = await startGateway('hospital1', { corsOrigins: ['https://his.hospital1.example'] });
+    gw.ledger.on(Tx.listParticipants, () => []);
+  });
+  afterEach(() => gw.close());
+
+  it('documents every route, method, parameter and body in /openapi.json', async () => {
+    const res = await gw.call('/openapi.json', { token: null });
+    expect(res.status).to.equal(200);
+    const doc = await jsonOf(res);
+    expect(doc.openapi).to.match(/^3\.1/);
+    expect(ROUTES.length).to.be.greaterThan(20);
+    for (const route of ROUTES) {
+      const path = route.path.replace(/:(\w+)/g, '{$1}');
+      const operation = doc.paths[path]?.[route.method];
+      expect(operation, `${route.method} ${path}`).to.be.an('object');
+      const names = operation.parameters.map((p: { name: string }) => p.name);
+      for (const [, param] of route.path.matchAll(/:(\w+)/g)) expect(names, path).to.include(param);
+      if (route.body)
+        expect(operation.requestBody.content['application/json'].schema.type).to.equal('object');
+    }
+    const settlement = doc.paths['/v1/settlements'].post.requestBody.content['application/json'].schema;
+    expect(settlement.required).to.include.members(['settlementId', 'policyRef', 'invoiceNumber', 'costs']);
+    expect(doc.paths['/v1/settlements'].get.parameters.map((p: { name: string }) => p.name)).to.include(
+      'cursor',
+    );
+    for (const path of ['/healthz', '/metrics', '/openapi.json']) expect(doc.paths).to.have.property(path);
+  });
+
+  it('reports ledger health without a token', async () => {
+    const ok = await gw.call('/healthz', { token: null });
+    expect(ok.status).to.equal(200);
+    expect(await jsonOf(ok)).to.deep.equal({ status: 'ok', ledger: { reachable: true, blockHeight: 7 } });
+    gw.ledger.height = new Error('peer down');
+    const down = await gw.call('/healthz', { token: null });
+    expect(down.status).to.equal(503);
+    expect((await jsonOf(down)).ledger.reachable).to.equal(false);
+  });
+
+  it('exports request latency by route pattern and status', async () => {
+    await gw.call('/v1/participants');
+    await gw.call('/v1/participants', { token: null });
+    const text = await (await gw.call('/metrics', { token: null })).text();
+    expect(text).to.match(
+      /gateway_http_request_duration_seconds_count\{method="GET",route="\/v1\/participants",status="200"\} 1/,
+    );
+    expect(text).to.match(/route="\/v1\/participants",status="401"\} 1/);
+  });
+
+  it('sets security headers and no CORS headers for unknown origins', async () => {
+    const res = await gw.call('/v1/participants', { headers: { origin: 'https://evil.example' } });
+    expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
+    expect(res.headers.get('x-frame-options')).to.equal('DENY');
+    expect(res.headers.get('content-security-policy')).to.contain("default-src 'none'");
+    expect(res.headers.get('x-powered-by')).to.equal(null);
+    expect(res.headers.get('access-control-allow-origin')).to.equal(null);
+  });
+
+  it('answers CORS preflights for configured origins only', async () => {
+    const origin = 'https://his.hospital1.example';
+    const preflight = await gw.call('/v1/settlements', {
+      method: 'OPTIONS',
+      token: null,
+      headers: { origin },
+    });
+    expect(preflight.status).to.equal(204);
+    expect(preflight.headers.get('access-control-allow-origin')).to.equal(origin);
+    expect(preflight.headers.get('access-control-allow-headers')).to.contain('Authorization');
+  });
+
+  it('answers unknown endpoints with a 404 problem', async () => {
+    const res = await gw.call('/v2/nothing');
+    expect(res.status).to.equal(404);
+    expect((await problemOf(res)).code).to.equal('NOT_FOUND');
+  });
+
+  it('echoes a sane X-Request-Id and replaces one that is not', async () => {
+    const echoed = await gw.call('/v1/participants', { headers: { 'x-request-id': 'his-42' } });
+    expect(echoed.headers.get('x-request-id')).to.equal('his-42');
+    const replaced = await gw.call('/v1/participants', {
+      headers: { 'x-request-id': 'bad id\twith spaces' },
+    });
+    expect(replaced.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+    expect(gw.logs.join('')).to.contain('"requestId":"his-42"');
+  });
+});
