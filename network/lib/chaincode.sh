@@ -9,11 +9,13 @@ CHAINCODE_VERSION=1.0
 CHAINCODE_SEQUENCE=1
 CHAINCODE_PACKAGE="$RUN_DIR/chaincode/$CHAINCODE_LABEL.tar.gz"
 
-# Any single member's peer may endorse; settlements get stricter key-level policies from the chaincode.
+# Every write needs the peers of two organisations, so no single member can write a record with chaincode of
+# its own; the chaincode adds key-level policies naming each record's owners (a settlement: its hospital and
+# its insurer) for every later change.
 endorsement_policy() {
   local org rule=''
   for org in "${ORGS[@]}"; do rule+="${rule:+,}'$(msp_id "$org").peer'"; done
-  echo "OR($rule)"
+  echo "OutOf(2,$rule)"
 }
 
 build_chaincode() {

@@ -35,7 +35,9 @@ register_participant() {
   request=$(printf '{"mspId":"%s","kind":"%s","name":"%s","actor":"network-bootstrap"}' \
     "$(msp_id "$org")" "$(participant_kind "$org")" "$(participant_name "$org")")
   mapfile -t orderer < <(orderer_flags)
+  # Two organisations must endorse: the Regulator and the one registered (for itself, the first hospital).
   mapfile -t target < <(peer_target_flags regulator)
+  mapfile -t -O "${#target[@]}" target < <(peer_target_flags "$([[ $org == regulator ]] && echo "${ORGS[1]}" || echo "$org")")
   log "registering participant $(msp_id "$org")"
   run_logged "register participant $org" peer_cli regulator chaincode invoke "${orderer[@]}" \
     -C "$CHANNEL" -n "$CHAINCODE" "${target[@]}" --waitForEvent \
