@@ -12,10 +12,10 @@ export interface Caller {
 }
 
 /**
- * The organisation allowed to open the registry. Every chaincode server of the channel must be started with
- * the same value, or their endorsements of the bootstrap would differ.
+ * The organisation allowed to open the registry. Fixed in code, not read from each chaincode server's
+ * environment: servers configured differently would endorse the bootstrap differently.
  */
-export const BOOTSTRAP_MSP_ID = process.env.SETTLEMENT_BOOTSTRAP_MSP_ID ?? 'RegulatorMSP';
+export const BOOTSTRAP_MSP_ID = 'RegulatorMSP';
 
 export async function findParticipant(ledger: Ledger, mspId: string): Promise<Participant | undefined> {
   return ledger.get<Participant>(ledger.key(KeyType.participant, mspId));

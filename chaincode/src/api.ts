@@ -46,21 +46,6 @@ export const Tx = {
 } as const;
 export type TxName = (typeof Tx)[keyof typeof Tx];
 
-/** Transactions that only read: the gateway evaluates them on one peer instead of submitting them. */
-export const READ_ONLY_TX: ReadonlySet<TxName> = new Set<TxName>([
-  Tx.getParticipant,
-  Tx.listParticipants,
-  Tx.getProduct,
-  Tx.getPolicy,
-  Tx.getAuthorisation,
-  Tx.getSettlement,
-  Tx.settlementHistory,
-  Tx.listSettlements,
-  Tx.settlementEndorsers,
-  Tx.reconciliation,
-  Tx.listAlerts,
-]);
-
 export const ErrorCode = {
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   FORBIDDEN: 'FORBIDDEN',
@@ -103,6 +88,60 @@ export interface LedgerEvent {
   /** Natural keys of the records the transaction wrote, e.g. {hospital, settlementId}. */
   refs: Record<string, string>[];
   status?: SettlementStatus;
+}
+
+// ----- validation limits, shared by the chaincode's checks and the gateway's schemas -----
+
+/** Largest amount in fen the ledger accepts (one billion yuan). */
+export const MAX_FEN = 100_000_000_000;
+/** Basis points in 100 %: a benefit's ratio ranges from 0 to this. */
+export const MAX_RATIO_BPS = 10_000;
+export const ID_MAX_LENGTH = 128;
+/** Natural ids: safe inside composite keys (no U+0000) and inside URL path segments (no '/'). */
+export const ID_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,${ID_MAX_LENGTH - 1}}$`);
+export const MSP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** SHA-256 / HMAC-SHA256 digests, hex: the only form in which invoices, patients and evidence reach the ledger. */
+export const HASH_PATTERN = /^[0-9a-f]{64}$/;
+export const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** An ISO-8601 UTC instant, at most nanosecond precision (what a Fabric timestamp holds). */
+export const UTC_INSTANT_PATTERN = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/;
+export const MAX_BATCH_ITEMS = 100;
+export const MAX_PAGE_SIZE = 100;
+/** Free text: at most this many characters, not blank, no control characters. */
+export const TEXT_MAX_LENGTH = { actor: 128, name: 200, reason: 500, reference: 128 } as const;
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** A real day of the proleptic Gregorian calendar, YYYY-MM-DD (years 0000-9999; no Date, whose years < 100 shift). */
+export function isCalendarDate(value: string): boolean {
+  const match = DATE_PATTERN.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return month >= 1 && month <= 12 && day >= 1 && day <= days[month - 1];
+}
+
+export function isUtcInstant(value: string): boolean {
+  const match = UTC_INSTANT_PATTERN.exec(value);
+  return match !== null && isCalendarDate(match[1]);
+}
+
+/** Whether a settlement's total equals the sum of its parts (fund, self-pay and the other categories). */
+export function costsAddUp(costs: Costs): boolean {
+  return costsParts(costs) === costs.total;
+}
+
+export function costsParts(costs: Costs): number {
+  const { fund } = costs;
+  return (
+    fund.pooled +
+    fund.seriousIllness +
+    fund.assistance +
+    costs.inCatalogueSelfPay +
+    costs.outOfCatalogue +
+    costs.innovativeDrug
+  );
 }
 
 // ----- records -----
@@ -387,18 +426,21 @@ export interface TxResults {
   'Policies:register': WriteResult<Policy>;
   'Policies:get': Policy;
   'Authorisations:record': WriteResult<Authorisation>;
-  /** created is false when it was already revoked (nothing written). */
+  /** created is false when it was already revoked for the same reason (nothing written); another is ID_CONFLICT. */
   'Authorisations:revoke': WriteResult<Authorisation>;
   'Authorisations:get': Authorisation;
   'Settlements:submit': SubmitSettlementResult;
   'Settlements:submitBatch': SubmitSettlementBatchResult;
-  /** created is false when the same payout / dispute / reversal was already recorded (nothing written). */
+  /**
+   * created is false when the same payout / dispute / reversal was already recorded (nothing written); the
+   * same step with other content is ID_CONFLICT.
+   */
   'Settlements:payout': WriteResult<Settlement>;
   'Settlements:dispute': WriteResult<Settlement>;
   'Settlements:reverse': WriteResult<Settlement>;
   'Settlements:get': Settlement;
   'Settlements:history': HistoryEntry<Settlement>[];
-  /** A page may hold fewer than `limit` items (filtered) while its bookmark says more follow. */
+  /** A page holds fewer than `limit` items while its bookmark says more follow only when the scan bound was hit. */
   'Settlements:list': Page<Settlement>;
   'Settlements:endorsers': EndorsersResult;
   'Audit:reconciliation': Reconciliation;

@@ -20,12 +20,13 @@ export const KeyType = {
   settlement: 'settlement', // hospital, settlementId
   settlementByInsurer: 'settlementByInsurer', // insurer, hospital, settlementId: index for insurers' lists
   invoice: 'invoice', // invoiceHash: which settlement used it
-  alert: 'alert', // alertId
+  alert: 'alert', // invoiceHash, hospital, settlementId: one per attempt to reuse an invoice
   ping: 'ping', // mspId
 } as const;
 export type KeyType = (typeof KeyType)[keyof typeof KeyType];
 
 export interface Entry<T> {
+  key: string;
   attributes: string[];
   value: T;
 }
@@ -153,6 +154,7 @@ export class Ledger {
 
   private entry<T>(kv: Iterators.KV): Entry<T> {
     return {
+      key: kv.key,
       attributes: this.ctx.stub.splitCompositeKey(kv.key).attributes,
       value: JSON.parse(Buffer.from(kv.value).toString('utf8')) as T,
     };

@@ -4,7 +4,13 @@
  */
 import {
   BENEFIT_CATEGORIES,
+  MAX_BATCH_ITEMS,
+  MAX_PAGE_SIZE,
+  MAX_RATIO_BPS,
   SETTLEMENT_STATUSES,
+  TEXT_MAX_LENGTH,
+  costsAddUp,
+  costsParts,
   type AlertsRequest,
   type Benefit,
   type Costs,
@@ -41,15 +47,13 @@ import {
   type Check,
 } from './validation';
 
-export const MAX_BATCH_ITEMS = 100;
 export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
-const actor = text(128);
-const name = text(200);
-const reason = text(500);
+const actor = text(TEXT_MAX_LENGTH.actor);
+const name = text(TEXT_MAX_LENGTH.name);
+const reason = text(TEXT_MAX_LENGTH.reason);
 const patientRef = hash;
-const ratioBps = integer(0, 10000);
+const ratioBps = integer(0, MAX_RATIO_BPS);
 
 /** Adds a cross-field rule to a shape check; the rule gets the object's path to name fields by. */
 function refine<T>(check: Check<T>, rule: (value: T, path: string) => void): Check<T> {
@@ -143,19 +147,11 @@ const costs: Check<Costs> = refine(
     outOfCatalogue: amount,
     innovativeDrug: amount,
   }),
-  (c, path) => {
-    const parts =
-      c.fund.pooled +
-      c.fund.seriousIllness +
-      c.fund.assistance +
-      c.inCatalogueSelfPay +
-      c.outOfCatalogue +
-      c.innovativeDrug;
+  (c, path) =>
     ensure(
-      parts === c.total,
-      `${join(path, 'total')} (${c.total}) must equal the sum of its parts (${parts})`,
-    );
-  },
+      costsAddUp(c),
+      `${join(path, 'total')} (${c.total}) must equal the sum of its parts (${costsParts(c)})`,
+    ),
 );
 
 const settlementFields = {
@@ -195,7 +191,7 @@ export const payout: Check<PayoutRequest> = object({
   ...settlementKeyFields,
   amount,
   paidAt: dateOrInstant,
-  paymentReference: text(128),
+  paymentReference: text(TEXT_MAX_LENGTH.reference),
 });
 export const reasonRequest: Check<ReasonRequest> = object({ actor, ...settlementKeyFields, reason });
 

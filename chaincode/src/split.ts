@@ -2,7 +2,15 @@
  * The settlement split rule of DESIGN.md ("Settlement split"), as pure integer arithmetic on fen. No Fabric
  * import: the gateway's tests and the shared vectors exercise it directly.
  */
-import type { Benefit, BenefitCategory, Costs, SplitLine, Split } from './api';
+import { invalidState } from './errors';
+import {
+  MAX_RATIO_BPS,
+  type Benefit,
+  type BenefitCategory,
+  type Costs,
+  type SplitLine,
+  type Split,
+} from './api';
 
 /** Per policy and calendar year: deductible used and amount paid per category, and paid in total. */
 export interface Accumulators {
@@ -23,7 +31,8 @@ export interface SplitResult extends Split {
   accumulatorsAfter: Accumulators;
 }
 
-export const BPS_DENOMINATOR = 10000;
+/** A ratio in basis points is a fraction of this. */
+const BPS_DENOMINATOR = MAX_RATIO_BPS;
 
 export function emptyAccumulators(): Accumulators {
   return { deductibleUsed: {}, paid: {}, paidTotal: 0 };
@@ -94,13 +103,20 @@ function applyBenefit(benefit: Benefit, productCap: number, costs: Costs, acc: A
   return { category, amount, deductibleApplied, eligible, ratioBps, paid, capped: paid < raw };
 }
 
-/** The inverse used by a reversal: takes a settlement's own contributions back out of the accumulators. */
+/**
+ * The inverse used by a reversal: takes a settlement's own contributions back out of the accumulators.
+ * INVALID_STATE if that would make any accumulator negative (they would no longer hold that settlement).
+ */
 export function subtractContributions(acc: Accumulators, lines: readonly SplitLine[]): Accumulators {
   const after = copyAccumulators(acc);
   for (const line of lines) {
     after.deductibleUsed[line.category] = (after.deductibleUsed[line.category] ?? 0) - line.deductibleApplied;
     after.paid[line.category] = (after.paid[line.category] ?? 0) - line.paid;
     after.paidTotal -= line.paid;
+  }
+  const values = [after.paidTotal, ...Object.values(after.paid), ...Object.values(after.deductibleUsed)];
+  if (values.some((value) => value < 0)) {
+    throw invalidState('the accumulators do not hold the contributions being taken back');
   }
   return after;
 }

@@ -3,12 +3,19 @@
  * typed or throws VALIDATION_FAILED naming the field. Objects reject fields they do not declare, so nothing
  * unexpected (such as raw personal data) can ride along into the ledger.
  */
+import {
+  CONTROL_CHARACTERS,
+  HASH_PATTERN,
+  ID_MAX_LENGTH,
+  ID_PATTERN,
+  MAX_FEN,
+  MSP_ID_PATTERN,
+  isCalendarDate,
+  isUtcInstant,
+} from './api';
 import { validationFailed } from './errors';
 
 export type Check<T> = (value: unknown, path: string) => T;
-
-/** Largest amount in fen the ledger accepts (one billion yuan). */
-export const MAX_AMOUNT = 100_000_000_000;
 
 function fail(path: string, expectation: string): never {
   throw validationFailed(`${path === '' ? 'request' : path} must be ${expectation}`);
@@ -18,21 +25,17 @@ export function pattern(regex: RegExp, expectation: string): Check<string> {
   return (value, path) => (typeof value === 'string' && regex.test(value) ? value : fail(path, expectation));
 }
 
-/** Natural ids: safe inside composite keys (no U+0000) and inside URL path segments (no '/'). */
-export const id = pattern(
-  /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
-  'an id of 1-128 letters, digits, ".", "_", ":" or "-"',
-);
-export const mspId = pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an MSP ID');
-/** SHA-256 / HMAC-SHA256 digests, hex: the only form in which invoices, patients and evidence reach the ledger. */
-export const hash = pattern(/^[0-9a-f]{64}$/, '64 lowercase hex characters');
+export const id = pattern(ID_PATTERN, `an id of 1-${ID_MAX_LENGTH} letters, digits, ".", "_", ":" or "-"`);
+export const mspId = pattern(MSP_ID_PATTERN, 'an MSP ID');
+export const hash = pattern(HASH_PATTERN, '64 lowercase hex characters');
 
 /** Free text (names, reasons, references): printable, no control characters, bounded. */
 export function text(maxLength: number): Check<string> {
-  // eslint-disable-next-line no-control-regex
-  const controls = /[\u0000-\u001f\u007f]/;
   return (value, path) =>
-    typeof value === 'string' && value.trim().length > 0 && value.length <= maxLength && !controls.test(value)
+    typeof value === 'string' &&
+    value.trim().length > 0 &&
+    value.length <= maxLength &&
+    !CONTROL_CHARACTERS.test(value)
       ? value
       : fail(path, `non-blank text of at most ${maxLength} characters without control characters`);
 }
@@ -45,29 +48,16 @@ export function integer(min: number, max: number): Check<number> {
 }
 
 /** Integer fen, never fractional or negative. */
-export const amount = integer(0, MAX_AMOUNT);
-
-export function isCalendarDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const parsed = new Date(Date.UTC(year, month - 1, day));
-  return (
-    parsed.getUTCFullYear() === year && parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === day
-  );
-}
+export const amount = integer(0, MAX_FEN);
 
 export const date: Check<string> = (value, path) =>
   typeof value === 'string' && isCalendarDate(value) ? value : fail(path, 'a real calendar date YYYY-MM-DD');
 
 /** A calendar date, or an ISO-8601 UTC instant on a real calendar date (e.g. 2026-03-01T08:30:00Z). */
-export const dateOrInstant: Check<string> = (value, path) => {
-  const instant = /^(\d{4}-\d{2}-\d{2})(T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z)?$/;
-  const match = typeof value === 'string' ? instant.exec(value) : null;
-  return match && isCalendarDate(match[1])
-    ? (value as string)
+export const dateOrInstant: Check<string> = (value, path) =>
+  typeof value === 'string' && (isCalendarDate(value) || isUtcInstant(value))
+    ? value
     : fail(path, 'a date YYYY-MM-DD or a UTC instant');
-};
 
 export function oneOf<T extends string>(values: readonly T[]): Check<T> {
   return (value, path) =>

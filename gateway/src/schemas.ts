@@ -1,35 +1,54 @@
 /**
  * Request schemas, declared once: routes validate with them and /openapi.json is generated from them.
- * Objects are strict so that a misspelt field is an error rather than silently ignored.
+ * Objects are strict so that a misspelt field is an error rather than silently ignored. The limits and
+ * patterns are the chaincode's own (from its api module), so nothing passes here that the chaincode refuses.
  */
 import { z } from 'zod';
-import { BENEFIT_CATEGORIES, SETTLEMENT_STATUSES } from '@settlement/chaincode/dist/api';
+import {
+  BENEFIT_CATEGORIES,
+  CONTROL_CHARACTERS,
+  DATE_PATTERN,
+  HASH_PATTERN,
+  ID_MAX_LENGTH,
+  ID_PATTERN,
+  MAX_BATCH_ITEMS,
+  MAX_FEN,
+  MAX_PAGE_SIZE,
+  MAX_RATIO_BPS,
+  MSP_ID_PATTERN,
+  SETTLEMENT_STATUSES,
+  TEXT_MAX_LENGTH,
+  UTC_INSTANT_PATTERN,
+  costsAddUp,
+  isCalendarDate,
+  isUtcInstant,
+} from '@settlement/chaincode/dist/api';
 import type { BenefitCategory, SettlementStatus } from '@settlement/chaincode/dist/api';
-
-/** Largest amount in fen the design allows (one billion yuan). */
-export const MAX_FEN = 100_000_000_000;
-export const MAX_BATCH = 100;
 
 export const id = z
   .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/,
-    'letters, digits and . _ : - (at most 64, not starting with a symbol)',
-  );
-export const mspId = z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{0,63}$/, 'an MSP ID such as Hospital1MSP');
+  .regex(ID_PATTERN, `letters, digits and . _ : - (at most ${ID_MAX_LENGTH}, not starting with a symbol)`);
+export const mspId = z.string().regex(MSP_ID_PATTERN, 'an MSP ID such as Hospital1MSP');
 export const fen = z.number().int().min(0).max(MAX_FEN).describe('integer fen');
-export const hex64 = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits');
-const text = (max: number) => z.string().trim().min(1).max(max);
+export const hex64 = z.string().regex(HASH_PATTERN, '64 lowercase hex digits');
+/** Trimmed (the chaincode gets the trimmed text), not blank, without control characters. */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), 'no control characters');
 
-function isCalendarDate(value: string): boolean {
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .regex(DATE_PATTERN, 'a date YYYY-MM-DD')
   .refine(isCalendarDate, 'not a calendar date');
-export const isoTime = z.iso.datetime({ offset: false }).describe('ISO-8601 UTC time');
+export const isoTime = z
+  .string()
+  .regex(UTC_INSTANT_PATTERN, 'an ISO-8601 UTC time such as 2026-03-01T08:30:00Z')
+  .refine(isUtcInstant, 'not a calendar date')
+  .describe('ISO-8601 UTC time');
 
 export const patient = z.strictObject({
   idType: z.enum(['RESIDENT_ID', 'PASSPORT', 'HK_MACAO_PERMIT', 'TAIWAN_PERMIT', 'FOREIGNER_PERMANENT_ID']),
@@ -57,18 +76,23 @@ function validRange(value: { validFrom: string; validTo: string }, ctx: z.Refine
 export const benefit = z.strictObject({
   category: z.enum(BENEFIT_CATEGORIES as readonly [BenefitCategory, ...BenefitCategory[]]),
   deductible: fen,
-  ratioBps: z.number().int().min(0).max(10000),
+  ratioBps: z.number().int().min(0).max(MAX_RATIO_BPS),
   annualCap: fen.optional(),
 });
 
 export const participantBody = z.strictObject({
   mspId,
   kind: z.enum(['HOSPITAL', 'INSURER', 'REGULATOR']),
-  name: text(200),
+  name: text(TEXT_MAX_LENGTH.name),
 });
 
 export const productBody = z
-  .strictObject({ productId: id, name: text(200), annualCap: fen, benefits: z.array(benefit).min(1).max(3) })
+  .strictObject({
+    productId: id,
+    name: text(TEXT_MAX_LENGTH.name),
+    annualCap: fen,
+    benefits: z.array(benefit).min(1).max(BENEFIT_CATEGORIES.length),
+  })
   .superRefine((value, ctx) => {
     const categories = value.benefits.map((b) => b.category);
     if (new Set(categories).size !== categories.length) {
@@ -94,7 +118,7 @@ export const authorisationBody = z
   .superRefine(exactlyOnePatient)
   .superRefine(validRange);
 
-export const reasonBody = z.strictObject({ reason: text(500) });
+export const reasonBody = z.strictObject({ reason: text(TEXT_MAX_LENGTH.reason) });
 
 export const costs = z
   .strictObject({
@@ -105,14 +129,7 @@ export const costs = z
     innovativeDrug: fen,
   })
   .superRefine((c, ctx) => {
-    const parts =
-      c.fund.pooled +
-      c.fund.seriousIllness +
-      c.fund.assistance +
-      c.inCatalogueSelfPay +
-      c.outOfCatalogue +
-      c.innovativeDrug;
-    if (parts !== c.total)
+    if (!costsAddUp(c))
       ctx.addIssue({ code: 'custom', message: 'total must equal the sum of the parts', path: ['total'] });
   });
 
@@ -138,9 +155,15 @@ export const settlementItem = z
     }
   });
 
-export const settlementBatchBody = z.strictObject({ items: z.array(settlementItem).min(1).max(MAX_BATCH) });
+export const settlementBatchBody = z.strictObject({
+  items: z.array(settlementItem).min(1).max(MAX_BATCH_ITEMS),
+});
 
-export const payoutBody = z.strictObject({ amount: fen, paidAt: isoTime, paymentReference: text(128) });
+export const payoutBody = z.strictObject({
+  amount: fen,
+  paidAt: isoTime,
+  paymentReference: text(TEXT_MAX_LENGTH.reference),
+});
 
 // ----- path parameters and queries -----
 
@@ -159,7 +182,7 @@ export const settlementListQuery = z.strictObject({
   insurer: mspId.optional(),
   status: z.enum(SETTLEMENT_STATUSES as readonly [SettlementStatus, ...SettlementStatus[]]).optional(),
   ...dateRange,
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
   cursor: z.string().min(1).max(512).optional(),
 });
 export const reconciliationQuery = z.strictObject({

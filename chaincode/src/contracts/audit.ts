@@ -8,6 +8,8 @@ import * as requests from '../requests';
 import { allSettlements, reconcile } from '../settlements/queries';
 import { parseRequest } from '../validation';
 
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export class AuditContract extends Contract {
   constructor() {
     super('Audit');
@@ -24,7 +26,7 @@ export class AuditContract extends Contract {
     return canonicalJson(reconcile(settlements));
   }
 
-  /** Alerts raised on dates in [from, to], oldest first. */
+  /** Alerts raised on dates in [from, to], oldest first (alerts are few: they are sorted here). */
   @Transaction(false)
   async alerts(ctx: Context, request: string): Promise<string> {
     const ledger = new Ledger(ctx);
@@ -35,6 +37,10 @@ export class AuditContract extends Contract {
       const day = value.at.slice(0, 10);
       if ((from === undefined || day >= from) && (to === undefined || day <= to)) alerts.push(value);
     }
+    // Alerts of one batch share a time; their ids end in the item's index, which the length orders first.
+    alerts.sort(
+      (a, b) => compare(a.at, b.at) || a.alertId.length - b.alertId.length || compare(a.alertId, b.alertId),
+    );
     return canonicalJson(alerts);
   }
 }

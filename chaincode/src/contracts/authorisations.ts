@@ -3,7 +3,7 @@ import { Context, Contract, Transaction } from 'fabric-contract-api';
 import { EventName, type Authorisation } from '../api';
 import { findParticipant, requireCaller, visible } from '../access';
 import { canonicalJson } from '../canonical';
-import { forbidden, validationFailed } from '../errors';
+import { forbidden, idConflict, validationFailed } from '../errors';
 import { KeyType, Ledger } from '../ledger';
 import { existingSame, pick, writeResult } from '../records';
 import * as requests from '../requests';
@@ -73,8 +73,11 @@ export class AuthorisationsContract extends Contract {
     const what = `authorisation ${req.authorisationId}`;
     const existing = await existingSame(ledger, key, record, contentOf, what);
     if (existing) return writeResult(false, existing);
+    const consentKey = ledger.key(KeyType.consent, req.patientRef, req.insurer, req.authorisationId);
     await ledger.put(key, record);
-    await ledger.putIndex(ledger.key(KeyType.consent, req.patientRef, req.insurer, req.authorisationId));
+    await ledger.putIndex(consentKey);
+    // A revocation (or any other change) needs both the recorder's and the insurer's peers.
+    for (const owned of [key, consentKey]) await ledger.requireEndorsement(owned, parties(record));
     ledger.emit({
       type: EventName.AuthorisationRecorded,
       parties: parties(record),
@@ -83,7 +86,10 @@ export class AuthorisationsContract extends Contract {
     return writeResult(true, record);
   }
 
-  /** By the recording organisation or the insurer. Revoking again writes nothing and answers the record. */
+  /**
+   * By the recording organisation or the insurer. Revoking again for the same reason writes nothing and
+   * answers the record; for another reason it is ID_CONFLICT.
+   */
   @Transaction()
   async revoke(ctx: Context, request: string): Promise<string> {
     const ledger = new Ledger(ctx);
@@ -96,7 +102,11 @@ export class AuthorisationsContract extends Contract {
       parties,
       `authorisation ${req.authorisationId}`,
     );
-    if (found.revokedAt !== undefined) return writeResult(false, found);
+    if (found.revocation !== undefined) {
+      if (found.revocation.reason !== req.reason)
+        throw idConflict(`revocation of authorisation ${req.authorisationId}`);
+      return writeResult(false, found);
+    }
     const by = ledger.actor(req.actor);
     const record: Authorisation = { ...found, revokedAt: by.at, revocation: { reason: req.reason, by } };
     await ledger.put(key, record);

@@ -35,6 +35,8 @@ export class ParticipantsContract extends Contract {
     const existing = await existingSame(ledger, key, record, contentOf, `participant ${req.mspId}`);
     if (existing) return writeResult(false, existing);
     await ledger.put(key, record);
+    // The registering regulator's peer must endorse any later change of the registry entry.
+    await ledger.requireEndorsement(key, [ledger.callerMsp]);
     ledger.emit({
       type: EventName.ParticipantRegistered,
       parties: [req.mspId],

@@ -1,5 +1,6 @@
 /** A minimal write, for benchmarks: what one transaction on this network costs without business logic. */
 import { Context, Contract, Transaction } from 'fabric-contract-api';
+import { TEXT_MAX_LENGTH } from '../api';
 import { requireCaller } from '../access';
 import { canonicalJson } from '../canonical';
 import { KeyType, Ledger } from '../ledger';
@@ -15,7 +16,7 @@ export class PerfContract extends Contract {
   async ping(ctx: Context, request: string): Promise<string> {
     const ledger = new Ledger(ctx);
     const caller = await requireCaller(ledger);
-    parseRequest(request, object({ actor: optional(text(128)) }));
+    parseRequest(request, object({ actor: optional(text(TEXT_MAX_LENGTH.actor)) }));
     await ledger.put(ledger.key(KeyType.ping, caller.mspId), { txId: ledger.txId, at: ledger.txTime });
     return canonicalJson({ txId: ledger.txId });
   }

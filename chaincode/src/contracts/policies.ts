@@ -14,7 +14,7 @@ import { latestProduct } from './products';
 const contentOf = (p: Policy): object =>
   pick(p, ['policyRef', 'productId', 'insurer', 'patientRef', 'validFrom', 'validTo']);
 
-export const policyParties = (policy: Policy): string[] => [policy.insurer];
+const policyParties = (policy: Policy): string[] => [policy.insurer];
 
 export async function findPolicy(ledger: Ledger, policyRef: string): Promise<Policy | undefined> {
   return ledger.get<Policy>(ledger.key(KeyType.policy, policyRef));
@@ -26,8 +26,8 @@ export class PoliciesContract extends Contract {
   }
 
   /**
-   * Also creates the policy's accumulator key with a key-level policy naming the insurer's peer: every
-   * settlement on the policy writes that key, so none can be recorded without the insurer's endorsement.
+   * The policy and its accumulator key get a key-level policy naming the insurer's peer: every settlement on
+   * the policy writes the accumulators, so none can be recorded without the insurer's endorsement.
    */
   @Transaction()
   async register(ctx: Context, request: string): Promise<string> {
@@ -50,10 +50,10 @@ export class PoliciesContract extends Contract {
     };
     const existing = await existingSame(ledger, key, record, contentOf, `policy ${req.policyRef}`);
     if (existing) return writeResult(false, existing);
-    await ledger.put(key, record);
     const accumulatorsKey = ledger.key(KeyType.accumulators, req.policyRef);
+    await ledger.put(key, record);
     await ledger.put(accumulatorsKey, emptyPolicyAccumulators(req.policyRef));
-    await ledger.requireEndorsement(accumulatorsKey, [caller.mspId]);
+    for (const owned of [key, accumulatorsKey]) await ledger.requireEndorsement(owned, [caller.mspId]);
     ledger.emit({
       type: EventName.PolicyRegistered,
       parties: [caller.mspId],

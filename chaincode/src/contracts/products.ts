@@ -28,6 +28,7 @@ export class ProductsContract extends Contract {
   /**
    * Same content as the latest version: nothing is written. Other content: a new version. A productId that
    * another insurer already uses is ID_CONFLICT (product ids are one namespace, readable by everyone).
+   * Its keys need the insurer's peer for any later change, so no other pair of organisations can rewrite it.
    */
   @Transaction()
   async publish(ctx: Context, request: string): Promise<string> {
@@ -47,11 +48,11 @@ export class ProductsContract extends Contract {
       recordedBy: ledger.actor(req.actor),
     };
     if (latest && sameContent(latest, record, contentOf)) return writeResult(false, latest);
+    const versionKey = ledger.key(KeyType.productVersion, req.productId, versionAttribute(record.version));
     await ledger.put(latestKey, record);
-    await ledger.put(
-      ledger.key(KeyType.productVersion, req.productId, versionAttribute(record.version)),
-      record,
-    );
+    await ledger.put(versionKey, record);
+    await ledger.requireEndorsement(versionKey, [caller.mspId]);
+    if (!latest) await ledger.requireEndorsement(latestKey, [caller.mspId]);
     ledger.emit({
       type: EventName.ProductPublished,
       parties: [caller.mspId],

@@ -12,14 +12,14 @@ import {
 } from '../api';
 import { requireCaller, visible, type Caller } from '../access';
 import { canonicalJson } from '../canonical';
-import { ChaincodeError, forbidden, notFound } from '../errors';
+import { ChaincodeError, forbidden } from '../errors';
 import { Ledger } from '../ledger';
 import * as requests from '../requests';
 import { DISPUTE, PAYOUT, REVERSAL, transition } from '../settlements/lifecycle';
 import { pageOfSettlements } from '../settlements/queries';
 import { findSettlement, lastActor, settlementKey, settlementParties } from '../settlements/record';
 import { submitOne, type EventPart } from '../settlements/submit';
-import { parseRequest } from '../validation';
+import { ensure, parseRequest } from '../validation';
 import { findPolicy } from './policies';
 
 async function visibleSettlement(ledger: Ledger, caller: Caller, key: SettlementKey): Promise<Settlement> {
@@ -60,8 +60,8 @@ export class SettlementsContract extends Contract {
 
   /**
    * Each item follows submit's rules and gets its own result: a refused item is REJECTED with its error
-   * while the others are recorded. Items see each other's writes (accumulators, invoice hashes).
-   * An alert's id is the transaction id followed by "-" and the item's index.
+   * while the others are recorded. Items see each other's writes (accumulators, invoice hashes, alerts).
+   * A new alert's id is the transaction id followed by "-" and the item's index.
    */
   @Transaction()
   async submitBatch(ctx: Context, request: string): Promise<string> {
@@ -148,8 +148,9 @@ export class SettlementsContract extends Contract {
   }
 
   /**
-   * The organisations whose peers must endorse a settlement write. For a new settlement (by policyRef) a
-   * hospital learns the policy's insurer; for an existing one, its parties and regulators learn both.
+   * The organisations whose peers must endorse a settlement write. For a new settlement (by policyRef) only a
+   * hospital may ask; it learns the policy's insurer, as submitting would tell it anyway. For an existing one,
+   * its parties and regulators learn both.
    */
   @Transaction(false)
   async endorsers(ctx: Context, request: string): Promise<string> {
@@ -160,7 +161,7 @@ export class SettlementsContract extends Contract {
     if ('policyRef' in req) {
       if (caller.kind !== 'HOSPITAL') throw forbidden('only hospitals submit settlements');
       const policy = await findPolicy(ledger, req.policyRef);
-      if (!policy) throw notFound(`policy ${req.policyRef}`);
+      ensure(policy !== undefined, `policyRef ${req.policyRef} is not a known policy`);
       organisations = [caller.mspId, policy.insurer];
     } else {
       organisations = settlementParties(await visibleSettlement(ledger, caller, req));

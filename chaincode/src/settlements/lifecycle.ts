@@ -1,7 +1,8 @@
 /**
  * Status changes after recording (DESIGN.md "Records and their life"): AWAITING_PAYOUT → PAID | DISPUTED |
- * REVERSED; NOTHING_DUE → REVERSED; DISPUTED → REVERSED; PAID is final. Repeating the change that produced
- * the current status with the same details writes nothing (safe retries).
+ * REVERSED; NOTHING_DUE → REVERSED; DISPUTED → REVERSED; PAID is final. A step already taken, whatever the
+ * status now, is answered from the record: the same details write nothing (safe retries), others are
+ * ID_CONFLICT.
  */
 import {
   ErrorCode,
@@ -13,9 +14,10 @@ import {
 } from '../api';
 import { visible, type Caller } from '../access';
 import { canonicalJson } from '../canonical';
-import { ChaincodeError, invalidState } from '../errors';
+import { ChaincodeError, idConflict, invalidState } from '../errors';
 import type { Ledger } from '../ledger';
 import { writeResult } from '../records';
+import { ensure } from '../validation';
 import { subtractContributions } from '../split';
 import { accumulatorsFor, loadAccumulators, storeAccumulators, yearOf } from './accumulators';
 import { findSettlement, settlementKey, settlementParties } from './record';
@@ -67,17 +69,14 @@ export async function transition<S extends Step>(
   const onlyParty = (s: Settlement): string[] => [s[t.party]];
   const current = visible(caller, await findSettlement(ledger, key), onlyParty, what);
   const done = current[t.step];
-  if (current.status === t.to && done && canonicalJson(done) === canonicalJson({ ...details, by: done.by })) {
+  if (done) {
+    if (canonicalJson(done) !== canonicalJson({ ...details, by: done.by }))
+      throw idConflict(`${t.step} of ${what}`);
     return writeResult(false, current);
   }
   if (!t.from.includes(current.status))
     throw invalidState(`${what} is ${current.status}: it cannot become ${t.to}`);
-  if (t.step === 'payout' && (details as StepDetails<'payout'>).amount !== current.split.commercialShare) {
-    throw new ChaincodeError(
-      ErrorCode.AMOUNT_MISMATCH,
-      `amount must equal the commercial share ${current.split.commercialShare}`,
-    );
-  }
+  if (t.step === 'payout') checkPayout(ledger, current, details as StepDetails<'payout'>);
   if (t.step === 'reversal') await takeBackContributions(ledger, current);
   const by: Actor = ledger.actor(user);
   const updated: Settlement = { ...current, [t.step]: { ...details, by }, status: t.to, txId: ledger.txId };
@@ -89,6 +88,33 @@ export async function transition<S extends Step>(
     status: t.to,
   });
   return writeResult(true, updated);
+}
+
+/** Clocks of insurers and peers differ a little: a payment may look this much later than the transaction. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+function checkPayout(ledger: Ledger, settlement: Settlement, payout: StepDetails<'payout'>): void {
+  if (payout.amount !== settlement.split.commercialShare) {
+    throw new ChaincodeError(
+      ErrorCode.AMOUNT_MISMATCH,
+      `amount must equal the commercial share ${settlement.split.commercialShare}`,
+    );
+  }
+  // From the transaction's time, never the local clock, so every endorser decides alike.
+  const latest = new Date(Date.parse(ledger.txTime) + CLOCK_SKEW_MS).toISOString();
+  ensure(notAfter(payout.paidAt, latest), `paidAt ${payout.paidAt} must not be after the transaction time`);
+}
+
+/**
+ * Whether a date or UTC instant (as dateOrInstant accepts, up to nanoseconds) is not after `limit`, an ISO
+ * instant with milliseconds; compared as text, since Date keeps only milliseconds.
+ */
+function notAfter(value: string, limit: string): boolean {
+  if (value.length === 10) return value <= limit.slice(0, 10);
+  const [seconds, fraction = ''] = value.slice(0, -1).split('.');
+  const [limitSeconds, limitFraction] = limit.slice(0, -1).split('.');
+  if (seconds !== limitSeconds) return seconds < limitSeconds;
+  return fraction.padEnd(9, '0') <= limitFraction.padEnd(9, '0');
 }
 
 /** A reversal subtracts the settlement's own contributions from its policy's accumulators for that year. */

@@ -58,9 +58,13 @@ async function resolve(ledger: Ledger, scope: Scope, entry: Entry<unknown>): Pro
   return findSettlement(ledger, { hospital, settlementId });
 }
 
+/** A page reads at most this many keys per item asked for, so a rare filter cannot make a list unbounded. */
+const SCAN_FACTOR = 10;
+
 /**
- * One page of `limit` scanned keys, filtered: a page may hold fewer items than `limit` (even none) while
- * the bookmark says more follow. The bookmark must lie inside the caller's range.
+ * Up to `limit` matching settlements, reading further pages of keys until the page is full, the range ends
+ * or SCAN_FACTOR × limit keys were read; only in that last case does a short page come with a bookmark.
+ * The bookmark (the key to read next) must lie inside the caller's range.
  */
 export async function pageOfSettlements(
   ledger: Ledger,
@@ -74,13 +78,24 @@ export async function pageOfSettlements(
   if (bookmark !== '' && !bookmark.startsWith(ledger.key(scope.type, ...scope.attributes))) {
     throw validationFailed('bookmark must be a bookmark returned by an earlier page of the same list');
   }
-  const page = await ledger.page<unknown>(scope.type, scope.attributes, limit, bookmark);
   const items: Settlement[] = [];
-  for (const entry of page.entries) {
-    const settlement = await resolve(ledger, scope, entry);
-    if (settlement && matches(caller, filter, settlement)) items.push(settlement);
+  let next = bookmark;
+  for (let budget = SCAN_FACTOR * limit; budget > 0 && items.length < limit;) {
+    const page = await ledger.page<unknown>(scope.type, scope.attributes, Math.min(limit, budget), next);
+    budget -= page.entries.length;
+    next = page.bookmark;
+    for (const [index, entry] of page.entries.entries()) {
+      const settlement = await resolve(ledger, scope, entry);
+      if (settlement && matches(caller, filter, settlement)) items.push(settlement);
+      if (items.length === limit) {
+        // Full: the next page starts right after this key (a bookmark is the key to read next).
+        next = page.entries[index + 1]?.key ?? page.bookmark;
+        break;
+      }
+    }
+    if (next === '') break;
   }
-  return { items, bookmark: page.bookmark };
+  return { items, bookmark: next };
 }
 
 export async function* allSettlements(

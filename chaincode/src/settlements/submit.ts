@@ -1,6 +1,7 @@
 /**
- * Recording one settlement: idempotency by (hospital, settlementId), duplicate-invoice alerts, the policy and
- * consent checks, the split and the accumulators. Shared by Settlements:submit and Settlements:submitBatch.
+ * Recording one settlement: idempotency by (hospital, settlementId), duplicate-invoice alerts (one per
+ * attempt, however often it is retried), the policy and consent checks, the split and the accumulators.
+ * Shared by Settlements:submit and Settlements:submitBatch.
  */
 import type { Alert, LedgerEvent, Settlement, SubmitSettlementResult } from '../api';
 import { hasConsent } from '../contracts/authorisations';
@@ -49,6 +50,10 @@ export async function submitOne(
       throw idConflict(`settlement ${item.settlementId}`);
     return { result: { outcome: 'EXISTING', settlement: existing } };
   }
+  ensure(
+    item.dischargeDate <= ledger.txDate,
+    `dischargeDate ${item.dischargeDate} must not be after the transaction date ${ledger.txDate}`,
+  );
   const invoiceKey = ledger.key(KeyType.invoice, item.invoiceHash);
   const used = await ledger.get<{ hospital: string; settlementId: string }>(invoiceKey);
   if (used) return recordAlert(ledger, hospital, user, item, alertId, used);
@@ -104,6 +109,11 @@ async function recordAlert(
   alertId: string,
   existing: { hospital: string; settlementId: string },
 ): Promise<Submitted> {
+  // Keyed by the attempt, so a retry finds its alert and writes nothing.
+  const key = ledger.key(KeyType.alert, item.invoiceHash, hospital, item.settlementId);
+  const earlier = await ledger.get<Alert>(key);
+  if (earlier)
+    return { result: { outcome: 'DUPLICATE_INVOICE', alert: earlier, existing: earlier.existing } };
   const submitter = ledger.actor(user);
   const alert: Alert = {
     alertId,
@@ -114,8 +124,7 @@ async function recordAlert(
     submitter,
     at: submitter.at,
   };
-  // Keyed by time first so regulators list alerts in order and by period.
-  await ledger.put(ledger.key(KeyType.alert, alert.at, alertId), alert);
+  await ledger.put(key, alert);
   return {
     result: { outcome: 'DUPLICATE_INVOICE', alert, existing },
     event: { parties: [hospital], refs: [{ alertId }] },

@@ -1,11 +1,63 @@
 /**
- * A settlement must carry its hospital's and its insurer's endorsements: the chaincode puts key-level
- * policies on the policy's accumulators (insurer) and on the settlement (both), which validation enforces.
+ * Every write needs two organisations' peers (the chaincode-level policy), and records need their owners':
+ * the chaincode puts key-level policies on products (insurer), the policy's accumulators (insurer) and
+ * settlements (hospital and insurer), which validation enforces.
  */
 import { expect } from 'chai';
-import { EndorsersResult, SubmitSettlementResult, Tx } from '../../../chaincode/src/api';
+import {
+  EndorsersResult,
+  PublishProductRequest,
+  SubmitSettlementResult,
+  Tx,
+  WriteResult,
+  type Product,
+} from '../../../chaincode/src/api';
 import { OrgConnections, evaluate, failure, submit } from '../support/fabric';
-import { SeededPolicy, seedPolicy, settlementRequest } from '../support/fixtures';
+import { ACTOR, SeededPolicy, seedPolicy, settlementRequest, uniqueId } from '../support/fixtures';
+
+describe('network: product endorsement', () => {
+  const orgs = new OrgConnections();
+  after(() => orgs.close());
+
+  const productRequest = (productId: string, name: string): PublishProductRequest => ({
+    actor: ACTOR,
+    productId,
+    name,
+    annualCap: 1_000_000,
+    benefits: [{ category: 'IN_CATALOGUE_SELF_PAY', deductible: 0, ratioBps: 5000 }],
+  });
+
+  it('rejects a publish endorsed by the insurer alone; accepts it with the regulator too', async () => {
+    const insurer = await orgs.contract('insurer1');
+    const request = productRequest(uniqueId('product'), 'Endorsement test product');
+    const err = await failure(() => submit(insurer, Tx.publishProduct, request, ['Insurer1MSP']));
+    expect(err.transactionCode ?? err.message).to.contain('ENDORSEMENT_POLICY_FAILURE');
+    await failure(() => evaluate(insurer, Tx.getProduct, { productId: request.productId }));
+    const result = await submit<WriteResult<Product>>(insurer, Tx.publishProduct, request, [
+      'Insurer1MSP',
+      'RegulatorMSP',
+    ]);
+    expect(result).to.deep.include({ created: true });
+    expect(result.record.version).to.equal(1);
+  });
+
+  it("rejects a new version endorsed without the insurer's peer (its key-level policy)", async () => {
+    const insurer = await orgs.contract('insurer1');
+    const productId = uniqueId('product');
+    await submit(insurer, Tx.publishProduct, productRequest(productId, 'v1'), [
+      'Insurer1MSP',
+      'RegulatorMSP',
+    ]);
+    const v2 = productRequest(productId, 'v2');
+    const err = await failure(() => submit(insurer, Tx.publishProduct, v2, ['Hospital1MSP', 'RegulatorMSP']));
+    expect(err.transactionCode ?? err.message).to.contain('ENDORSEMENT_POLICY_FAILURE');
+    const result = await submit<WriteResult<Product>>(insurer, Tx.publishProduct, v2, [
+      'Insurer1MSP',
+      'Hospital1MSP',
+    ]);
+    expect(result.record.version).to.equal(2);
+  });
+});
 
 describe('network: settlement endorsement', () => {
   const orgs = new OrgConnections();

@@ -8,7 +8,9 @@ import {
   REG,
   STRANGER,
   authorisation,
+  PATIENT,
   bootstrapped,
+  keyEndorsers,
   refused,
   refusedUnchanged,
 } from './support/fixtures';
@@ -41,6 +43,16 @@ describe('Authorisations', () => {
       () => fabric.invoke(I2, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-3' })),
       'FORBIDDEN',
     );
+  });
+
+  it("needs the recorder's and the insurer's peers for any later change, consent index included", async () => {
+    const fabric = await bootstrapped();
+    await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
+    await fabric.invoke(I1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-2' }));
+    expect(keyEndorsers(fabric, 'authorisation', 'AUTH-1')).to.deep.equal([H1, I1]);
+    expect(keyEndorsers(fabric, 'consent', PATIENT, I1, 'AUTH-1')).to.deep.equal([H1, I1]);
+    expect(keyEndorsers(fabric, 'authorisation', 'AUTH-2')).to.deep.equal([I1]);
+    expect(keyEndorsers(fabric, 'consent', PATIENT, I1, 'AUTH-2')).to.deep.equal([I1]);
   });
 
   it('is idempotent by id; another organisation reusing the id is ID_CONFLICT', async () => {
@@ -82,7 +94,7 @@ describe('Authorisations', () => {
     });
   }
 
-  it('the recorder and the insurer revoke; revoking again writes nothing', async () => {
+  it('the recorder and the insurer revoke; revoking again writes nothing, for another reason ID_CONFLICT', async () => {
     const fabric = await bootstrapped();
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-2' }));
@@ -93,6 +105,11 @@ describe('Authorisations', () => {
     const before = fabric.snapshot();
     expect((await fabric.invoke(I1, Tx.revokeAuthorisation, revoke)).created).to.equal(false);
     expect(fabric.snapshot()).to.equal(before);
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(I1, Tx.revokeAuthorisation, { ...revoke, reason: 'another reason' }),
+      'ID_CONFLICT',
+    );
     expect(
       (await fabric.invoke(I1, Tx.revokeAuthorisation, { ...revoke, authorisationId: 'AUTH-2' })).created,
     ).to.equal(true);

@@ -9,6 +9,7 @@ import {
   REG,
   STRANGER,
   bootstrapped,
+  keyEndorsers,
   refused,
   refusedUnchanged,
 } from './support/fixtures';
@@ -35,6 +36,7 @@ describe('Participants', () => {
       expect(result.created).to.equal(true);
       expect(result.record).to.include({ mspId: H1, kind: 'HOSPITAL' });
       expect(result.record.recordedBy).to.include({ mspId: REG, user: 'ops' });
+      expect(keyEndorsers(fabric, 'participant', H1)).to.deep.equal([REG]);
     });
 
     it('requires the bootstrap organisation to register itself as a REGULATOR', async () => {

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { Tx } from '../../../chaincode/src/api';
-import { KeyEndorsementPolicy } from 'fabric-shim';
 import {
   H1,
   H2,
@@ -10,6 +9,7 @@ import {
   REG,
   STRANGER,
   bootstrapped,
+  keyEndorsers,
   policy,
   product,
   refused,
@@ -28,11 +28,8 @@ describe('Policies', () => {
     const { created, record } = await fabric.invoke(I1, Tx.registerPolicy, policy());
     expect(created).to.equal(true);
     expect(record).to.include({ policyRef: 'POL-1', insurer: I1, patientRef: PATIENT });
-    const parameters = [...fabric.validationParameters.entries()].filter(([key]) =>
-      key.includes('accumulators'),
-    );
-    expect(parameters).to.have.length(1);
-    expect(new KeyEndorsementPolicy(parameters[0][1]).listOrgs()).to.deep.equal([I1]);
+    expect(keyEndorsers(fabric, 'policy', 'POL-1')).to.deep.equal([I1]);
+    expect(keyEndorsers(fabric, 'accumulators', 'POL-1')).to.deep.equal([I1]);
     expect(fabric.events.at(-1)?.payload).to.deep.equal({
       type: 'PolicyRegistered',
       parties: [I1],

@@ -9,6 +9,7 @@ import {
   REG,
   STRANGER,
   bootstrapped,
+  keyEndorsers,
   product,
   refused,
   refusedUnchanged,
@@ -27,6 +28,20 @@ describe('Products', () => {
       parties: [I1],
       refs: [{ productId: 'HUIMIN-2026', version: '1' }],
     });
+  });
+
+  it("needs the insurer's peer for any later change of the product's keys", async () => {
+    const fabric = await bootstrapped();
+    await fabric.invoke(I1, Tx.publishProduct, product());
+    await fabric.invoke(I1, Tx.publishProduct, product({ name: 'renamed' }));
+    for (const attributes of [
+      ['HUIMIN-2026'],
+      ['HUIMIN-2026', '0000000001'],
+      ['HUIMIN-2026', '0000000002'],
+    ]) {
+      const type = attributes.length === 1 ? 'product' : 'productVersion';
+      expect(keyEndorsers(fabric, type, ...attributes), attributes.join('/')).to.deep.equal([I1]);
+    }
   });
 
   it('every other kind of caller is refused', async () => {

@@ -53,6 +53,23 @@ describe('Settlements:submitBatch', () => {
     expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(1);
   });
 
+  it('a duplicate attempt repeated, in the batch or in a replay, keeps its one alert', async () => {
+    const fabric = await seeded();
+    const request = { actor: 'clerk-1', items: [item('A'), item('D', 'A'), item('D', 'A')] };
+    const first = await fabric.invoke(H1, Tx.submitSettlementBatch, request);
+    expect(first.results.map((r) => r.outcome)).to.deep.equal([
+      'RECORDED',
+      'DUPLICATE_INVOICE',
+      'DUPLICATE_INVOICE',
+    ]);
+    expect(first.results[2]).to.deep.equal(first.results[1]);
+    const before = fabric.snapshot();
+    const replay = await fabric.invoke(H1, Tx.submitSettlementBatch, request);
+    expect(replay.results.slice(1)).to.deep.equal(first.results.slice(1));
+    expect(fabric.snapshot()).to.equal(before);
+    expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(1);
+  });
+
   it('an item repeating an earlier one is EXISTING; a whole replay writes nothing', async () => {
     const fabric = await seeded();
     const request = { actor: 'clerk-1', items: [item('A'), item('A')] };

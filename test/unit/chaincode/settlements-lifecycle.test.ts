@@ -20,7 +20,7 @@ const payout = {
   actor: 'adjuster-1',
   ...key,
   amount: EXPECTED_COMMERCIAL_SHARE,
-  paidAt: '2026-03-05',
+  paidAt: '2026-03-01',
   paymentReference: 'PAY-1',
 };
 const dispute = { actor: 'adjuster-1', ...key, reason: 'invoice unreadable' };
@@ -60,7 +60,7 @@ describe('Settlement lifecycle', () => {
     await refusedUnchanged(fabric, () => fabric.invoke(I1, Tx.disputeSettlement, dispute), 'INVALID_STATE');
   });
 
-  it('a payout replayed writes nothing; a different one is INVALID_STATE', async () => {
+  it('a payout replayed writes nothing; a different one is ID_CONFLICT', async () => {
     const fabric = await submitted();
     await fabric.invoke(I1, Tx.payoutSettlement, payout);
     const before = fabric.snapshot();
@@ -71,7 +71,7 @@ describe('Settlement lifecycle', () => {
     await refusedUnchanged(
       fabric,
       () => fabric.invoke(I1, Tx.payoutSettlement, { ...payout, paymentReference: 'PAY-2' }),
-      'INVALID_STATE',
+      'ID_CONFLICT',
     );
   });
 
@@ -97,9 +97,35 @@ describe('Settlement lifecycle', () => {
     }
     const { record } = await fabric.invoke(I1, Tx.payoutSettlement, {
       ...payout,
-      paidAt: '2026-03-05T10:00:00.250Z',
+      paidAt: '2026-03-01T07:30:00.250Z',
     });
-    expect(record.payout?.paidAt).to.equal('2026-03-05T10:00:00.250Z');
+    expect(record.payout?.paidAt).to.equal('2026-03-01T07:30:00.250Z');
+  });
+
+  it('refuses a paidAt later than the transaction time plus five minutes', async () => {
+    const fabric = await submitted();
+    for (const paidAt of ['2026-03-11', '2026-03-10T10:05:00.000000001Z', '2026-03-10T10:05:01Z']) {
+      fabric.setTime('2026-03-10T10:00:00Z');
+      await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(I1, Tx.payoutSettlement, { ...payout, paidAt }),
+        'VALIDATION_FAILED',
+      );
+    }
+    fabric.setTime('2026-03-10T10:00:00Z');
+    const { record } = await fabric.invoke(I1, Tx.payoutSettlement, {
+      ...payout,
+      paidAt: '2026-03-10T10:05:00.000000000Z',
+    });
+    expect(record.status).to.equal('PAID');
+  });
+
+  it('accepts a paidAt of the transaction day', async () => {
+    const fabric = await submitted();
+    fabric.setTime('2026-03-10T23:59:59Z');
+    expect(
+      (await fabric.invoke(I1, Tx.payoutSettlement, { ...payout, paidAt: '2026-03-10' })).created,
+    ).to.equal(true);
   });
 
   it('NOTHING_DUE cannot be paid or disputed, only reversed', async () => {
@@ -130,8 +156,24 @@ describe('Settlement lifecycle', () => {
     await refusedUnchanged(
       fabric,
       () => fabric.invoke(H1, Tx.reverseSettlement, { ...reversal, reason: 'other' }),
-      'INVALID_STATE',
+      'ID_CONFLICT',
     );
+    // The dispute, though no longer the current status, is still answered from the record.
+    const before = fabric.snapshot();
+    expect((await fabric.invoke(I1, Tx.disputeSettlement, dispute)).created).to.equal(false);
+    expect(fabric.snapshot()).to.equal(before);
+    await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(I1, Tx.disputeSettlement, { ...dispute, reason: 'other' }),
+      'ID_CONFLICT',
+    );
+  });
+
+  it('refuses a reversal the accumulators cannot take back (inconsistent state), writing nothing', async () => {
+    const fabric = await submitted();
+    const k = [...fabric.state.keys()].find((x) => x.includes('accumulators'))!;
+    fabric.state.set(k, Buffer.from(JSON.stringify({ policyRef: 'POL-1', years: {} })));
+    await refusedUnchanged(fabric, () => fabric.invoke(H1, Tx.reverseSettlement, reversal), 'INVALID_STATE');
   });
 
   it('only its insurer pays or disputes, only its hospital reverses', async () => {

@@ -16,6 +16,7 @@ import {
   refused,
   seeded,
   settlement,
+  settlementItem,
   sha256,
 } from './support/fixtures';
 
@@ -122,6 +123,41 @@ describe('Settlement reads', () => {
     expect(seen).to.deep.equal([`${H1}/S-1`, `${H1}/S-2`, `${H1}/S-3`, `${H1}/U-1`, `${H2}/T-1`]);
   });
 
+  it('fills a filtered page by reading on, and resumes right after its last item', async () => {
+    const fabric = await populated();
+    // Key order: H1/S-1, S-2, S-3 (discharged 2026-03-01, filtered out), U-1, then H2/T-1.
+    const first = await fabric.query(REG, Tx.listSettlements, { to: '2026-02-28', limit: 3 });
+    expect(ids(first.items)).to.deep.equal([`${H1}/S-1`, `${H1}/S-2`, `${H1}/U-1`]);
+    expect(first.bookmark).to.contain(H2);
+    const second = await fabric.query(REG, Tx.listSettlements, {
+      to: '2026-02-28',
+      limit: 3,
+      bookmark: first.bookmark,
+    });
+    expect(second).to.deep.equal({
+      items: [await fabric.query(REG, Tx.getSettlement, { hospital: H2, settlementId: 'T-1' })],
+      bookmark: '',
+    });
+  });
+
+  it('stops reading after 10 keys per item asked for, with a bookmark to go on', async () => {
+    const fabric = await populated();
+    const items = Array.from({ length: 8 }, (_, i) =>
+      settlementItem({ settlementId: `V-${i}`, invoiceHash: sha256(`V-${i}`) }),
+    );
+    await fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'clerk-1', items });
+    // 13 settlements, none PAID: the first call reads 10 keys and stops there.
+    const first = await fabric.query(REG, Tx.listSettlements, { status: 'PAID', limit: 1 });
+    expect(first.items).to.deep.equal([]);
+    expect(first.bookmark).to.not.equal('');
+    const rest = await fabric.query(REG, Tx.listSettlements, {
+      status: 'PAID',
+      limit: 1,
+      bookmark: first.bookmark,
+    });
+    expect(rest).to.deep.equal({ items: [], bookmark: '' });
+  });
+
   it("refuses a bookmark outside the caller's range", async () => {
     const fabric = await populated();
     const regulatorPage = await fabric.query(REG, Tx.listSettlements, { limit: 4 });
@@ -143,7 +179,10 @@ describe('Settlement reads', () => {
       });
     }
     await refused(fabric.query(I1, Tx.settlementEndorsers, { policyRef: 'POL-1' }), 'FORBIDDEN');
-    await refused(fabric.query(H1, Tx.settlementEndorsers, { policyRef: 'NONE' }), 'NOT_FOUND');
+    await refused(fabric.query(H1, Tx.settlementEndorsers, { policyRef: 'NONE' }), 'VALIDATION_FAILED');
+    for (const caller of [I2, REG]) {
+      await refused(fabric.query(caller, Tx.settlementEndorsers, { policyRef: 'NONE' }), 'FORBIDDEN');
+    }
     await refused(fabric.query(H2, Tx.settlementEndorsers, key), 'NOT_FOUND');
     await refused(fabric.query(STRANGER, Tx.settlementEndorsers, key), 'FORBIDDEN');
     await refused(
@@ -161,7 +200,7 @@ describe('Audit', () => {
       hospital: H1,
       settlementId: id,
       amount: EXPECTED_COMMERCIAL_SHARE,
-      paidAt: '2026-03-05',
+      paidAt: '2026-03-01',
       paymentReference: id,
     });
     await fabric.invoke(I1, Tx.payoutSettlement, pay('S-1'));
@@ -202,17 +241,19 @@ describe('Audit', () => {
 
   it('lists alerts to regulators only, filtered by date', async () => {
     const fabric = await populated();
+    // The earlier alert reuses the invoice whose hash sorts last, so key order is not time order.
+    expect(sha256('T-1') > sha256('S-1')).to.equal(true);
     fabric.setTime('2026-03-10T09:00:00Z');
     await fabric.invoke(
       H2,
       Tx.submitSettlement,
-      settlement({ settlementId: 'DUP-1', invoiceHash: sha256('S-1') }),
+      settlement({ settlementId: 'DUP-1', invoiceHash: sha256('T-1') }),
     );
     fabric.setTime('2026-03-12T09:00:00Z');
     await fabric.invoke(
       H1,
       Tx.submitSettlement,
-      settlement({ settlementId: 'DUP-2', invoiceHash: sha256('T-1') }),
+      settlement({ settlementId: 'DUP-2', invoiceHash: sha256('S-1') }),
     );
     const alerts = await fabric.query(REG, Tx.listAlerts, {});
     expect(alerts.map((a) => a.attempted.settlementId)).to.deep.equal(['DUP-1', 'DUP-2']);

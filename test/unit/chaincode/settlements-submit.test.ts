@@ -182,6 +182,38 @@ describe('Settlements:submit', () => {
     expect(alerts).to.deep.equal([result.alert]);
   });
 
+  it('a retried duplicate answers its first alert and writes nothing; another attempt is another alert', async () => {
+    const fabric = await seeded();
+    await fabric.invoke(H1, Tx.submitSettlement, settlement());
+    const first = await fabric.invoke(H2, Tx.submitSettlement, settlement({ settlementId: 'OTHER' }));
+    const before = fabric.snapshot();
+    const retry = await fabric.invoke(
+      H2,
+      Tx.submitSettlement,
+      settlement({ settlementId: 'OTHER', actor: 'x' }),
+    );
+    expect(retry).to.deep.equal(first);
+    expect(fabric.snapshot()).to.equal(before);
+    const other = await fabric.invoke(H2, Tx.submitSettlement, settlement({ settlementId: 'THIRD' }));
+    expect(other.outcome === 'DUPLICATE_INVOICE' && other.alert.alertId).to.not.equal(
+      first.outcome === 'DUPLICATE_INVOICE' && first.alert.alertId,
+    );
+    expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(2);
+  });
+
+  it('refuses a discharge after the transaction date, writing nothing', async () => {
+    const fabric = await seeded();
+    fabric.setTime('2026-02-26T23:59:00Z');
+    const failure = await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(H1, Tx.submitSettlement, settlement()),
+      'VALIDATION_FAILED',
+    );
+    expect(failure.body.message).to.contain('dischargeDate');
+    fabric.setTime('2026-02-27T00:00:00Z');
+    expect((await fabric.invoke(H1, Tx.submitSettlement, settlement())).outcome).to.equal('RECORDED');
+  });
+
   it('hospitals submit; insurers, regulators and strangers are refused', async () => {
     const fabric = await seeded();
     for (const caller of [I1, I2, REG]) {

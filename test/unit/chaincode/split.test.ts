@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BENEFIT_CATEGORIES, type Benefit, type Costs } from '../../../chaincode/src/api';
+import { BENEFIT_CATEGORIES, MAX_FEN, type Benefit, type Costs } from '../../../chaincode/src/api';
+import { ChaincodeError } from '../../../chaincode/src/errors';
 import {
   computeSplit,
   emptyAccumulators,
@@ -10,7 +11,6 @@ import {
   type Accumulators,
   type SplitInput,
 } from '../../../chaincode/src/split';
-import { MAX_AMOUNT } from '../../../chaincode/src/validation';
 
 interface Vector {
   name: string;
@@ -72,7 +72,7 @@ function costsOf(fund: number, inCatalogue: number, outOfCatalogue: number, inno
 
 // ----- properties -----
 
-const fen = (max = MAX_AMOUNT / 10) => fc.integer({ min: 0, max });
+const fen = (max = MAX_FEN / 10) => fc.integer({ min: 0, max });
 const arbCosts: fc.Arbitrary<Costs> = fc
   .tuple(fen(), fen(), fen(), fen(), fen(), fen())
   .map(([pooled, serious, assistance, inCat, outCat, innovative]) => ({
@@ -176,5 +176,27 @@ describe('computeSplit properties', () => {
         }
       }),
     );
+  });
+
+  it('a reversal never takes more than the accumulators hold', () => {
+    const result = computeSplit({
+      product: {
+        annualCap: 1000,
+        benefits: [{ category: 'OUT_OF_CATALOGUE', deductible: 10, ratioBps: 5000 }],
+      },
+      accumulatorsBefore: emptyAccumulators(),
+      costs: {
+        total: 100,
+        fund: { pooled: 0, seriousIllness: 0, assistance: 0 },
+        inCatalogueSelfPay: 0,
+        outOfCatalogue: 100,
+        innovativeDrug: 0,
+      },
+      consent: true,
+    });
+    expect(() => subtractContributions(emptyAccumulators(), result.lines))
+      .to.throw(ChaincodeError)
+      .with.property('body')
+      .that.deep.includes({ code: 'INVALID_STATE' });
   });
 });

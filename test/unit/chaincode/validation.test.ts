@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { costsAddUp, isCalendarDate, isUtcInstant } from '../../../chaincode/src/api';
 import { canonicalJson } from '../../../chaincode/src/canonical';
 import { ChaincodeError } from '../../../chaincode/src/errors';
 import {
@@ -8,7 +9,6 @@ import {
   dateOrInstant,
   hash,
   id,
-  isCalendarDate,
   object,
   optional,
   parseRequest,
@@ -29,11 +29,15 @@ function rejects<T>(check: Check<T>, value: unknown, path = 'field'): string {
 
 describe('validation', () => {
   it('accepts real calendar dates only', () => {
-    for (const ok of ['2024-02-29', '2026-12-31', '2000-02-29'])
+    for (const ok of ['2024-02-29', '2026-12-31', '2000-02-29', '0001-01-01', '0004-02-29', '0099-12-31'])
       expect(isCalendarDate(ok), ok).to.equal(true);
     for (const bad of [
       '2026-02-29',
       '1900-02-29',
+      '0100-02-29',
+      '0001-02-29',
+      '2026-13-01',
+      '2026-01-00',
       '2026-04-31',
       '2026-1-01',
       '20260101',
@@ -46,9 +50,35 @@ describe('validation', () => {
   });
 
   it('accepts dates or UTC instants for paidAt', () => {
-    expect(dateOrInstant('2026-03-05T23:59:59Z', 'p')).to.equal('2026-03-05T23:59:59Z');
-    for (const bad of ['2026-03-05T24:00:00Z', '2026-02-30T10:00:00Z', '2026-03-05T10:00Z', 5])
+    for (const ok of [
+      '2026-03-05T23:59:59Z',
+      '2026-03-05T23:59:59.123456789Z',
+      '0050-03-05',
+      '0050-03-05T00:00:00Z',
+    ])
+      expect(dateOrInstant(ok, 'p')).to.equal(ok);
+    for (const bad of [
+      '2026-03-05T24:00:00Z',
+      '2026-02-30T10:00:00Z',
+      '2026-03-05T10:00Z',
+      '2026-03-05T10:00:00.1234567890Z',
+      '2026-03-05T10:00:00.Z',
+      5,
+    ])
       rejects(dateOrInstant, bad);
+    expect(isUtcInstant('2026-03-05')).to.equal(false);
+  });
+
+  it('checks that costs add up', () => {
+    const costs = {
+      total: 21,
+      fund: { pooled: 1, seriousIllness: 2, assistance: 3 },
+      inCatalogueSelfPay: 4,
+      outOfCatalogue: 5,
+      innovativeDrug: 6,
+    };
+    expect(costsAddUp(costs)).to.equal(true);
+    expect(costsAddUp({ ...costs, total: 22 })).to.equal(false);
   });
 
   it('accepts integer fen from 0 to 100,000,000,000', () => {
@@ -67,7 +97,8 @@ describe('validation', () => {
   });
 
   it('refuses blank or control-character text', () => {
-    for (const bad of ['', '   ', 'line\nbreak', 'x'.repeat(11)]) rejects(text(10), bad);
+    for (const bad of ['', '   ', 'line\nbreak', 'tab\there', 'del\u007f', 'x'.repeat(11)])
+      rejects(text(10), bad);
   });
 
   it('names nested fields and unknown fields', () => {

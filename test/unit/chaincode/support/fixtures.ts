@@ -1,5 +1,6 @@
 /** Organisations, a bootstrapped ledger and well-formed requests, so each test states only what it varies. */
 import { expect } from 'chai';
+import { KeyEndorsementPolicy } from 'fabric-shim';
 import { createHash } from 'node:crypto';
 import {
   Tx,
@@ -115,6 +116,20 @@ export async function seeded(options: { consent?: boolean } = {}): Promise<FakeF
   await fabric.invoke(I1, Tx.registerPolicy, policy());
   if (options.consent ?? true) await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
   return fabric;
+}
+
+/**
+ * The organisations whose peers the key-level policy of a composite key (type and attributes) requires,
+ * sorted; undefined when the key has none.
+ */
+export function keyEndorsers(
+  fabric: FakeFabric,
+  type: string,
+  ...attributes: string[]
+): string[] | undefined {
+  const key = `\u0000${[type, ...attributes].map((part) => `${part}\u0000`).join('')}`;
+  const parameter = fabric.validationParameters.get(key);
+  return parameter && new KeyEndorsementPolicy(parameter).listOrgs().sort();
 }
 
 /** Asserts the call is refused with `code`. */
