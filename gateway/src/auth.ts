@@ -1,7 +1,8 @@
 /**
  * Bearer-token authentication. Only ES256 is accepted (pinning the algorithm defeats `alg: none` and HS256
- * forgeries keyed with the public key), `exp` is required, and the token must be issued for this gateway's
- * organisation. Roles are checked per route.
+ * forgeries keyed with the public key), `iat` and `exp` are required and a token may live at most the configured
+ * lifetime (a leaked long-lived token is not a standing credential), and the token must be issued for this
+ * gateway's organisation. Roles are checked per route.
  */
 import type { NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
@@ -15,33 +16,43 @@ export interface Principal {
   role: Role;
   /** The user, recorded on the ledger as the actor of writes. */
   sub: string;
+  /** The token's exp (seconds since the epoch): event streams end then. */
+  expiresAt: number;
 }
 
 function unauthenticated(detail: string): ApiError {
   return new ApiError(401, 'UNAUTHENTICATED', detail);
 }
 
+/** 1-128 characters, none of them whitespace or control characters: the subject is logged and recorded. */
+const SUBJECT = /^[^\s\p{Cc}]{1,128}$/u;
+
 export function verifyToken(token: string, config: GatewayConfig): Principal {
+  const { publicKey, issuer, audience, maxTtlSeconds, clockToleranceSeconds } = config.jwt;
   let claims: jwt.JwtPayload | string;
   try {
-    claims = jwt.verify(token, config.jwt.publicKey, {
+    claims = jwt.verify(token, publicKey, {
       algorithms: ['ES256'],
-      issuer: config.jwt.issuer,
-      audience: config.jwt.audience,
+      issuer,
+      audience,
+      clockTolerance: clockToleranceSeconds,
     });
   } catch (error) {
     const reason = error instanceof jwt.TokenExpiredError ? 'token expired' : 'invalid token';
     throw unauthenticated(reason);
   }
-  if (typeof claims === 'string' || typeof claims.exp !== 'number')
-    throw unauthenticated('token must have exp');
+  if (typeof claims === 'string' || typeof claims.exp !== 'number' || typeof claims.iat !== 'number')
+    throw unauthenticated('token must have iat and exp');
+  if (claims.exp - claims.iat > maxTtlSeconds)
+    throw unauthenticated(`token lifetime exceeds ${maxTtlSeconds} seconds`);
+  if (claims.iat > Date.now() / 1000 + clockToleranceSeconds)
+    throw unauthenticated('token issued in the future');
   const { org, role, sub } = claims as Record<string, unknown>;
   if (org !== config.org.mspId) throw unauthenticated(`token is not for ${config.org.mspId}`);
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128)
-    throw unauthenticated('token needs sub');
+  if (typeof sub !== 'string' || !SUBJECT.test(sub)) throw unauthenticated('token needs a valid sub');
   // One role per kind of organisation: a hospital token claiming `auditor` is not an auditor.
   if (role !== ROLE_OF_KIND[config.org.kind]) throw forbidden(`role ${String(role)} is not valid here`);
-  return { org: config.org.mspId, role: ROLE_OF_KIND[config.org.kind], sub };
+  return { org: config.org.mspId, role: ROLE_OF_KIND[config.org.kind], sub, expiresAt: claims.exp };
 }
 
 export function authenticate(config: GatewayConfig) {

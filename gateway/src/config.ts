@@ -19,14 +19,30 @@ export interface GatewayConfig {
     commitTimeoutSeconds: number;
     /** How many times an MVCC/phantom read conflict is re-run as a new transaction. */
     conflictRetries: number;
+    /** Bound of a whole write: endorsement, commit, retries and confirmation of an unknown outcome. */
+    requestDeadlineSeconds: number;
   };
-  jwt: { publicKey: KeyObject; issuer: string; audience: string };
+  jwt: {
+    publicKey: KeyObject;
+    issuer: string;
+    audience: string;
+    /** Longest accepted exp − iat. */
+    maxTtlSeconds: number;
+    /** Clock skew allowed between the identity provider and this gateway. */
+    clockToleranceSeconds: number;
+  };
   pseudonymKey: Buffer;
   bodyLimit: string;
   /** Origins allowed to call from a browser; empty means no CORS headers at all. */
   corsOrigins: string[];
   logLevel: string;
-  events: { bufferSize: number; heartbeatSeconds: number; maxClientBufferBytes: number };
+  events: {
+    bufferSize: number;
+    heartbeatSeconds: number;
+    maxClientBufferBytes: number;
+    maxStreams: number;
+    maxStreamsPerSubject: number;
+  };
   shutdownGraceSeconds: number;
 }
 
@@ -172,10 +188,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       endorseTimeoutSeconds: env.int('FABRIC_ENDORSE_TIMEOUT_SECONDS', 30, 1, 600),
       commitTimeoutSeconds: env.int('FABRIC_COMMIT_TIMEOUT_SECONDS', 30, 1, 600),
       conflictRetries: env.int('FABRIC_CONFLICT_RETRIES', 3, 0, 10),
+      requestDeadlineSeconds: env.int('FABRIC_REQUEST_DEADLINE_SECONDS', 45, 1, 600),
     },
     jwtKey: readJwtKey(env),
     jwtIssuer: env.string('JWT_ISSUER'),
     jwtAudience: env.string('JWT_AUDIENCE'),
+    jwtMaxTtlSeconds: env.int('JWT_MAX_TTL_SECONDS', 86400, 60, 30 * 86400),
+    jwtClockToleranceSeconds: env.int('JWT_CLOCK_TOLERANCE_SECONDS', 5, 0, 300),
     pseudonymKey: readPseudonymKey(env),
     bodyLimit: env.string('BODY_LIMIT', '100kb'),
     corsOrigins: readCorsOrigins(env),
@@ -184,6 +203,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       bufferSize: env.int('EVENTS_BUFFER_SIZE', 10000, 10, 1_000_000),
       heartbeatSeconds: env.int('EVENTS_HEARTBEAT_SECONDS', 15, 1, 3600),
       maxClientBufferBytes: env.int('EVENTS_MAX_CLIENT_BUFFER_BYTES', 1_048_576, 1024, 1 << 30),
+      maxStreams: env.int('EVENTS_MAX_STREAMS', 1000, 1, 100_000),
+      maxStreamsPerSubject: env.int('EVENTS_MAX_STREAMS_PER_SUBJECT', 5, 1, 1000),
     },
     shutdownGraceSeconds: env.int('SHUTDOWN_GRACE_SECONDS', 10, 0, 600),
   };
@@ -193,6 +214,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
   );
   env.check(LOG_LEVELS.includes(config.logLevel), `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   if (env.problems.length > 0 || !org || !config.jwtKey) throw new ConfigError(env.problems);
-  const { jwtKey, jwtIssuer, jwtAudience, ...rest } = config;
-  return { ...rest, org, jwt: { publicKey: jwtKey, issuer: jwtIssuer, audience: jwtAudience } };
+  const { jwtKey, jwtIssuer, jwtAudience, jwtMaxTtlSeconds, jwtClockToleranceSeconds, ...rest } = config;
+  const jwt = {
+    publicKey: jwtKey,
+    issuer: jwtIssuer,
+    audience: jwtAudience,
+    maxTtlSeconds: jwtMaxTtlSeconds,
+    clockToleranceSeconds: jwtClockToleranceSeconds,
+  };
+  return { ...rest, org, jwt };
 }

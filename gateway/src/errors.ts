@@ -12,6 +12,8 @@ export const GatewayErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   EVENTS_EXPIRED: 'EVENTS_EXPIRED',
+  TOO_MANY_STREAMS: 'TOO_MANY_STREAMS',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   LEDGER_UNAVAILABLE: 'LEDGER_UNAVAILABLE',
   LEDGER_REJECTED: 'LEDGER_REJECTED',
   COMMIT_TIMEOUT: 'COMMIT_TIMEOUT',
@@ -31,14 +33,16 @@ const TITLES: Record<ProblemCode, string> = {
   PAYLOAD_TOO_LARGE: 'Payload too large',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   EVENTS_EXPIRED: 'Events no longer available',
+  TOO_MANY_STREAMS: 'Too many event streams',
+  METHOD_NOT_ALLOWED: 'Method not allowed',
   LEDGER_UNAVAILABLE: 'Ledger unavailable',
   LEDGER_REJECTED: 'Ledger rejected the transaction',
   COMMIT_TIMEOUT: 'Commit outcome unknown',
   INTERNAL: 'Internal error',
 };
 
-/** HTTP status of each chaincode error code. */
-const CHAINCODE_STATUS: Record<ErrorCode, number> = {
+/** HTTP status of each code: chaincode codes map by this table, and /openapi.json documents it. */
+export const PROBLEM_STATUS: Readonly<Record<ProblemCode, number>> = {
   VALIDATION_FAILED: 400,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
@@ -46,6 +50,16 @@ const CHAINCODE_STATUS: Record<ErrorCode, number> = {
   INVALID_STATE: 409,
   AMOUNT_MISMATCH: 422,
   DUPLICATE_INVOICE: 409,
+  UNAUTHENTICATED: 401,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  EVENTS_EXPIRED: 410,
+  TOO_MANY_STREAMS: 429,
+  METHOD_NOT_ALLOWED: 405,
+  LEDGER_UNAVAILABLE: 503,
+  LEDGER_REJECTED: 502,
+  COMMIT_TIMEOUT: 504,
+  INTERNAL: 500,
 };
 
 export class ApiError extends Error {
@@ -74,7 +88,7 @@ export function validationFailed(detail: string, errors?: { path: string; messag
 }
 
 function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CHAINCODE_STATUS, value);
+  return typeof value === 'string' && (Object.values(ErrorCode) as string[]).includes(value);
 }
 
 /**
@@ -98,7 +112,7 @@ export function parseChaincodeError(message: string): ChaincodeErrorBody | undef
 }
 
 export function fromChaincodeError(body: ChaincodeErrorBody): ApiError {
-  return new ApiError(CHAINCODE_STATUS[body.code], body.code, body.message);
+  return new ApiError(PROBLEM_STATUS[body.code], body.code, body.message);
 }
 
 /** A read of something the caller may not see answers as if it did not exist. */

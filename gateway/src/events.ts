@@ -3,6 +3,8 @@
  * client gets the events its organisation is a party to (auditors get all), can resume from a block number or
  * from the Last-Event-ID its browser sends, and is cut off (to reconnect and resume) when it reads so slowly that
  * its socket buffer grows past a limit, so one slow reader never holds the others back or exhausts memory.
+ * A stream ends when its token expires (the client reconnects with a fresh token and Last-Event-ID), and the
+ * number of open streams is capped per subject and in total.
  */
 import type { Request, Response } from 'express';
 import type { Principal } from './auth';
@@ -25,13 +27,22 @@ interface Entry extends Position {
 interface Client {
   res: Response;
   principal: Principal;
+  /** The newest position this client has been sent or has skipped; only later entries go to it. */
+  position: Position;
+  expiry: NodeJS.Timeout;
 }
 
 export interface EventHubOptions {
   bufferSize: number;
   heartbeatSeconds: number;
   maxClientBufferBytes: number;
+  maxStreams: number;
+  maxStreamsPerSubject: number;
 }
+
+const BEFORE_EVERYTHING: Position = { block: -1, index: -1 };
+/** setTimeout's longest delay (about 24.8 days); a token living longer is cut at that point. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function after(a: Position, b: Position): boolean {
   return a.block > b.block || (a.block === b.block && a.index > b.index);
@@ -72,8 +83,7 @@ export class EventHub {
   close(): void {
     this.unsubscribe?.();
     clearInterval(this.heartbeat);
-    for (const client of this.clients) client.res.end();
-    this.clients.clear();
+    for (const client of this.clients) this.drop(client);
   }
 
   private publish(record: LedgerEventRecord): void {
@@ -109,6 +119,8 @@ export class EventHub {
   }
 
   private send(client: Client, entry: Entry): void {
+    if (!after(entry, client.position)) return;
+    client.position = { block: entry.block, index: entry.index };
     if (!this.visible(client.principal, entry)) return;
     this.write(client, entry.text);
     this.metrics.eventsSent.inc({ outcome: 'delivered' });
@@ -122,8 +134,21 @@ export class EventHub {
         'closing an event stream whose client reads too slowly',
       );
       this.metrics.eventsSent.inc({ outcome: 'dropped_slow_client' });
-      this.clients.delete(client);
-      client.res.end();
+      this.drop(client);
+    }
+  }
+
+  private drop(client: Client): void {
+    clearTimeout(client.expiry);
+    this.clients.delete(client);
+    client.res.end();
+  }
+
+  /** Refuses a stream beyond the caps before anything is written. */
+  private checkCapacity(principal: Principal): void {
+    const own = [...this.clients].filter((c) => c.principal.sub === principal.sub).length;
+    if (this.clients.size >= this.options.maxStreams || own >= this.options.maxStreamsPerSubject) {
+      throw new ApiError(429, 'TOO_MANY_STREAMS', 'too many open event streams; close one and retry');
     }
   }
 
@@ -144,6 +169,7 @@ export class EventHub {
         },
       );
     }
+    this.checkCapacity(principal);
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -151,14 +177,21 @@ export class EventHub {
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
-    const client: Client = { res, principal };
+    // Without a resume position the client follows from now on: what the log holds counts as seen.
+    const { block, index } = from ?? this.log.at(-1) ?? this.dropped ?? BEFORE_EVERYTHING;
+    const lifetime = Math.min(Math.max(principal.expiresAt * 1000 - Date.now(), 0), MAX_TIMER_MS);
+    const client: Client = {
+      res,
+      principal,
+      position: { block, index },
+      expiry: setTimeout(() => this.drop(client), lifetime),
+    };
     this.clients.add(client);
-    req.on('close', () => this.clients.delete(client));
+    req.on('close', () => this.drop(client));
     res.write('retry: 3000\n\n');
-    if (!from) return;
     for (const entry of this.log) {
       if (!this.clients.has(client)) break;
-      if (after(entry, from)) this.send(client, entry);
+      this.send(client, entry);
     }
   }
 

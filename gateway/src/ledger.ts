@@ -103,6 +103,12 @@ function unavailable(error: unknown): ApiError {
   return new ApiError(503, 'LEDGER_UNAVAILABLE', `the ledger could not be reached: ${detail}`);
 }
 
+function commitTimeout(txId: string): ApiError {
+  return new ApiError(504, 'COMMIT_TIMEOUT', 'the commit could not be confirmed in time; retry the request', {
+    txId,
+  });
+}
+
 function parsePayload<T>(payload: Buffer): T {
   return (payload.length === 0 ? undefined : JSON.parse(payload.toString('utf8'))) as T;
 }
@@ -184,50 +190,84 @@ export class FabricLedgerClient implements LedgerClient {
     return parsePayload<T>(payload);
   }
 
-  /** Splits a submit's latency into endorsement and ordering+commit by timing the commit handler. */
-  private timedCommits(tx: string): TxEventHandlerFactory {
+  /**
+   * Times a submit's phases: endorsement runs until the SDK starts listening for the commit (it does so right
+   * after collecting the endorsements), ordering and commit from then until the commit event.
+   */
+  private timedPhases(tx: string): { factory: TxEventHandlerFactory; endorsed(outcome: string): void } {
     const strategy = DefaultEventHandlerStrategies.MSPID_SCOPE_ANYFORTX;
-    return (txId, network): TxEventHandler => {
+    let stopEndorse: ((labels: { outcome: string }) => void) | undefined =
+      this.metrics.ledgerDuration.startTimer({ tx, phase: 'endorse' });
+    const endorsed = (outcome: string): void => {
+      stopEndorse?.({ outcome });
+      stopEndorse = undefined;
+    };
+    const factory: TxEventHandlerFactory = (txId, network): TxEventHandler => {
       const handler = strategy(txId, network);
-      let stop: ((labels: { outcome: string }) => void) | undefined;
+      let stopCommit: ((labels: { outcome: string }) => void) | undefined;
       return {
         startListening: async () => {
-          stop = this.metrics.ledgerDuration.startTimer({ tx, phase: 'commit' });
+          endorsed('ok');
+          stopCommit = this.metrics.ledgerDuration.startTimer({ tx, phase: 'commit' });
           await handler.startListening();
         },
         waitForEvents: async () => {
           try {
             await handler.waitForEvents();
-            stop?.({ outcome: 'ok' });
+            stopCommit?.({ outcome: 'ok' });
           } catch (error) {
-            stop?.({ outcome: 'error' });
+            stopCommit?.({ outcome: 'error' });
             throw error;
           }
         },
         cancelListening: () => handler.cancelListening(),
       };
     };
+    return { factory, endorsed };
   }
 
-  private newTransaction(tx: TxName, options: SubmitOptions): Transaction {
-    const transaction = this.contract.createTransaction(tx).setEventHandler(this.timedCommits(tx));
-    if (options.endorsingOrgs?.length) transaction.setEndorsingOrganizations(...options.endorsingOrgs);
-    return transaction;
-  }
-
+  /**
+   * Endorses, orders and waits, re-running read conflicts and settling unknown outcomes, all within one
+   * deadline: past it the answer is COMMIT_TIMEOUT with the latest txId. The SDK's calls cannot be cancelled,
+   * so they finish in the background; writes are idempotent, so the client's retry is safe.
+   */
   async submit<T>(
     tx: TxName,
     request: object,
     options: SubmitOptions = {},
   ): Promise<{ result: T; txId: string }> {
-    const arg = JSON.stringify(request);
+    let txId = '';
+    const work = this.submitWithRetries<T>(tx, JSON.stringify(request), options, (id) => (txId = id));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(commitTimeout(txId)), this.config.requestDeadlineSeconds * 1000);
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+      // A failure after the deadline has nobody to answer; it must not become an unhandled rejection.
+      work.catch(() => undefined);
+    }
+  }
+
+  private async submitWithRetries<T>(
+    tx: TxName,
+    arg: string,
+    options: SubmitOptions,
+    onAttempt: (txId: string) => void,
+  ): Promise<{ result: T; txId: string }> {
     for (let attempt = 0; ; attempt++) {
-      const transaction = this.newTransaction(tx, options);
+      const phases = this.timedPhases(tx);
+      const transaction = this.contract.createTransaction(tx).setEventHandler(phases.factory);
+      if (options.endorsingOrgs?.length) transaction.setEndorsingOrganizations(...options.endorsingOrgs);
       const txId = transaction.getTransactionId();
+      onAttempt(txId);
       try {
         const payload = await this.timed(tx, 'submit', () => transaction.submit(arg));
         return { result: parsePayload<T>(payload), txId };
       } catch (error) {
+        phases.endorsed('error');
         const code = validationCodeOf(error);
         if (code && CONFLICTS.has(code) && attempt < this.config.conflictRetries) {
           // The conflict consumed this txId; the chaincode re-reads the state in a new transaction.
@@ -277,25 +317,20 @@ export class FabricLedgerClient implements LedgerClient {
     if (first !== undefined) return first;
     this.metrics.ledgerRetries.inc({ tx, reason: 'COMMIT_UNKNOWN' });
     this.logger.warn({ tx, txId }, 'commit outcome unknown; resubmitting the same transaction');
+    const phases = this.timedPhases(tx);
     try {
       const again = this.contract.deserializeTransaction(transaction.serialize());
-      again.setEventHandler(this.timedCommits(tx));
+      again.setEventHandler(phases.factory);
       return parsePayload<T>(await again.submit(arg));
     } catch (error) {
+      phases.endorsed('error');
       // DUPLICATE_TXID (or a peer refusing a known txId) means the first copy got through: qscc has the answer.
       const retried = await confirmed();
       if (retried !== undefined) return retried;
       const code = validationCodeOf(error);
       if (code && code !== 'DUPLICATE_TXID') throw this.rejected(txId, code);
     }
-    throw new ApiError(
-      504,
-      'COMMIT_TIMEOUT',
-      'the commit could not be confirmed in time; retry the request',
-      {
-        txId,
-      },
-    );
+    throw commitTimeout(txId);
   }
 
   async blockHeight(): Promise<number> {

@@ -1,7 +1,10 @@
 /**
- * The OpenAPI 3.1 document, generated from the route declarations and their zod schemas.
+ * The OpenAPI 3.1 document, generated from the route declarations and their zod schemas. Every status a route
+ * can answer is listed (problems grouped by status, from the same code → status table the server uses), so a
+ * contract tester can hold each response to the document.
  */
 import { z } from 'zod';
+import { PROBLEM_STATUS, ProblemCode } from './errors';
 import type { RouteSpec } from './route';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
@@ -23,51 +26,109 @@ function parameters(schema: z.ZodType, where: 'path' | 'query') {
   }));
 }
 
+/** Problems any authenticated, validated route can answer. */
+const EVERY_ROUTE: readonly ProblemCode[] = ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN'];
+const LEDGER_CALLS: readonly ProblemCode[] = ['LEDGER_REJECTED', 'LEDGER_UNAVAILABLE'];
+const WRITES: readonly ProblemCode[] = ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'COMMIT_TIMEOUT'];
+
+const OBJECT = { type: 'object' };
 const problem = { $ref: '#/components/schemas/Problem' };
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: problem } },
-});
+
+function content(schema: unknown, mediaType = 'application/json') {
+  return { [mediaType]: { schema } };
+}
+
+function problemResponses(codes: readonly ProblemCode[]): Record<string, unknown> {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of new Set(codes)) {
+    const status = PROBLEM_STATUS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, group]) => [
+      status,
+      { description: group.join(' or '), content: content(problem, 'application/problem+json') },
+    ]),
+  );
+}
 
 function operation(spec: RouteSpec) {
-  const responses: Record<string, unknown> = {
-    400: problemResponse('VALIDATION_FAILED'),
-    401: problemResponse('UNAUTHENTICATED'),
-    403: problemResponse('FORBIDDEN'),
-    503: problemResponse('LEDGER_UNAVAILABLE'),
-  };
-  if (spec.method === 'post') {
-    responses[413] = problemResponse('PAYLOAD_TOO_LARGE');
-    responses[415] = problemResponse('UNSUPPORTED_MEDIA_TYPE');
-    responses[504] = problemResponse(
-      'COMMIT_TIMEOUT: outcome unknown, retry the same request (writes are idempotent)',
-    );
-  }
-  for (const [status, description] of Object.entries(spec.responses)) {
-    responses[status] = Number(status) >= 400 ? problemResponse(description) : { description };
-  }
+  const codes = [
+    ...EVERY_ROUTE,
+    ...(spec.offLedger ? [] : LEDGER_CALLS),
+    ...(spec.method === 'post' ? WRITES : []),
+    ...(spec.errors ?? []),
+  ];
+  const { schema, mediaType } = spec.returns ?? { schema: OBJECT };
+  const success = Object.entries(spec.responses).map(([status, description]) => [
+    status,
+    { description, content: content(schema, mediaType) },
+  ]);
   return {
     summary: spec.summary,
     description: `Roles: ${spec.roles.join(', ')}.`,
     security: [{ bearer: [] }],
     parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
     ...(spec.body && {
-      requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } },
+      requestBody: { required: true, content: content(jsonSchema(spec.body)) },
     }),
-    responses,
+    responses: { ...Object.fromEntries(success), ...problemResponses(codes) },
   };
 }
+
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string', enum: Object.keys(PROBLEM_STATUS) },
+    txId: { type: 'string', description: 'the transaction concerned (COMMIT_TIMEOUT, LEDGER_REJECTED, ...)' },
+    validationCode: { type: 'string', description: 'Fabric validation code of an invalidated transaction' },
+    alertId: { type: 'string', description: 'DUPLICATE_INVOICE: the fraud alert recorded' },
+    existing: {
+      type: 'object',
+      description: 'DUPLICATE_INVOICE: the settlement that already holds this invoice',
+    },
+    errors: {
+      type: 'array',
+      description: 'VALIDATION_FAILED: each invalid field',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: { path: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+    oldestBlock: { type: 'integer', description: 'EVENTS_EXPIRED: the oldest block still kept' },
+  },
+};
 
 export function openApiDocument(routes: readonly RouteSpec[], serverUrl?: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {
     '/healthz': {
-      get: { summary: 'Liveness and ledger reachability', responses: { 200: { description: 'up' } } },
+      get: {
+        summary: 'Liveness and ledger reachability',
+        responses: {
+          200: { description: 'up', content: content(OBJECT) },
+          503: { description: 'the ledger is unreachable', content: content(OBJECT) },
+        },
+      },
     },
     '/metrics': {
-      get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text format' } } },
+      get: {
+        summary: 'Prometheus metrics',
+        responses: {
+          200: { description: 'text format', content: content({ type: 'string' }, 'text/plain') },
+        },
+      },
     },
     '/openapi.json': {
-      get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
+      get: {
+        summary: 'This document',
+        responses: { 200: { description: 'OpenAPI 3.1', content: content(OBJECT) } },
+      },
     },
   };
   for (const spec of routes) {
@@ -81,20 +142,7 @@ export function openApiDocument(routes: readonly RouteSpec[], serverUrl?: string
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256)' } },
-      schemas: {
-        Problem: {
-          type: 'object',
-          required: ['type', 'title', 'status', 'detail', 'code'],
-          properties: {
-            type: { type: 'string' },
-            title: { type: 'string' },
-            status: { type: 'integer' },
-            detail: { type: 'string' },
-            code: { type: 'string' },
-            txId: { type: 'string' },
-          },
-        },
-      },
+      schemas: { Problem: PROBLEM_SCHEMA },
     },
   };
 }

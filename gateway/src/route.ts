@@ -7,7 +7,7 @@ import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import { authenticate, principalOf, Principal, requireRole } from './auth';
 import type { GatewayConfig } from './config';
-import { ApiError, validationFailed } from './errors';
+import { ApiError, ProblemCode, validationFailed } from './errors';
 import type { EventHub } from './events';
 import type { LedgerClient } from './ledger';
 import type { Pseudonymiser } from './pseudonymise';
@@ -45,8 +45,14 @@ export interface RouteSpec<
   params: P;
   query: Q;
   body?: B;
-  /** Statuses this route answers besides the problems every /v1 route can answer. */
+  /** Success statuses this route answers, with what each means. */
   responses: Record<number, string>;
+  /** JSON schema of the success body; a JSON object when not given. */
+  returns?: { schema: Record<string, unknown>; mediaType?: string };
+  /** Problems this route answers besides those every route, every ledger call and every write can answer. */
+  errors?: readonly ProblemCode[];
+  /** Set when the route never calls the ledger, so it cannot answer 502 or 503. */
+  offLedger?: true;
   /** Answers a reply, or nothing when it wrote the response itself (event streams). */
   handle(input: RouteInput<P, Q, B>, ctx: RouteContext, req: Request, res: Response): Promise<Reply | void>;
 }
@@ -86,6 +92,23 @@ export interface RouteDeps {
   ledger: LedgerClient;
   pseudonymiser: Pseudonymiser;
   events: EventHub;
+}
+
+/**
+ * Answers 405 with an Allow header to a known path asked with a method it does not serve (mounted after every
+ * handler, so it only sees what nothing else matched); unknown paths stay 404.
+ */
+export function mountMethodGuards(app: Express, served: readonly { method: string; path: string }[]): void {
+  const methods = new Map<string, string[]>();
+  for (const { method, path } of served) methods.set(path, [...(methods.get(path) ?? []), method]);
+  for (const [path, allowed] of methods) {
+    const allow = [...allowed, ...(allowed.includes('get') ? ['head'] : [])].map((m) => m.toUpperCase());
+    app.all(path, (_req, res) => {
+      res.locals.route = path;
+      res.set('Allow', allow.join(', '));
+      throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${path} answers ${allow.join(', ')}`);
+    });
+  }
 }
 
 export function mountRoutes(app: Express, routes: readonly RouteSpec[], deps: RouteDeps): void {

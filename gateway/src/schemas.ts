@@ -43,11 +43,14 @@ const text = (max: number) =>
 export const isoDate = z
   .string()
   .regex(DATE_PATTERN, 'a date YYYY-MM-DD')
-  .refine(isCalendarDate, 'not a calendar date');
+  .refine(isCalendarDate, 'not a calendar date')
+  // The format tells OpenAPI clients (and fuzzers) that only real calendar dates are accepted.
+  .meta({ format: 'date' });
 export const isoTime = z
   .string()
   .regex(UTC_INSTANT_PATTERN, 'an ISO-8601 UTC time such as 2026-03-01T08:30:00Z')
   .refine(isUtcInstant, 'not a calendar date')
+  .meta({ format: 'date-time' })
   .describe('ISO-8601 UTC time');
 
 export const patient = z.strictObject({
@@ -183,7 +186,8 @@ export const settlementListQuery = z.strictObject({
   status: z.enum(SETTLEMENT_STATUSES as readonly [SettlementStatus, ...SettlementStatus[]]).optional(),
   ...dateRange,
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
-  cursor: z.string().min(1).max(512).optional(),
+  // base64url of a chaincode bookmark (at most 1024 bytes).
+  cursor: z.string().min(1).max(1368).optional(),
 });
 export const reconciliationQuery = z.strictObject({
   ...dateRange,

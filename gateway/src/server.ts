@@ -11,7 +11,7 @@ import { Logger, requestLogging } from './logger';
 import { createMetrics, Metrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { createPseudonymiser } from './pseudonymise';
-import { mountRoutes } from './route';
+import { mountMethodGuards, mountRoutes } from './route';
 import { ROUTES } from './routes';
 
 export interface ServerDeps {
@@ -112,6 +112,8 @@ export function createServer({ config, ledger, logger, metrics = createMetrics()
   });
 
   mountRoutes(app, ROUTES, { config, ledger, pseudonymiser, events });
+  const operational = ['/healthz', '/metrics', '/openapi.json'].map((path) => ({ method: 'get', path }));
+  mountMethodGuards(app, [...operational, ...ROUTES]);
 
   app.use(() => {
     throw notFound('no such endpoint');

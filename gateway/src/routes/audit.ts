@@ -2,9 +2,10 @@ import { Tx } from '@settlement/chaincode/dist/api';
 import type { Alert, Reconciliation } from '@settlement/chaincode/dist/api';
 import type { Principal } from '../auth';
 import { forbidden, notFound } from '../errors';
+import type { TransactionInfo } from '../ledger';
 import { ALL_ROLES, route } from '../route';
 import { alertsQuery, noParams, noQuery, reconciliationQuery, txParams } from '../schemas';
-import { list } from './replies';
+import { itemsOf, list, OBJECT } from './replies';
 
 /** Auditors reconcile anything; a hospital or an insurer only its own settlements. */
 function ownScope(principal: Principal, query: { hospital?: string; insurer?: string }) {
@@ -14,6 +15,12 @@ function ownScope(principal: Principal, query: { hospital?: string; insurer?: st
     throw forbidden(`${field} must be your own organisation, ${principal.org}`);
   }
   return { ...query, [field]: principal.org };
+}
+
+/** Auditors inspect any transaction; others one they created, endorsed or are a party to. */
+function mayInspect(principal: Principal, info: TransactionInfo): boolean {
+  const involved = [info.creatorMsp, ...info.endorsers, ...info.parties];
+  return principal.role === 'auditor' || involved.includes(principal.org);
 }
 
 export const auditRoutes = [
@@ -40,23 +47,22 @@ export const auditRoutes = [
     params: noParams,
     query: alertsQuery,
     responses: { 200: '{items}' },
+    returns: { schema: itemsOf(OBJECT) },
     handle: async ({ query }, { ledger }) => list(await ledger.evaluate<Alert[]>(Tx.listAlerts, query)),
   }),
   route({
     method: 'get',
     path: '/v1/audit/transactions/:txId',
-    summary: "A transaction as the ledger recorded it (auditors, and the transaction's parties)",
+    summary:
+      "A transaction as the ledger recorded it (auditors; others when they created or endorsed it or are among its event's parties)",
     roles: ALL_ROLES,
     params: txParams,
     query: noQuery,
-    responses: {
-      200: '{txId, blockNumber, validationCode, timestamp, creatorMsp, endorsers}',
-      404: 'NOT_FOUND',
-    },
+    responses: { 200: '{txId, blockNumber, validationCode, timestamp, creatorMsp, endorsers}' },
+    errors: ['NOT_FOUND'],
     handle: async ({ params }, { ledger, principal }) => {
       const info = await ledger.transaction(params.txId);
-      const party = info && (info.creatorMsp === principal.org || info.parties.includes(principal.org));
-      if (!info || (principal.role !== 'auditor' && !party)) throw notFound();
+      if (!info || !mayInspect(principal, info)) throw notFound();
       const { txId, blockNumber, validationCode, timestamp, creatorMsp, endorsers } = info;
       return { status: 200, body: { txId, blockNumber, validationCode, timestamp, creatorMsp, endorsers } };
     },

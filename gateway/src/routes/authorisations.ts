@@ -1,9 +1,10 @@
 import { Tx } from '@settlement/chaincode/dist/api';
 import type { Authorisation, WriteResult } from '@settlement/chaincode/dist/api';
-import { hideForbidden } from '../errors';
+import { authorisationEndorsers, revocationEndorsers } from '../endorsement';
+import { hideForbidden, notFound } from '../errors';
 import { ALL_ROLES, route } from '../route';
 import { authorisationBody, authorisationParams, noParams, noQuery, reasonBody } from '../schemas';
-import { byRecorder, withPatientRef, written } from './replies';
+import { byRecorder, RECORD_WITH_TXID, withPatientRef, written } from './replies';
 
 export const authorisationRoutes = [
   route({
@@ -14,34 +15,45 @@ export const authorisationRoutes = [
     params: noParams,
     query: noQuery,
     body: authorisationBody,
-    responses: { 201: 'recorded', 200: 'already recorded with this content', 409: 'ID_CONFLICT' },
+    responses: { 201: 'recorded', 200: 'already recorded with this content' },
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['ID_CONFLICT'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) =>
       written(
-        await ledger.submit<WriteResult<Authorisation>>(Tx.recordAuthorisation, {
-          ...withPatientRef(body, pseudonymiser),
-          actor: principal.sub,
-        }),
+        await ledger.submit<WriteResult<Authorisation>>(
+          Tx.recordAuthorisation,
+          { ...withPatientRef(body, pseudonymiser), actor: principal.sub },
+          { endorsingOrgs: authorisationEndorsers(principal.org, body.insurer) },
+        ),
         byRecorder,
       ),
   }),
   route({
     method: 'post',
     path: '/v1/authorisations/:id/revoke',
-    summary: 'Revoke a consent',
+    summary: 'Revoke a consent (its recorder or its insurer)',
     roles: ['clerk', 'adjuster'],
     params: authorisationParams,
     query: noQuery,
     body: reasonBody,
-    responses: { 201: 'revoked', 200: 'already revoked', 404: 'NOT_FOUND' },
-    handle: async ({ params, body }, { ledger, principal }) =>
-      written(
-        await ledger.submit<WriteResult<Authorisation>>(Tx.revokeAuthorisation, {
-          authorisationId: params.id,
-          reason: body.reason,
-          actor: principal.sub,
-        }),
+    responses: { 201: 'revoked', 200: 'already revoked' },
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND'],
+    handle: async ({ params, body }, { ledger, principal }) => {
+      // The stored consent names the organisations whose key-level policy the revocation must satisfy.
+      const stored = await ledger
+        .evaluate<Authorisation>(Tx.getAuthorisation, { authorisationId: params.id })
+        .catch(hideForbidden);
+      if (stored.recordedBy.mspId !== principal.org && stored.insurer !== principal.org) throw notFound();
+      return written(
+        await ledger.submit<WriteResult<Authorisation>>(
+          Tx.revokeAuthorisation,
+          { authorisationId: params.id, reason: body.reason, actor: principal.sub },
+          { endorsingOrgs: revocationEndorsers(stored) },
+        ),
         (record) => record.revocation?.by.txId ?? record.recordedBy.txId,
-      ),
+      );
+    },
   }),
   route({
     method: 'get',
@@ -50,7 +62,8 @@ export const authorisationRoutes = [
     roles: ALL_ROLES,
     params: authorisationParams,
     query: noQuery,
-    responses: { 200: 'the authorisation', 404: 'NOT_FOUND' },
+    responses: { 200: 'the authorisation' },
+    errors: ['NOT_FOUND'],
     handle: async ({ params }, { ledger }) => ({
       status: 200,
       body: await ledger

@@ -1,6 +1,17 @@
 import { ALL_ROLES, route } from '../route';
 import { eventsQuery, noParams } from '../schemas';
 
+/** One Server-Sent Event: id "block.index", the event type, JSON {blockNumber, txId, type, refs, status, parties}. */
+const SSE_EVENT = {
+  type: 'object',
+  required: ['data'],
+  properties: {
+    id: { type: 'string', pattern: '^\\d+\\.\\d+$' },
+    event: { type: 'string' },
+    data: { type: 'string', contentMediaType: 'application/json' },
+  },
+};
+
 export const eventRoutes = [
   route({
     method: 'get',
@@ -10,7 +21,10 @@ export const eventRoutes = [
     roles: ALL_ROLES,
     params: noParams,
     query: eventsQuery,
-    responses: { 200: 'text/event-stream', 410: 'EVENTS_EXPIRED' },
+    responses: { 200: 'the event stream' },
+    returns: { schema: SSE_EVENT, mediaType: 'text/event-stream' },
+    errors: ['EVENTS_EXPIRED', 'TOO_MANY_STREAMS'],
+    offLedger: true,
     handle: async ({ query }, { events, principal }, req, res) =>
       events.stream(req, res, principal, query.since),
   }),

@@ -1,8 +1,9 @@
 import { Tx } from '@settlement/chaincode/dist/api';
 import type { Participant, WriteResult } from '@settlement/chaincode/dist/api';
+import { participantEndorsers } from '../endorsement';
 import { ALL_ROLES, route } from '../route';
 import { noParams, noQuery, participantBody } from '../schemas';
-import { byRecorder, list, written } from './replies';
+import { byRecorder, itemsOf, list, OBJECT, RECORD_WITH_TXID, written } from './replies';
 
 export const participantRoutes = [
   route({
@@ -13,6 +14,7 @@ export const participantRoutes = [
     params: noParams,
     query: noQuery,
     responses: { 200: 'the participants' },
+    returns: { schema: itemsOf(OBJECT) },
     handle: async (_input, { ledger }) => list(await ledger.evaluate<Participant[]>(Tx.listParticipants, {})),
   }),
   route({
@@ -23,13 +25,16 @@ export const participantRoutes = [
     params: noParams,
     query: noQuery,
     body: participantBody,
-    responses: { 201: 'registered', 200: 'already registered with this content', 409: 'ID_CONFLICT' },
+    responses: { 201: 'registered', 200: 'already registered with this content' },
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['ID_CONFLICT'],
     handle: async ({ body }, { ledger, principal }) =>
       written(
-        await ledger.submit<WriteResult<Participant>>(Tx.registerParticipant, {
-          ...body,
-          actor: principal.sub,
-        }),
+        await ledger.submit<WriteResult<Participant>>(
+          Tx.registerParticipant,
+          { ...body, actor: principal.sub },
+          { endorsingOrgs: participantEndorsers(body.mspId) },
+        ),
         byRecorder,
       ),
   }),

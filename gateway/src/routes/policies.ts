@@ -1,9 +1,10 @@
 import { Tx } from '@settlement/chaincode/dist/api';
 import type { Policy, WriteResult } from '@settlement/chaincode/dist/api';
+import { catalogueEndorsers } from '../endorsement';
 import { hideForbidden } from '../errors';
 import { route } from '../route';
 import { noParams, noQuery, policyBody, policyParams } from '../schemas';
-import { byRecorder, withPatientRef, written } from './replies';
+import { byRecorder, RECORD_WITH_TXID, withPatientRef, written } from './replies';
 
 export const policyRoutes = [
   route({
@@ -14,13 +15,16 @@ export const policyRoutes = [
     params: noParams,
     query: noQuery,
     body: policyBody,
-    responses: { 201: 'registered', 200: 'already registered with this content', 409: 'ID_CONFLICT' },
+    responses: { 201: 'registered', 200: 'already registered with this content' },
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'ID_CONFLICT'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) =>
       written(
-        await ledger.submit<WriteResult<Policy>>(Tx.registerPolicy, {
-          ...withPatientRef(body, pseudonymiser),
-          actor: principal.sub,
-        }),
+        await ledger.submit<WriteResult<Policy>>(
+          Tx.registerPolicy,
+          { ...withPatientRef(body, pseudonymiser), actor: principal.sub },
+          { endorsingOrgs: catalogueEndorsers(principal.org) },
+        ),
         byRecorder,
       ),
   }),
@@ -31,7 +35,8 @@ export const policyRoutes = [
     roles: ['adjuster', 'auditor'],
     params: policyParams,
     query: noQuery,
-    responses: { 200: 'the policy', 404: 'NOT_FOUND' },
+    responses: { 200: 'the policy' },
+    errors: ['NOT_FOUND'],
     handle: async ({ params }, { ledger }) => ({
       status: 200,
       body: await ledger.evaluate<Policy>(Tx.getPolicy, params).catch(hideForbidden),

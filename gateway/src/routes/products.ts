@@ -1,8 +1,9 @@
 import { Tx } from '@settlement/chaincode/dist/api';
 import type { Product, WriteResult } from '@settlement/chaincode/dist/api';
+import { catalogueEndorsers } from '../endorsement';
 import { ALL_ROLES, route } from '../route';
 import { noQuery, productBody, productParams, productQuery, noParams } from '../schemas';
-import { byRecorder, written } from './replies';
+import { byRecorder, RECORD_WITH_TXID, written } from './replies';
 
 export const productRoutes = [
   route({
@@ -14,9 +15,15 @@ export const productRoutes = [
     query: noQuery,
     body: productBody,
     responses: { 201: 'published (a new version)', 200: 'the latest version already has this content' },
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['ID_CONFLICT'],
     handle: async ({ body }, { ledger, principal }) =>
       written(
-        await ledger.submit<WriteResult<Product>>(Tx.publishProduct, { ...body, actor: principal.sub }),
+        await ledger.submit<WriteResult<Product>>(
+          Tx.publishProduct,
+          { ...body, actor: principal.sub },
+          { endorsingOrgs: catalogueEndorsers(principal.org) },
+        ),
         byRecorder,
       ),
   }),
@@ -27,7 +34,8 @@ export const productRoutes = [
     roles: ALL_ROLES,
     params: productParams,
     query: productQuery,
-    responses: { 200: 'the product', 404: 'NOT_FOUND' },
+    responses: { 200: 'the product' },
+    errors: ['NOT_FOUND'],
     handle: async ({ params, query }, { ledger }) => ({
       status: 200,
       body: await ledger.evaluate<Product>(Tx.getProduct, {

@@ -27,6 +27,17 @@ export function withPatientRef<T extends { patient?: PatientId; patientRef?: str
   return { ...rest, patientRef: patient ? pseudonymiser.patientRef(patient) : (patientRef as string) };
 }
 
+/** Response schemas for /openapi.json: cheap outlines (the records themselves are described in API.md). */
+export const OBJECT = { type: 'object' };
+export const RECORD_WITH_TXID = {
+  type: 'object',
+  required: ['txId'],
+  properties: { txId: { type: 'string' } },
+};
+export function itemsOf(item: object) {
+  return { type: 'object', required: ['items'], properties: { items: { type: 'array', items: item } } };
+}
+
 export function list<T>(items: T[] | undefined): Reply {
   return { status: 200, body: { items: items ?? [] } };
 }

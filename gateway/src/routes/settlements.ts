@@ -1,6 +1,5 @@
 import { Tx } from '@settlement/chaincode/dist/api';
 import type {
-  EndorsersResult,
   HistoryEntry,
   Page,
   Settlement,
@@ -10,8 +9,9 @@ import type {
   WriteResult,
 } from '@settlement/chaincode/dist/api';
 import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { settlementEndorsers } from '../endorsement';
 import { ApiError, fromChaincodeError, hideForbidden, notFound, problemDocument } from '../errors';
-import type { LedgerClient } from '../ledger';
 import type { Pseudonymiser } from '../pseudonymise';
 import { ALL_ROLES, Reply, route, RouteContext } from '../route';
 import {
@@ -24,9 +24,25 @@ import {
   settlementListQuery,
   settlementParams,
 } from '../schemas';
-import { withPatientRef, written } from './replies';
+import { byRecorder, itemsOf, OBJECT, RECORD_WITH_TXID, withPatientRef, written } from './replies';
 
 type SettlementItem = z.output<typeof settlementItem>;
+
+const PAGE = {
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: { items: { type: 'array', items: OBJECT }, nextCursor: { type: ['string', 'null'] } },
+};
+const BATCH_ITEM = {
+  type: 'object',
+  required: ['settlementId', 'status', 'body'],
+  properties: { settlementId: { type: 'string' }, status: { type: 'integer' }, body: OBJECT },
+};
+const BATCH_RESULT = {
+  type: 'object',
+  required: ['txId', 'results'],
+  properties: { txId: { type: 'string' }, results: { type: 'array', items: BATCH_ITEM } },
+};
 
 /** The ledger request for one settlement: patient and invoice number leave the gateway only as hashes. */
 function toRequest(item: SettlementItem, pseudonymiser: Pseudonymiser) {
@@ -34,27 +50,14 @@ function toRequest(item: SettlementItem, pseudonymiser: Pseudonymiser) {
   return { ...rest, invoiceHash: pseudonymiser.invoiceHash(invoiceNumber) };
 }
 
-/**
- * Settlement keys carry key-level endorsement policies (hospital and insurer) that discovery cannot see, so the
- * chaincode is asked who must endorse and the write names those organisations.
- */
-async function endorsers(
-  ledger: LedgerClient,
-  keys: ({ policyRef: string } | SettlementKey)[],
-): Promise<string[]> {
-  const results = await Promise.all(
-    keys.map((key) => ledger.evaluate<EndorsersResult>(Tx.settlementEndorsers, key)),
-  );
-  return [...new Set(results.flatMap((r) => r.organisations))].sort();
-}
-
 /** One submit outcome as a reply; DUPLICATE_INVOICE committed an alert, so it is a conflict with its details. */
 function outcomeReply(outcome: SubmitSettlementResult, txId: string): Reply {
   switch (outcome.outcome) {
     case 'RECORDED':
-      return { status: 201, body: { ...outcome.settlement, txId } };
-    case 'EXISTING':
-      return { status: 200, body: { ...outcome.settlement, txId: outcome.settlement.recordedBy.txId } };
+    case 'EXISTING': {
+      const result = { created: outcome.outcome === 'RECORDED', record: outcome.settlement };
+      return written({ result, txId }, byRecorder);
+    }
     case 'DUPLICATE_INVOICE':
       throw new ApiError(
         409,
@@ -89,7 +92,7 @@ async function updateSettlement(
   fields: object,
   recordedTxId: (s: Settlement) => string | undefined,
 ): Promise<Reply> {
-  const endorsingOrgs = await endorsers(ledger, [key]).catch(hideForbidden);
+  const endorsingOrgs = await settlementEndorsers(ledger, [key]).catch(hideForbidden);
   const outcome = await ledger.submit<WriteResult<Settlement>>(
     tx,
     { ...key, ...fields, actor: principal.sub },
@@ -108,14 +111,14 @@ export const settlementRoutes = [
     params: noParams,
     query: noQuery,
     body: settlementItem,
-    responses: {
-      201: 'recorded with its split',
-      200: 'already recorded',
-      409: 'DUPLICATE_INVOICE or ID_CONFLICT',
-    },
+    responses: { 201: 'recorded with its split', 200: 'already recorded' },
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'ID_CONFLICT', 'INVALID_STATE', 'DUPLICATE_INVOICE'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
       const request = { ...toRequest(body, pseudonymiser), actor: principal.sub };
-      const endorsingOrgs = await endorsers(ledger, [{ policyRef: request.policyRef }]).catch(hideForbidden);
+      const endorsingOrgs = await settlementEndorsers(ledger, [{ policyRef: request.policyRef }]).catch(
+        hideForbidden,
+      );
       const { result, txId } = await ledger.submit<SubmitSettlementResult>(Tx.submitSettlement, request, {
         endorsingOrgs,
       });
@@ -131,10 +134,12 @@ export const settlementRoutes = [
     query: noQuery,
     body: settlementBatchBody,
     responses: { 200: '{txId, results: [{settlementId, status, body}]} in the order of the items' },
+    returns: { schema: BATCH_RESULT },
+    errors: ['NOT_FOUND'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
       const items = body.items.map((item) => toRequest(item, pseudonymiser));
       const policies = [...new Set(items.map((item) => item.policyRef))].map((policyRef) => ({ policyRef }));
-      const endorsingOrgs = await endorsers(ledger, policies).catch(hideForbidden);
+      const endorsingOrgs = await settlementEndorsers(ledger, policies).catch(hideForbidden);
       const { result, txId } = await ledger.submit<SubmitSettlementBatchResult>(
         Tx.submitSettlementBatch,
         { items, actor: principal.sub },
@@ -149,18 +154,20 @@ export const settlementRoutes = [
   route({
     method: 'get',
     path: '/v1/settlements',
-    summary: 'Settlements the caller may see, newest first, filtered; dates filter the discharge date',
+    summary:
+      'Settlements the caller may see, in ledger key order (hospital, then settlement id), filtered; dates filter the discharge date; page with nextCursor',
     roles: ALL_ROLES,
     params: noParams,
     query: settlementListQuery,
     responses: { 200: '{items, nextCursor}' },
+    returns: { schema: PAGE },
     handle: async ({ query }, { ledger }) => {
       const { cursor, ...filters } = query;
       const page = await ledger.evaluate<Page<Settlement>>(Tx.listSettlements, {
         ...filters,
-        bookmark: cursor,
+        bookmark: decodeCursor(cursor),
       });
-      return { status: 200, body: { items: page.items, nextCursor: page.bookmark || null } };
+      return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.bookmark) } };
     },
   }),
   route({
@@ -170,7 +177,8 @@ export const settlementRoutes = [
     roles: ALL_ROLES,
     params: settlementParams,
     query: noQuery,
-    responses: { 200: 'the settlement', 404: 'NOT_FOUND' },
+    responses: { 200: 'the settlement' },
+    errors: ['NOT_FOUND'],
     handle: async ({ params }, { ledger }) => ({
       status: 200,
       body: await ledger.evaluate<Settlement>(Tx.getSettlement, params).catch(hideForbidden),
@@ -183,7 +191,9 @@ export const settlementRoutes = [
     roles: ALL_ROLES,
     params: settlementParams,
     query: noQuery,
-    responses: { 200: '{items: [{txId, timestamp, mspId, isDelete, value}]}', 404: 'NOT_FOUND' },
+    responses: { 200: '{items: [{txId, timestamp, mspId, isDelete, value}]}, oldest first' },
+    returns: { schema: itemsOf(OBJECT) },
+    errors: ['NOT_FOUND'],
     handle: async ({ params }, { ledger }) => ({
       status: 200,
       body: {
@@ -201,12 +211,9 @@ export const settlementRoutes = [
     params: settlementParams,
     query: noQuery,
     body: payoutBody,
-    responses: {
-      201: 'paid',
-      200: 'already paid with this content',
-      409: 'INVALID_STATE',
-      422: 'AMOUNT_MISMATCH',
-    },
+    responses: { 201: 'paid', 200: 'already paid with this content' },
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'INVALID_STATE', 'AMOUNT_MISMATCH'],
     handle: async ({ params, body }, ctx) =>
       updateSettlement(ctx, Tx.payoutSettlement, params, body, (s) => s.payout?.by.txId),
   }),
@@ -218,7 +225,9 @@ export const settlementRoutes = [
     params: settlementParams,
     query: noQuery,
     body: reasonBody,
-    responses: { 201: 'disputed', 200: 'already disputed', 409: 'INVALID_STATE' },
+    responses: { 201: 'disputed', 200: 'already disputed' },
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'INVALID_STATE'],
     handle: async ({ params, body }, ctx) =>
       updateSettlement(ctx, Tx.disputeSettlement, params, body, (s) => s.dispute?.by.txId),
   }),
@@ -230,7 +239,9 @@ export const settlementRoutes = [
     params: settlementParams,
     query: noQuery,
     body: reasonBody,
-    responses: { 201: 'reversed', 200: 'already reversed', 409: 'INVALID_STATE once PAID' },
+    responses: { 201: 'reversed', 200: 'already reversed' },
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'INVALID_STATE'],
     handle: async ({ params, body }, ctx) => {
       // Another hospital's settlement is invisible to this clerk.
       if (params.hospital !== ctx.principal.org) throw notFound();

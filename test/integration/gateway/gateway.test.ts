@@ -120,9 +120,9 @@ describe('gateways on the network', function () {
       });
     }
 
-    it('answers 401 for an expired token', async () => {
-      const expired = tokenFor('hospital1', { ttlSeconds: 1 });
-      await new Promise((r) => setTimeout(r, 2100));
+    it('answers 401 for a token expired beyond the clock tolerance', async () => {
+      // exp 10 s before iat: expired longer ago than the 5 s the gateway tolerates.
+      const expired = tokenFor('hospital1', { ttlSeconds: -10 });
       expectProblem(
         await call('hospital1', 'GET', '/v1/participants', undefined, expired),
         401,
@@ -193,6 +193,9 @@ describe('gateways on the network', function () {
       expect(read.body).to.include({ version: 1, insurer: 'Insurer1MSP' });
       expectProblem(await call('hospital1', 'GET', `/v1/products/${id('NOPE')}`), 404, 'NOT_FOUND');
       expectProblem(await call('hospital1', 'POST', '/v1/products', product), 403, 'FORBIDDEN');
+      // The gateway names the insurer and the regulator as endorsers (OutOf(2) plus the key-level policy).
+      const tx = await call('regulator', 'GET', `/v1/audit/transactions/${first.body.txId}`);
+      expect(tx.body.endorsers).to.deep.equal(['Insurer1MSP', 'RegulatorMSP']);
     });
 
     it('registers a policy with a pseudonymised patient, idempotently, and refuses other content under its id', async () => {
@@ -220,6 +223,19 @@ describe('gateways on the network', function () {
         expectStatus(await call(org, 'GET', path), 200);
       for (const org of ['hospital2', 'insurer2'] as OrgId[])
         expectProblem(await call(org, 'GET', path), 404, 'NOT_FOUND');
+    });
+
+    it("revokes a consent with its owners' endorsement; others get 404", async () => {
+      const own = { ...authorisation, authorisationId: id('AUTH2'), patient: patient(2) };
+      const recordedByInsurer = await call('insurer1', 'POST', '/v1/authorisations', own);
+      expectStatus(recordedByInsurer, 201);
+      const path = `/v1/authorisations/${own.authorisationId}/revoke`;
+      expectProblem(await call('hospital1', 'POST', path, { reason: 'not mine' }), 404, 'NOT_FOUND');
+      const revoked = await call('insurer1', 'POST', path, { reason: 'patient withdrew consent' });
+      expectStatus(revoked, 201);
+      expectStatus(await call('insurer1', 'POST', path, { reason: 'patient withdrew consent' }), 200);
+      const tx = await call('regulator', 'GET', `/v1/audit/transactions/${revoked.body.txId}`);
+      expect(tx.body.endorsers).to.deep.equal(['Insurer1MSP', 'RegulatorMSP']);
     });
 
     it('records a settlement with the split computed on both peers', async () => {
@@ -341,6 +357,26 @@ describe('gateways on the network', function () {
       expectStatus(theirs, 200);
       expect(theirs.body.items.every((s: { hospital: string }) => s.hospital === 'Hospital2MSP')).to.equal(
         true,
+      );
+      const firstPage = await call('hospital1', 'GET', '/v1/settlements?limit=1');
+      expectStatus(firstPage, 200);
+      expect(firstPage.body.nextCursor).to.match(/^[A-Za-z0-9_-]+$/);
+      const nextPage = await call(
+        'hospital1',
+        'GET',
+        `/v1/settlements?limit=1&cursor=${firstPage.body.nextCursor}`,
+      );
+      expectStatus(nextPage, 200);
+      expect(nextPage.body.items).not.to.deep.equal(firstPage.body.items);
+      expectProblem(
+        await call('hospital1', 'GET', '/v1/settlements?cursor=bm90LWEtYm9va21hcms'),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expectProblem(
+        await call('hospital1', 'GET', '/v1/settlements?cursor=%25%25'),
+        400,
+        'VALIDATION_FAILED',
       );
       const audit = await call('regulator', 'GET', '/v1/audit/reconciliation?hospital=Hospital1MSP');
       expectStatus(audit, 200);

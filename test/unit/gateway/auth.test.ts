@@ -38,6 +38,19 @@ describe('gateway authentication', () => {
     'wrong audience': () => sign(claimsFor('hospital1', { aud: 'other-gateway' })),
     'no subject': () => sign(claimsFor('hospital1', { sub: undefined })),
     'not yet valid': () => sign(claimsFor('hospital1', { nbf: now() + 600 })),
+    'no iat': () => {
+      const { iat, ...claims } = claimsFor('hospital1');
+      expect(iat).to.be.a('number');
+      return jwt.sign(claims, idpKeys.privateKey, { algorithm: 'ES256', noTimestamp: true });
+    },
+    'a lifetime over JWT_MAX_TTL_SECONDS': () => sign(claimsFor('hospital1', { exp: now() + 86401 })),
+    'issued in the future': () => sign(claimsFor('hospital1', { iat: now() + 60, exp: now() + 600 })),
+    'expired beyond the clock tolerance': () =>
+      sign(claimsFor('hospital1', { iat: now() - 600, exp: now() - 6 })),
+    'a subject with whitespace': () => sign(claimsFor('hospital1', { sub: 'ann smith' })),
+    'a subject with a control character': () => sign(claimsFor('hospital1', { sub: 'ann\u0007' })),
+    'a subject over 128 characters': () => sign(claimsFor('hospital1', { sub: 'a'.repeat(129) })),
+    'a subject that is not a string': () => sign(claimsFor('hospital1', { sub: 42 })),
   };
 
   for (const [name, token] of Object.entries(attacks)) {
@@ -64,6 +77,16 @@ describe('gateway authentication', () => {
     const res = await gw.call('/v1/participants', { token: valid() });
     expect(res.status).to.equal(200);
     expect(await res.json()).to.deep.equal({ items: [] });
+  });
+
+  it('accepts the longest lifetime, a subject of 128 characters and clocks a few seconds apart', async () => {
+    const tokens = [
+      sign(claimsFor('hospital1', { exp: now() + 86400 })),
+      sign(claimsFor('hospital1', { sub: `${'é'.repeat(127)}x` })),
+      sign(claimsFor('hospital1', { iat: now() - 600, exp: now() - 2 })),
+      sign(claimsFor('hospital1', { iat: now() + 2 })),
+    ];
+    for (const token of tokens) expect((await gw.call('/v1/participants', { token })).status).to.equal(200);
   });
 
   it('answers 403 for a role this kind of organisation does not have', async () => {

@@ -56,9 +56,13 @@ describe('gateway development tooling', () => {
       ttlSeconds: 60,
     });
     const config = testConfig('insurer1', {
-      jwt: { publicKey: createPublicKey(readFileSync(files.publicKey, 'utf8')), ...devTokenClaims(org) },
+      jwt: {
+        ...testConfig('insurer1').jwt,
+        publicKey: createPublicKey(readFileSync(files.publicKey, 'utf8')),
+        ...devTokenClaims(org),
+      },
     });
-    expect(verifyToken(token, config)).to.deep.equal({ org: 'Insurer1MSP', role: 'adjuster', sub: 'ann' });
+    expect(verifyToken(token, config)).to.deep.include({ org: 'Insurer1MSP', role: 'adjuster', sub: 'ann' });
     expect(() => verifyToken(token, testConfig('insurer2', { jwt: config.jwt }))).to.throw(
       /not for Insurer2MSP/,
     );

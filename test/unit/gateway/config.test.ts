@@ -55,7 +55,14 @@ describe('gateway configuration', () => {
     expect(config.port).to.equal(8084);
     expect(config.host).to.equal('127.0.0.1');
     expect(config.pseudonymKey).to.have.length(32);
-    expect(config.fabric).to.include({ identity: 'client', commitTimeoutSeconds: 30, conflictRetries: 3 });
+    expect(config.fabric).to.include({
+      identity: 'client',
+      commitTimeoutSeconds: 30,
+      conflictRetries: 3,
+      requestDeadlineSeconds: 45,
+    });
+    expect(config.jwt).to.include({ maxTtlSeconds: 86400, clockToleranceSeconds: 5 });
+    expect(config.events).to.include({ maxStreams: 1000, maxStreamsPerSubject: 5 });
     expect(config.corsOrigins).to.deep.equal([]);
   });
 
@@ -80,6 +87,9 @@ describe('gateway configuration', () => {
     'a bad body limit': [{ BODY_LIMIT: 'lots' }, /BODY_LIMIT/],
     'a bad log level': [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     'a timeout out of range': [{ FABRIC_COMMIT_TIMEOUT_SECONDS: '0' }, /from 1 to 600/],
+    'a deadline out of range': [{ FABRIC_REQUEST_DEADLINE_SECONDS: '0' }, /FABRIC_REQUEST_DEADLINE_SECONDS/],
+    'a token lifetime out of range': [{ JWT_MAX_TTL_SECONDS: '10' }, /JWT_MAX_TTL_SECONDS/],
+    'a stream cap of zero': [{ EVENTS_MAX_STREAMS_PER_SUBJECT: '0' }, /EVENTS_MAX_STREAMS_PER_SUBJECT/],
   };
   for (const [name, [overrides, message]] of Object.entries(malformed)) {
     it(`explains ${name}`, () => {

@@ -3,7 +3,8 @@ import type { Response as ExpressResponse } from 'express';
 import type { LedgerEventRecord } from '../../../gateway/src/ledger';
 import { createLogger } from '../../../gateway/src/logger';
 import { createMetrics } from '../../../gateway/src/metrics';
-import { EventHub, resumePosition } from '../../../gateway/src/events';
+import { ApiError } from '../../../gateway/src/errors';
+import { EventHub, EventHubOptions, resumePosition } from '../../../gateway/src/events';
 import { FakeLedger } from './fake-ledger';
 import { problemOf, startGateway, TestGateway } from './harness';
 
@@ -68,7 +69,13 @@ describe('gateway events', () => {
   beforeEach(async () => {
     hospital = await startGateway('hospital1');
     regulator = await startGateway('regulator', {
-      events: { bufferSize: 3, heartbeatSeconds: 3600, maxClientBufferBytes: 1 << 20 },
+      events: {
+        bufferSize: 3,
+        heartbeatSeconds: 3600,
+        maxClientBufferBytes: 1 << 20,
+        maxStreams: 3,
+        maxStreamsPerSubject: 2,
+      },
     });
     for (const gw of [hospital, regulator]) {
       gw.ledger.emit(record(3, ['Hospital1MSP', 'Insurer1MSP']));
@@ -126,6 +133,20 @@ describe('gateway events', () => {
     expect(kept.events.map((e) => e.id)).to.deep.equal(['4.0', '4.1', '7.0']);
   });
 
+  it('answers 429 problem+json beyond the streams allowed per subject', async () => {
+    const streams = [new AbortController(), new AbortController()];
+    try {
+      for (const controller of streams) {
+        expect((await regulator.call('/v1/events', { signal: controller.signal })).status).to.equal(200);
+      }
+      const res = await regulator.call('/v1/events');
+      expect(res.status).to.equal(429);
+      expect((await problemOf(res)).code).to.equal('TOO_MANY_STREAMS');
+    } finally {
+      for (const controller of streams) controller.abort();
+    }
+  });
+
   it('rejects a bad since', async () => {
     expect((await hospital.call('/v1/events?since=-1')).status).to.equal(400);
   });
@@ -155,18 +176,86 @@ describe('gateway events', () => {
       return { res: res as unknown as ExpressResponse, written, ended: () => ended };
     }
     const req = { get: () => undefined, on: () => undefined } as never;
-    const principal = { org: 'Hospital1MSP', role: 'clerk' as const, sub: 'u' };
+    const resumingAt = (lastEventId: string) => ({ get: () => lastEventId, on: () => undefined }) as never;
+    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+    const principal = { org: 'Hospital1MSP', role: 'clerk' as const, sub: 'u', expiresAt: inAnHour };
+    const ids = (written: string[]) =>
+      written.filter((t) => t.startsWith('id:')).map((t) => t.split('\n')[0]);
 
-    it('cuts off a client that reads too slowly without holding back the others', async () => {
+    async function startHub(options: Partial<EventHubOptions> = {}, metrics = createMetrics()) {
       const ledger = new FakeLedger();
-      const metrics = createMetrics();
       const hub = new EventHub(
         ledger,
-        { bufferSize: 10, heartbeatSeconds: 3600, maxClientBufferBytes: 100 },
+        {
+          bufferSize: 10,
+          heartbeatSeconds: 3600,
+          maxClientBufferBytes: 1000,
+          maxStreams: 10,
+          maxStreamsPerSubject: 10,
+          ...options,
+        },
         metrics,
         createLogger('silent'),
       );
       await hub.start();
+      return { ledger, hub };
+    }
+
+    it('sends a client that resumed ahead of the hub only entries after its position', async () => {
+      // The hub replays the ledger from block 0 after a restart while a client resumes from a later event.
+      const { ledger, hub } = await startHub();
+      ledger.emit(record(2, ['Hospital1MSP']));
+      const client = fakeResponse(() => 0);
+      hub.stream(resumingAt('10.0'), client.res, principal, undefined);
+      for (const block of [3, 10, 11]) ledger.emit(record(block, ['Hospital1MSP']));
+      expect(ids(client.written)).to.deep.equal(['id: 11.0']);
+      hub.close();
+    });
+
+    it('sends a live client each entry once, and nothing it cannot see', async () => {
+      const { ledger, hub } = await startHub();
+      ledger.emit(record(1, ['Hospital1MSP']));
+      const client = fakeResponse(() => 0);
+      hub.stream(req, client.res, principal, undefined);
+      ledger.emit(record(2, ['Hospital2MSP']));
+      ledger.emit(record(2, ['Hospital1MSP']));
+      expect(ids(client.written)).to.deep.equal(['id: 2.1']);
+      hub.close();
+    });
+
+    it("ends a stream when the token's exp passes", async () => {
+      const { hub } = await startHub();
+      const client = fakeResponse(() => 0);
+      const expiresAt = Date.now() / 1000 + 0.05;
+      hub.stream(req, client.res, { ...principal, expiresAt }, undefined);
+      expect(client.ended()).to.equal(false);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(client.ended()).to.equal(true);
+      expect(hub.clientCount).to.equal(0);
+      hub.close();
+    });
+
+    it('caps streams per subject and in total with 429', async () => {
+      const { hub } = await startHub({ maxStreams: 3, maxStreamsPerSubject: 2 });
+      const open = (sub: string) =>
+        hub.stream(req, fakeResponse(() => 0).res, { ...principal, sub }, undefined);
+      open('a');
+      open('a');
+      expect(() => open('a'))
+        .to.throw(ApiError)
+        .with.property('status', 429);
+      open('b');
+      expect(() => open('c'))
+        .to.throw(ApiError)
+        .with.property('code', 'TOO_MANY_STREAMS');
+      expect(hub.clientCount).to.equal(3);
+      hub.close();
+      expect(hub.clientCount).to.equal(0);
+    });
+
+    it('cuts off a client that reads too slowly without holding back the others', async () => {
+      const metrics = createMetrics();
+      const { ledger, hub } = await startHub({ maxClientBufferBytes: 100 }, metrics);
       const slow = fakeResponse(() => 1000);
       const fast = fakeResponse(() => 0);
       hub.stream(req, slow.res, principal, undefined);
@@ -185,14 +274,7 @@ describe('gateway events', () => {
     });
 
     it('sends heartbeats', async () => {
-      const ledger = new FakeLedger();
-      const hub = new EventHub(
-        ledger,
-        { bufferSize: 10, heartbeatSeconds: 1, maxClientBufferBytes: 1000 },
-        createMetrics(),
-        createLogger('silent'),
-      );
-      await hub.start();
+      const { hub } = await startHub({ heartbeatSeconds: 1 });
       const client = fakeResponse(() => 0);
       hub.stream(req, client.res, principal, undefined);
       await new Promise((resolve) => setTimeout(resolve, 1100));

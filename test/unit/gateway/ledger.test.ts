@@ -57,7 +57,11 @@ const orderedButUnknown = () =>
 /** The client with scripted submits, evaluates and qscc answers. */
 function harness(
   submits: Outcome[],
-  options: { resubmit?: Outcome[]; ledgerTx?: (TransactionInfo | undefined)[] } = {},
+  options: {
+    resubmit?: Outcome[];
+    ledgerTx?: (TransactionInfo | undefined)[];
+    deadlineSeconds?: number;
+  } = {},
 ) {
   const created: StubTransaction[] = [];
   const resubmits = [...(options.resubmit ?? [])];
@@ -80,7 +84,14 @@ function harness(
     override async transaction(): Promise<TransactionInfo | undefined> {
       return ledgerTx.shift();
     }
-  })({} as Gateway, network, contract, testConfig('hospital1').fabric, metrics, createLogger('silent'));
+  })(
+    {} as Gateway,
+    network,
+    contract,
+    { ...testConfig('hospital1').fabric, requestDeadlineSeconds: options.deadlineSeconds ?? 45 },
+    metrics,
+    createLogger('silent'),
+  );
   return {
     client,
     created,
@@ -118,6 +129,35 @@ describe('gateway Fabric ledger client', () => {
     const answer = await h.client.submit(Tx.ping, {}, { endorsingOrgs: ['Insurer1MSP', 'Hospital1MSP'] });
     expect(answer).to.deep.equal({ result: { created: true }, txId: h.created[0].txId });
     expect(h.created[0].endorsingOrgs).to.deep.equal(['Insurer1MSP', 'Hospital1MSP']);
+  });
+
+  it('answers 504 COMMIT_TIMEOUT with the txId when a write outlives its deadline', async () => {
+    const never: Outcome = () => new Promise<Buffer>(() => undefined);
+    const h = harness([never], { deadlineSeconds: 1 });
+    const started = Date.now();
+    const problem = await rejection(h.client.submit(Tx.ping, {}));
+    expect(Date.now() - started).to.be.within(900, 2000);
+    expect(problem).to.include({ status: 504, code: 'COMMIT_TIMEOUT' });
+    expect(problem.extra.txId).to.equal(h.created[0].txId);
+  });
+
+  it('keeps re-running conflicts within the deadline and names the latest attempt', async () => {
+    const conflictLater: Outcome = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      throw invalidated('MVCC_READ_CONFLICT');
+    };
+    const h = harness([conflictLater, conflictLater, conflictLater, conflictLater], { deadlineSeconds: 1 });
+    const problem = await rejection(h.client.submit(Tx.ping, {}));
+    expect(problem.code).to.equal('COMMIT_TIMEOUT');
+    expect(problem.extra.txId).to.equal(h.created.at(-1)?.txId);
+    expect(h.created.length).to.be.within(2, 3);
+  });
+
+  it('records the endorsement phase, failed when the proposal is refused', async () => {
+    const h = harness([fail(endorsementFailure(500, 'chaincode crashed'))]);
+    await rejection(h.client.submit(Tx.ping, {}));
+    const text = await h.metrics.registry.getSingleMetricAsString('gateway_ledger_duration_seconds');
+    expect(text).to.match(/_count\{[^}]*phase="endorse"[^}]*outcome="error"[^}]*\} 1/);
   });
 
   it('re-runs a read conflict as a new transaction and counts the retry', async () => {

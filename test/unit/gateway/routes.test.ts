@@ -87,6 +87,7 @@ describe('gateway routes', () => {
         recordedBy: actor(TX_A),
         revocation: { reason: 'r', by: actor('e'.repeat(64)) },
       };
+      hospital.ledger.on(Tx.getAuthorisation, () => record);
       hospital.ledger.on(Tx.revokeAuthorisation, () => ({ created: false, record }));
       const res = await hospital.call('/v1/authorisations/A-1/revoke', {
         method: 'POST',
@@ -94,10 +95,73 @@ describe('gateway routes', () => {
       });
       expect(res.status).to.equal(200);
       expect((await jsonOf(res)).txId).to.equal('e'.repeat(64));
-      expect(hospital.ledger.submits()[0].request).to.include({
-        authorisationId: 'A-1',
-        reason: 'patient asked',
+      const [submit] = hospital.ledger.submits();
+      expect(submit.request).to.include({ authorisationId: 'A-1', reason: 'patient asked' });
+      // The stored consent's recorder and insurer endorse its revocation.
+      expect(submit.options).to.deep.equal({ endorsingOrgs: ['Hospital1MSP', 'Insurer1MSP'] });
+    });
+
+    it('answers 404 to a revocation by neither the recorder nor the insurer, without submitting', async () => {
+      const stored = {
+        ...authorisationBody,
+        insurer: 'Insurer2MSP',
+        recordedBy: actor(TX_A, 'Hospital2MSP'),
+      };
+      hospital.ledger.on(Tx.getAuthorisation, () => stored);
+      const res = await hospital.call('/v1/authorisations/A-1/revoke', {
+        method: 'POST',
+        json: { reason: 'x' },
       });
+      expect(res.status).to.equal(404);
+      expect(hospital.ledger.submits()).to.have.length(0);
+    });
+  });
+
+  describe('endorsing organisations of every write', () => {
+    const created = (req: Record<string, unknown>) => ({
+      created: true,
+      record: { ...req, recordedBy: actor(TX_A) },
+    });
+
+    it('names the insurer and the regulator for products and policies', async () => {
+      insurer.ledger.on(Tx.publishProduct, created).on(Tx.registerPolicy, created);
+      await insurer.call('/v1/products', { method: 'POST', json: productBody });
+      await insurer.call('/v1/policies', { method: 'POST', json: policyBody });
+      expect(insurer.ledger.submits().map((c) => c.options?.endorsingOrgs)).to.deep.equal([
+        ['Insurer1MSP', 'RegulatorMSP'],
+        ['Insurer1MSP', 'RegulatorMSP'],
+      ]);
+    });
+
+    it('names the recorder and the insurer of a consent (the regulator when the insurer records)', async () => {
+      for (const gw of [hospital, insurer]) gw.ledger.on(Tx.recordAuthorisation, created);
+      await hospital.call('/v1/authorisations', {
+        method: 'POST',
+        json: { ...authorisationBody, insurer: 'Insurer2MSP' },
+      });
+      await insurer.call('/v1/authorisations', { method: 'POST', json: authorisationBody });
+      expect(hospital.ledger.submits()[0].options?.endorsingOrgs).to.deep.equal([
+        'Hospital1MSP',
+        'Insurer2MSP',
+      ]);
+      expect(insurer.ledger.submits()[0].options?.endorsingOrgs).to.deep.equal([
+        'Insurer1MSP',
+        'RegulatorMSP',
+      ]);
+    });
+
+    it('names the regulator and the registered organisation for a registration', async () => {
+      regulator.ledger.on(Tx.registerParticipant, created);
+      for (const mspId of ['Hospital3MSP', 'RegulatorMSP']) {
+        await regulator.call('/v1/participants', {
+          method: 'POST',
+          json: { mspId, kind: mspId === 'RegulatorMSP' ? 'REGULATOR' : 'HOSPITAL', name: 'n' },
+        });
+      }
+      expect(regulator.ledger.submits().map((c) => c.options?.endorsingOrgs)).to.deep.equal([
+        ['Hospital3MSP', 'RegulatorMSP'],
+        ['Hospital1MSP', 'RegulatorMSP'],
+      ]);
     });
   });
 
@@ -199,16 +263,32 @@ describe('gateway routes', () => {
     });
 
     it('lists with cursor in and nextCursor out', async () => {
-      hospital.ledger.on(Tx.listSettlements, () => ({ items: [settlementRecord()], bookmark: 'next-page' }));
-      const res = await hospital.call('/v1/settlements?status=PAID&limit=5&cursor=abc&from=2026-01-01');
-      const body = await jsonOf(res);
-      expect(body.nextCursor).to.equal('next-page');
-      expect(hospital.ledger.calls[0].request).to.deep.include({
+      const bookmark = '\u0000settlement\u0000Hospital1MSP\u0000S-9\u0000';
+      hospital.ledger.on(Tx.listSettlements, () => ({ items: [settlementRecord()], bookmark }));
+      const first = await jsonOf(await hospital.call('/v1/settlements?status=PAID&limit=5'));
+      expect(first.nextCursor).to.match(/^[A-Za-z0-9_-]+$/);
+      const next = `/v1/settlements?status=PAID&limit=5&cursor=${first.nextCursor}&from=2026-01-01`;
+      expect((await hospital.call(next)).status).to.equal(200);
+      expect(hospital.ledger.calls[1].request).to.deep.include({
         status: 'PAID',
         limit: 5,
-        bookmark: 'abc',
+        bookmark,
         from: '2026-01-01',
       });
+    });
+
+    it('answers nextCursor null on the last page', async () => {
+      hospital.ledger.on(Tx.listSettlements, () => ({ items: [], bookmark: '' }));
+      expect((await jsonOf(await hospital.call('/v1/settlements'))).nextCursor).to.equal(null);
+    });
+
+    it('answers 400 VALIDATION_FAILED to a cursor it did not issue, without asking the ledger', async () => {
+      for (const cursor of ['abc', 'a+b', 'AA==', '%FF', Buffer.from([0xff, 0xfe]).toString('base64url')]) {
+        const res = await hospital.call(`/v1/settlements?cursor=${cursor}`);
+        expect(res.status, cursor).to.equal(400);
+        expect((await problemOf(res)).code).to.equal('VALIDATION_FAILED');
+      }
+      expect(hospital.ledger.calls).to.have.length(0);
     });
 
     it('answers history as items', async () => {
@@ -300,7 +380,7 @@ describe('gateway routes', () => {
       expect(res.status).to.equal(403);
     });
 
-    it('shows a transaction to auditors and parties only', async () => {
+    it('shows a transaction to auditors, its creator, its endorsers and its parties only', async () => {
       const info = {
         txId: TX_A,
         blockNumber: 12,
@@ -308,7 +388,7 @@ describe('gateway routes', () => {
         timestamp: '2026-01-01T00:00:00.000Z',
         creatorMsp: 'Hospital2MSP',
         endorsers: ['Hospital2MSP', 'Insurer1MSP'],
-        parties: ['Hospital2MSP', 'Insurer1MSP'],
+        parties: ['Hospital2MSP'],
         payload: Buffer.from('{}'),
       };
       for (const gw of [hospital, insurer, regulator]) gw.ledger.transactions.set(TX_A, info);
@@ -316,8 +396,11 @@ describe('gateway routes', () => {
       expect(await jsonOf(await regulator.call(`/v1/audit/transactions/${TX_A}`))).to.deep.equal(
         JSON.parse(JSON.stringify(shown)),
       );
+      // The insurer endorsed it without being named among the event's parties.
       expect((await insurer.call(`/v1/audit/transactions/${TX_A}`)).status).to.equal(200);
       expect((await hospital.call(`/v1/audit/transactions/${TX_A}`)).status).to.equal(404);
+      hospital.ledger.transactions.set(TX_A, { ...info, creatorMsp: 'Hospital1MSP' });
+      expect((await hospital.call(`/v1/audit/transactions/${TX_A}`)).status).to.equal(200);
       expect((await regulator.call(`/v1/audit/transactions/${'0'.repeat(64)}`)).status).to.equal(404);
     });
 

@@ -34,6 +34,54 @@ describe('gateway server', () => {
     for (const path of ['/healthz', '/metrics', '/openapi.json']) expect(doc.paths).to.have.property(path);
   });
 
+  it('documents the problems each route can answer, with the Problem schema', async () => {
+    const doc = await jsonOf(await gw.call('/openapi.json', { token: null }));
+    const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses);
+    for (const route of ROUTES) {
+      const path = route.path.replace(/:(\w+)/g, '{$1}');
+      const operation = doc.paths[path][route.method];
+      expect(statuses(path, route.method), path).to.include.members(['400', '401', '403']);
+      const responses = operation.responses as Record<
+        string,
+        { content: Record<string, { schema: unknown }> }
+      >;
+      for (const [status, response] of Object.entries(responses)) {
+        const media = Number(status) >= 400 ? 'application/problem+json' : Object.keys(response.content)[0];
+        expect(response.content[media].schema, `${route.method} ${path} ${status}`).to.be.an('object');
+      }
+    }
+    expect(statuses('/v1/settlements', 'post')).to.include.members([
+      '404',
+      '409',
+      '413',
+      '415',
+      '502',
+      '503',
+      '504',
+    ]);
+    expect(statuses('/v1/settlements/{hospital}/{settlementId}/payout', 'post')).to.include('422');
+    expect(statuses('/v1/events', 'get')).to.include.members(['410', '429']).and.not.include('503');
+    expect(statuses('/v1/participants', 'get')).to.not.include.members(['413', '504']);
+    expect(doc.paths['/v1/settlements'].post.responses['409'].description).to.contain('DUPLICATE_INVOICE');
+    const problem = doc.components.schemas.Problem;
+    expect(problem.properties).to.include.keys('alertId', 'existing', 'txId', 'errors');
+    expect(
+      doc.paths['/v1/settlements'].get.responses['200'].content['application/json'].schema.properties,
+    ).to.have.property('nextCursor');
+  });
+
+  it('answers 405 with Allow to a known path asked with another method, 404 to an unknown path', async () => {
+    const res = await gw.call('/v1/settlements/batch', { method: 'GET' });
+    expect(res.status).to.equal(405);
+    expect(res.headers.get('allow')).to.equal('POST');
+    expect((await problemOf(res)).code).to.equal('METHOD_NOT_ALLOWED');
+    const trace = await gw.call('/healthz', { method: 'DELETE', token: null });
+    expect([trace.status, trace.headers.get('allow')]).to.deep.equal([405, 'GET, HEAD']);
+    expect((await gw.call('/v1/settlements/Hospital1MSP/S-1', { method: 'PUT' })).status).to.equal(405);
+    expect((await gw.call('/v1/nothing-here', { method: 'PUT' })).status).to.equal(404);
+    expect((await gw.call('/v1/participants', { method: 'HEAD' })).status).to.equal(200);
+  });
+
   it('reports ledger health without a token', async () => {
     const ok = await gw.call('/healthz', { token: null });
     expect(ok.status).to.equal(200);

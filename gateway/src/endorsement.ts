@@ -1,0 +1,52 @@
+/**
+ * Which organisations endorse each write. The network's chaincode-level policy is OutOf(2) of the five peers,
+ * and the chaincode puts key-level policies on each record naming its owners; discovery in fabric-network 2.2
+ * sees neither, so every write names its endorsers explicitly, and the rule for each kind of write is here.
+ */
+import { Tx } from '@settlement/chaincode/dist/api';
+import type { Authorisation, EndorsersResult, SettlementKey } from '@settlement/chaincode/dist/api';
+import type { LedgerClient } from './ledger';
+import { ORGS } from './orgs';
+
+export const REGULATOR_MSP = (ORGS.find((org) => org.kind === 'REGULATOR') as { mspId: string }).mspId;
+/** The second endorser when the regulator registers itself (the bootstrap registration). */
+export const BOOTSTRAP_PARTNER_MSP = 'Hospital1MSP';
+
+/** Two distinct organisations, sorted: `second`, or `substitute` when it is the same as `first`. */
+function pair(first: string, second: string, substitute: string): string[] {
+  return [first, second === first ? substitute : second].sort();
+}
+
+/** Products and policies belong to their insurer; the regulator is the second endorser. */
+export function catalogueEndorsers(ownMsp: string): string[] {
+  return pair(ownMsp, REGULATOR_MSP, BOOTSTRAP_PARTNER_MSP);
+}
+
+/** A consent belongs to its recorder and to the insurer it names (the regulator when they are the same). */
+export function authorisationEndorsers(recorderMsp: string, insurerMsp: string): string[] {
+  return pair(recorderMsp, insurerMsp, REGULATOR_MSP);
+}
+
+/** A revocation is endorsed by the owners of the stored consent, as it was recorded. */
+export function revocationEndorsers(stored: Authorisation): string[] {
+  return authorisationEndorsers(stored.recordedBy.mspId, stored.insurer);
+}
+
+/** A registration by the regulator names the registered organisation as the second endorser. */
+export function participantEndorsers(registeredMsp: string): string[] {
+  return pair(REGULATOR_MSP, registeredMsp, BOOTSTRAP_PARTNER_MSP);
+}
+
+/**
+ * Settlement keys and a policy's accumulator key carry key-level policies (hospital and insurer), so the
+ * chaincode is asked who must endorse; a batch names the union for all its policies.
+ */
+export async function settlementEndorsers(
+  ledger: LedgerClient,
+  keys: ({ policyRef: string } | SettlementKey)[],
+): Promise<string[]> {
+  const results = await Promise.all(
+    keys.map((key) => ledger.evaluate<EndorsersResult>(Tx.settlementEndorsers, key)),
+  );
+  return [...new Set(results.flatMap((r) => r.organisations))].sort();
+}

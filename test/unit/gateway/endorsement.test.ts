@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { Tx } from '@settlement/chaincode/dist/api';
+import type { Authorisation } from '@settlement/chaincode/dist/api';
+import {
+  authorisationEndorsers,
+  catalogueEndorsers,
+  participantEndorsers,
+  revocationEndorsers,
+  settlementEndorsers,
+} from '../../../gateway/src/endorsement';
+import { FakeLedger } from './fake-ledger';
+import { actor, authorisationBody } from './fixtures';
+
+describe('gateway endorsement rule', () => {
+  it('names two distinct organisations for every kind of write', () => {
+    expect(catalogueEndorsers('Insurer2MSP')).to.deep.equal(['Insurer2MSP', 'RegulatorMSP']);
+    expect(authorisationEndorsers('Hospital2MSP', 'Insurer1MSP')).to.deep.equal([
+      'Hospital2MSP',
+      'Insurer1MSP',
+    ]);
+    expect(authorisationEndorsers('Insurer1MSP', 'Insurer1MSP')).to.deep.equal([
+      'Insurer1MSP',
+      'RegulatorMSP',
+    ]);
+    expect(participantEndorsers('Insurer2MSP')).to.deep.equal(['Insurer2MSP', 'RegulatorMSP']);
+    expect(participantEndorsers('RegulatorMSP')).to.deep.equal(['Hospital1MSP', 'RegulatorMSP']);
+  });
+
+  it('revokes with the owners the stored consent was recorded with', () => {
+    const stored = (recorder: string, insurer: string) =>
+      ({
+        ...authorisationBody,
+        insurer,
+        recordedBy: actor('a'.repeat(64), recorder),
+      }) as unknown as Authorisation;
+    expect(revocationEndorsers(stored('Hospital2MSP', 'Insurer2MSP'))).to.deep.equal([
+      'Hospital2MSP',
+      'Insurer2MSP',
+    ]);
+    expect(revocationEndorsers(stored('Insurer2MSP', 'Insurer2MSP'))).to.deep.equal([
+      'Insurer2MSP',
+      'RegulatorMSP',
+    ]);
+  });
+
+  it('asks the chaincode for settlements and names the union, once each, sorted', async () => {
+    const ledger = new FakeLedger().on(Tx.settlementEndorsers, (req) => ({
+      organisations:
+        req.policyRef === 'P-2' ? ['Insurer2MSP', 'Hospital1MSP'] : ['Insurer1MSP', 'Hospital1MSP'],
+    }));
+    const orgs = await settlementEndorsers(ledger, [{ policyRef: 'P-1' }, { policyRef: 'P-2' }]);
+    expect(orgs).to.deep.equal(['Hospital1MSP', 'Insurer1MSP', 'Insurer2MSP']);
+    expect(ledger.calls.map((c) => c.tx)).to.deep.equal([Tx.settlementEndorsers, Tx.settlementEndorsers]);
+  });
+});
