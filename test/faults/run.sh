@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# npm run test:faults: the fault and abuse tests (issue 6) on their own three-orderer network instance
+# (network/run-faults, every port + 20000, gateways on 28081..28085), so the default network is never touched.
+# Brings the instance and its five gateways up, runs the mocha suite test/faults/**/*.test.ts, then fuzzes
+# every gateway's /openapi.json with schemathesis (pinned in requirements.txt, installed into the git-ignored
+# test/faults/.venv), and finally stops the gateways and the network (--keep leaves them running).
+# FUZZ_SECONDS (default 40) bounds schemathesis per gateway; FUZZ_SEED (default 1) makes its cases repeatable.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+FAULTS=test/faults
+KEEP=0
+[[ ${1:-} == --keep ]] && KEEP=1
+FUZZ_SECONDS=${FUZZ_SECONDS:-40}
+FUZZ_SEED=${FUZZ_SEED:-1}
+export NETWORK_RUN_DIR=$ROOT/network/run-faults NETWORK_PORT_OFFSET=20000
+ORGS=(hospital1 hospital2 insurer1 insurer2 regulator)
+STARTED=$SECONDS
+
+log() { echo "[faults] $*"; }
+gateways() { node_modules/.bin/ts-node "$FAULTS/support/gateways.ts" "$1"; }
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+teardown() {
+  if [[ $KEEP == 1 ]]; then
+    log "leaving the instance up (--keep): NETWORK_RUN_DIR=$NETWORK_RUN_DIR NETWORK_PORT_OFFSET=$NETWORK_PORT_OFFSET"
+  else
+    gateways down || true
+    bash network/down.sh || true
+  fi
+  log "wall time $((SECONDS - STARTED)) s"
+}
+
+# Reinstalls schemathesis only when the pinned requirements changed since the last install.
+ensure_venv() {
+  local marker=$FAULTS/.venv/.installed
+  [[ -f $marker && $marker -nt $FAULTS/requirements.txt ]] && return 0
+  log "installing schemathesis into $FAULTS/.venv"
+  python3 -m venv "$FAULTS/.venv"
+  "$FAULTS/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$FAULTS/requirements.txt"
+  touch "$marker"
+}
+
+role_of() {
+  case "$1" in
+    hospital*) echo clerk ;;
+    insurer*) echo adjuster ;;
+    regulator) echo auditor ;;
+  esac
+}
+
+# Each gateway with a valid token of its organisation's one role: no 5xx, documented statuses, content types
+# and response schemas. The event stream is left out: it never ends, so every case would wait for the timeout.
+fuzz() {
+  local org=$1 port=$2 token
+  token=$(node gateway/dist/cli/token.js --org "$org" --role "$(role_of "$org")" --sub fuzzer \
+    --run-dir "$NETWORK_RUN_DIR")
+  log "schemathesis against the $org gateway ($FUZZ_SECONDS s)"
+  "$FAULTS/.venv/bin/st" run "http://127.0.0.1:$port/openapi.json" \
+    --header "Authorization: Bearer $token" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --phases fuzzing --max-examples 2 --max-time "$FUZZ_SECONDS" --seed "$FUZZ_SEED" \
+    --workers 1 --request-timeout 60 --no-shrink --warnings off \
+    --exclude-path /v1/events
+}
+
+main() {
+  bash scripts/ensure-deps.sh
+  ensure_venv
+  log "building"
+  node_modules/.bin/tsc -b chaincode gateway
+  trap teardown EXIT
+  log "bringing up the fault instance ($NETWORK_RUN_DIR, ports +$NETWORK_PORT_OFFSET)"
+  bash network/up.sh --orderers 3
+  gateways up
+
+  local failed=() i
+  node_modules/.bin/mocha --timeout 400000 "$FAULTS/**/*.test.ts" || failed+=(mocha)
+  gateways up # a fault test may have left one restarting
+  for i in "${!ORGS[@]}"; do
+    fuzz "${ORGS[$i]}" $((8081 + i + NETWORK_PORT_OFFSET)) || failed+=("schemathesis:${ORGS[$i]}")
+  done
+  if ((${#failed[@]})); then
+    log "FAILED: ${failed[*]}"
+    exit 1
+  fi
+  log "all fault and abuse tests passed"
+}
+
+main "$@"

@@ -1,0 +1,115 @@
+/**
+ * The fault instance's five gateways as detached processes (so that a test can SIGKILL one and start it again,
+ * and run.sh can stop them after the suite). Each is `node gateway/dist/main.js` with the environment file that
+ * gateway/src/cli/dev-keys.ts writes under <run dir>/gateway/, on its development port plus the instance's port
+ * offset (28081..28085 for offset 20000); pid files and logs live beside the environment files.
+ *
+ * CLI (used by run.sh): ts-node test/faults/support/gateways.ts up|down
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setUpDevGateways } from '../../../gateway/src/cli/dev-keys';
+import { ORGS, OrgInfo } from '../../../gateway/src/orgs';
+import { PORT_OFFSET, RUN_DIR } from './instance';
+import { isAlive, until } from './processes';
+
+export type OrgId = 'hospital1' | 'hospital2' | 'insurer1' | 'insurer2' | 'regulator';
+export const ORG_IDS = ORGS.map((org) => org.id as OrgId);
+
+const MAIN = resolve(__dirname, '../../../gateway/dist/main.js');
+const GATEWAY_DIR = join(RUN_DIR, 'gateway');
+const pidFile = (org: OrgId): string => join(GATEWAY_DIR, `${org}.pid`);
+
+function infoOf(org: OrgId): OrgInfo {
+  const info = ORGS.find((o) => o.id === org);
+  if (!info) throw new Error(`unknown organisation ${org}`);
+  return info;
+}
+
+export const mspOf = (org: OrgId): string => infoOf(org).mspId;
+
+export function gatewayUrl(org: OrgId): string {
+  return `http://127.0.0.1:${infoOf(org).port + PORT_OFFSET}`;
+}
+
+export function gatewayLog(org: OrgId): string {
+  return join(GATEWAY_DIR, `${org}.log`);
+}
+
+function readEnvFile(org: OrgId): Record<string, string> {
+  const lines = readFileSync(join(GATEWAY_DIR, `${org}.env`), 'utf8')
+    .trim()
+    .split('\n');
+  return Object.fromEntries(
+    lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+export function gatewayPid(org: OrgId): number | undefined {
+  if (!existsSync(pidFile(org))) return undefined;
+  const pid = Number(readFileSync(pidFile(org), 'utf8'));
+  return isAlive(pid) ? pid : undefined;
+}
+
+export async function healthy(org: OrgId): Promise<boolean> {
+  try {
+    return (await fetch(`${gatewayUrl(org)}/healthz`, { signal: AbortSignal.timeout(6000) })).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the gateway unless it runs, and waits until it answers /healthz with the ledger reachable. */
+export async function startGateway(org: OrgId): Promise<void> {
+  if (gatewayPid(org) === undefined) {
+    if (!existsSync(MAIN)) throw new Error('the gateway is not built: run npx tsc -b chaincode gateway');
+    const port = Number(new URL(gatewayUrl(org)).port);
+    const log = openSync(gatewayLog(org), 'a');
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, ...readEnvFile(org), GATEWAY_PORT: String(port) },
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
+    child.unref();
+    writeFileSync(pidFile(org), String(child.pid));
+  }
+  await until(`the ${org} gateway to be healthy (log: ${gatewayLog(org)})`, () => healthy(org), 90_000);
+}
+
+/** Sends `signal` to the gateway and waits until it is gone. */
+export async function stopGateway(org: OrgId, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  const pid = gatewayPid(org);
+  if (pid !== undefined) {
+    process.kill(pid, signal);
+    await until(`the ${org} gateway to exit`, async () => !isAlive(pid), 20_000);
+  }
+  rmSync(pidFile(org), { force: true });
+}
+
+/** Writes the development keys and environment files (kept across runs), then starts every gateway. */
+export async function startGateways(): Promise<void> {
+  mkdirSync(GATEWAY_DIR, { recursive: true });
+  setUpDevGateways(RUN_DIR);
+  await Promise.all(ORG_IDS.map((org) => startGateway(org)));
+}
+
+export async function stopGateways(): Promise<void> {
+  await Promise.all(ORG_IDS.map((org) => stopGateway(org)));
+}
+
+if (require.main === module) {
+  const command = process.argv[2];
+  const action = command === 'up' ? startGateways : command === 'down' ? stopGateways : undefined;
+  if (!action) {
+    console.error('usage: gateways.ts up|down');
+    process.exit(2);
+  }
+  action().then(
+    () => console.log(`[faults] gateways ${command}: ${ORG_IDS.map(gatewayUrl).join(' ')}`),
+    (error: unknown) => {
+      console.error(`[faults] gateways ${command} failed: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
+}
