@@ -65,6 +65,21 @@ write_org() {
 YAML
 }
 
+# Block cutting, tuned for this machine (measurements in bench/README.md); NETWORK_BATCH_TIMEOUT,
+# NETWORK_MAX_MESSAGE_COUNT and NETWORK_PREFERRED_MAX_BYTES override it for a new network (benchmarks).
+block_cutting() {
+  # A lone transaction waits at most BatchTimeout for its block. 100ms measured best on 2 cores: 300ms
+  # cost a third of the throughput of 16 waiting clients, 50ms made blocks so small that throughput fell.
+  echo "      BatchTimeout: ${NETWORK_BATCH_TIMEOUT:-100ms}"
+  echo "      BatchSize: {MaxMessageCount: ${NETWORK_MAX_MESSAGE_COUNT:-100}, AbsoluteMaxBytes: 10 MB, PreferredMaxBytes: ${NETWORK_PREFERRED_MAX_BYTES:-512 KB}}"
+}
+
+# Raft timing: Fabric's defaults unless NETWORK_RAFT_TICK_INTERVAL / NETWORK_RAFT_ELECTION_TICK are set
+# (a shorter tick elects a new leader sooner after an orderer fails, at the cost of more heartbeats).
+raft_options() {
+  echo "        Options: {TickInterval: ${NETWORK_RAFT_TICK_INTERVAL:-500ms}, ElectionTick: ${NETWORK_RAFT_ELECTION_TICK:-10}, HeartbeatTick: 1, MaxInflightBlocks: 5, SnapshotIntervalSize: 16 MB}"
+}
+
 write_configtx() {
   local file=$1 org i
   {
@@ -87,9 +102,9 @@ Profiles:
     Capabilities: {V2_0: true}
     Orderer:
       OrdererType: etcdraft
-      # A lone transaction waits at most this long for its block: short, for interactive use.
-      BatchTimeout: 300ms
-      BatchSize: {MaxMessageCount: 100, AbsoluteMaxBytes: 10 MB, PreferredMaxBytes: 512 KB}
+YAML
+    block_cutting
+    cat <<'YAML'
       Organizations: [*OrdererOrg]
       Capabilities: {V2_0: true}
       Policies:
@@ -98,8 +113,9 @@ Profiles:
         Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
         BlockValidation: {Type: ImplicitMeta, Rule: "ANY Writers"}
       EtcdRaft:
-        Consenters:
 YAML
+    raft_options
+    echo '        Consenters:'
     for i in $(orderer_indexes); do
       local tls
       tls="$(orderer_node_dir "$i")/tls/server.crt"

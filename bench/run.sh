@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# npm run bench: brings up the benchmark's own network (network/run-bench, every port + 30000, beside the
+# development network), runs bench/src/main.ts against it with its own gateways (ports 38081..38085), draws the
+# scaling chart, then tears the network down (--keep leaves it up). Other options go to main.ts (--help).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export NETWORK_RUN_DIR=network/run-bench
+export NETWORK_PORT_OFFSET=30000
+# The chart's Python environment lives outside the work tree, so linters never walk matplotlib's own files.
+VENV=${BENCH_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/settlement-bench/venv}
+KEEP=0
+ARGS=()
+for arg in "$@"; do
+  case $arg in
+    --keep) KEEP=1 ;;
+    # Printed without main.ts: fabric-common's config (nconf) would take --help for itself.
+    --help | -h) exec node -r ts-node/register -e "console.log(require('./bench/src/options').USAGE)" ;;
+    *) ARGS+=("$arg") ;;
+  esac
+done
+
+log() { echo "[bench] $*"; }
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+teardown() {
+  if [[ $KEEP == 1 ]]; then
+    log "leaving the bench network up ($NETWORK_RUN_DIR); NETWORK_RUN_DIR=$NETWORK_RUN_DIR NETWORK_PORT_OFFSET=$NETWORK_PORT_OFFSET bash network/down.sh --purge removes it"
+  else
+    log "tearing the bench network down"
+    bash network/down.sh --purge >/dev/null || true
+  fi
+}
+
+# matplotlib from PyPI, installed once; without Python the run still produces its table and JSON.
+ensure_chart_python() {
+  if [[ ! -x $VENV/bin/python ]] || ! "$VENV/bin/python" -c 'import matplotlib' 2>/dev/null; then
+    log "installing matplotlib into $VENV"
+    if ! { python3 -m venv "$VENV" && "$VENV/bin/pip" install --quiet matplotlib; }; then
+      log "could not install matplotlib: the chart will be skipped"
+      return 0
+    fi
+  fi
+  export BENCH_PYTHON=$VENV/bin/python
+}
+
+main() {
+  bash scripts/ensure-deps.sh
+  ensure_chart_python
+  # A fresh channel each run, so that the block-cutting settings in force are the ones configured now.
+  bash network/down.sh --purge >/dev/null
+  trap teardown EXIT
+  log "bringing up the bench network"
+  bash network/up.sh
+  log "building"
+  npx tsc -b chaincode gateway
+  # fabric-network warns on every TLS connection to 127.0.0.1 (an IP as server name): noise here.
+  NODE_OPTIONS=--no-deprecation node -r ts-node/register bench/src/main.ts "${ARGS[@]}"
+}
+
+main

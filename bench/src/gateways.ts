@@ -1,0 +1,160 @@
+/**
+ * The benchmark's own gateways: one `node gateway/dist/main.js` per organisation, configured like scripts/start.sh
+ * (the environment files of gateway/src/cli/dev-keys.ts for the bench network's run folder) on the bench ports,
+ * plus the HTTP client the workloads call them with.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Agent, request } from 'node:http';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { keyDir, keyFiles, setUpDevGateways } from '../../gateway/src/cli/dev-keys';
+import { mintToken } from '../../gateway/src/cli/token';
+import { ORGS, OrgInfo, ROLE_OF_KIND } from '../../gateway/src/orgs';
+
+const ROOT = resolve(__dirname, '../..');
+
+export interface GatewayProcess {
+  org: OrgInfo;
+  url: string;
+  pid: number;
+  token: string;
+}
+
+export interface GatewayOptions {
+  runDir: string;
+  /** Added to each organisation's development port (8081..8085). */
+  portOffset: number;
+  /** Extra gateway configuration (e.g. FABRIC_COMMIT_TIMEOUT_SECONDS, LOG_LEVEL). */
+  env: Record<string, string>;
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+/** Keep-alive connections, as any long-running client would use; `--no-keepalive` measures without. */
+export class HttpClient {
+  private readonly agent: Agent;
+  constructor(keepAlive: boolean) {
+    this.agent = new Agent({ keepAlive, maxSockets: Infinity });
+  }
+
+  /** POSTs JSON; answers the status and parsed body. */
+  post(url: string, token: string, body: unknown): Promise<{ status: number; body: unknown }> {
+    const payload = Buffer.from(JSON.stringify(body));
+    return new Promise((resolveAnswer, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'content-length': payload.length,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolveAnswer({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/healthz`)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export class Gateways {
+  private readonly children: ChildProcess[] = [];
+  readonly byOrg = new Map<string, GatewayProcess>();
+  private readonly exited: string[] = [];
+  private stopping = false;
+
+  async start({ runDir, portOffset, env }: GatewayOptions): Promise<void> {
+    const dir = join(runDir, 'gateway');
+    mkdirSync(dir, { recursive: true });
+    setUpDevGateways(runDir);
+    for (const org of ORGS) {
+      const port = org.port + portOffset;
+      const log = openSync(join(dir, `${org.id}.log`), 'a');
+      const child = spawn(process.execPath, [join(ROOT, 'gateway/dist/main.js')], {
+        env: {
+          ...process.env,
+          ...readEnvFile(join(dir, `${org.id}.env`)),
+          ...env,
+          GATEWAY_PORT: String(port),
+        },
+        stdio: ['ignore', log, log],
+      });
+      this.children.push(child);
+      child.once('exit', (code, signal) => {
+        if (!this.stopping) this.exited.push(`${org.id} (${signal ?? `exit code ${code}`})`);
+      });
+      const pem = readFileSync(keyFiles(keyDir(runDir), org).privateKey, 'utf8');
+      const token = mintToken(pem, { org, role: ROLE_OF_KIND[org.kind], sub: 'bench', ttlSeconds: 3600 });
+      this.byOrg.set(org.id, { org, url: `http://127.0.0.1:${port}`, pid: child.pid as number, token });
+    }
+    const deadline = Date.now() + 90_000;
+    for (const gateway of this.byOrg.values()) {
+      while (!(await healthy(gateway.url))) {
+        const child = this.children.find((c) => c.pid === gateway.pid);
+        if (child?.exitCode !== null || Date.now() > deadline) {
+          throw new Error(
+            `the ${gateway.org.id} gateway did not become healthy; see ${dir}/${gateway.org.id}.log`,
+          );
+        }
+        await sleep(300);
+      }
+    }
+  }
+
+  get(orgId: string): GatewayProcess {
+    const gateway = this.byOrg.get(orgId);
+    if (!gateway) throw new Error(`no gateway for ${orgId}`);
+    return gateway;
+  }
+
+  /** Fails when a gateway stopped on its own (or was stopped by something else) while the bench ran. */
+  assertRunning(): void {
+    if (this.exited.length > 0) {
+      throw new Error(`gateway(s) stopped during the run: ${this.exited.join(', ')}; results discarded`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(
+      this.children.splice(0).map(async (child) => {
+        if (child.exitCode !== null) return;
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }),
+    );
+    this.byOrg.clear();
+  }
+}

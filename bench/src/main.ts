@@ -1,0 +1,167 @@
+/**
+ * npm run bench (through bench/run.sh, which brings the bench network up first): seeds one policy per client
+ * slot, starts the bench gateways, runs the workloads, the fixed-rate round and the scaling curve, prints a
+ * table and writes the results JSON (the chart is drawn from it by bench/chart.py).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { readTopology } from '../../network/profiles/topology';
+import { DirectConnections } from './fabric';
+import { Gateways, HttpClient } from './gateways';
+import { closedLoop, fixedRate } from './load';
+import { gitCommit, loadAverage, machineFacts } from './machine';
+import { Options, parseOptions, USAGE, WorkloadId } from './options';
+import { networkProcesses } from './processes';
+import { waitForEqualHeights, waitForGossip } from './prometheus';
+import { ratios, table, targetLines, targets } from './report';
+import { MeasuredRound, RoundRunner } from './rounds';
+import { seedPool, workloads } from './workloads';
+
+const ROOT = resolve(__dirname, '../..');
+const log = (message: string): void => console.log(`[bench] ${message}`);
+
+/** Block cutting and Raft options as the bench network's channel was created with them. */
+function channelSettings(runDir: string): string[] {
+  const configtx = readFileSync(join(runDir, 'channel/configtx.yaml'), 'utf8');
+  return configtx
+    .split('\n')
+    .filter((line) => /BatchTimeout|BatchSize|Options:|TickInterval|ElectionTick|SnapshotInterval/.test(line))
+    .map((line) => line.trim());
+}
+
+/** The scaling chart beside the JSON, by bench/chart.py in the Python that bench/run.sh prepared. */
+function drawChart(resultsFile: string, hasScaling: boolean): void {
+  const python = process.env.BENCH_PYTHON;
+  if (!python || !hasScaling) return log('no chart (no BENCH_PYTHON with matplotlib, or no scaling round)');
+  const png = resultsFile.replace(/\.json$/, '') + '.png';
+  execFileSync(python, [join(ROOT, 'bench/chart.py'), resultsFile, png], { stdio: 'inherit' });
+  log(`chart written to ${png}`);
+}
+
+async function main(options: Options): Promise<void> {
+  const topology = readTopology();
+  const portOffset = Number(process.env.NETWORK_PORT_OFFSET ?? 30000);
+  const startedAt = new Date();
+  const loadBefore = loadAverage();
+  const direct = new DirectConnections(options);
+  const gateways = new Gateways();
+  const http = new HttpClient(options.keepAlive);
+  try {
+    log('starting the bench gateways');
+    await gateways.start({ runDir: topology.runDir, portOffset, env: options.gatewayEnv });
+    const poolSize = Math.max(options.concurrency, ...(options.scaling?.clients ?? []), 64);
+
+    const pids: Record<string, number> = {
+      ...networkProcesses(topology.runDir),
+      'bench-client': process.pid,
+    };
+    for (const g of gateways.byOrg.values()) pids[`gateway-${g.org.id}`] = g.pid;
+    const metricTargets = {
+      gateways: ['hospital1', 'hospital2'].map((org) => `${gateways.get(org).url}/metrics`),
+      peers: topology.orgs.map((o) => `http://127.0.0.1:${o.peer.operationsPort}/metrics`),
+      orderers: topology.orderers.map((o) => `http://127.0.0.1:${o.operationsPort}/metrics`),
+    };
+
+    // A fresh network's peers take a few seconds to find each other; discovery misses those not yet found.
+    await waitForGossip(metricTargets.peers);
+    log(`seeding products, policies and consents for ${poolSize} client slots`);
+    const pool = await seedPool(direct, poolSize, () => waitForEqualHeights(metricTargets.peers));
+    const all = workloads({ pool, direct, gateways, http, batchSize: options.batchSize });
+
+    const runner = new RoundRunner(metricTargets, pids, options.warmupSeconds, log, () =>
+      gateways.assertRunning(),
+    );
+
+    const rounds: Partial<Record<WorkloadId, MeasuredRound>> = {};
+    for (const id of options.workloads) {
+      const w = all[id];
+      log(`round ${w.title}: ${options.concurrency} clients for ${options.durationSeconds}s`);
+      rounds[id] = await runner.measure(w, w.title, options.concurrency, options.durationSeconds, (op, ms) =>
+        closedLoop(op, options.concurrency, ms),
+      );
+    }
+
+    let fixed: (MeasuredRound & { rate: number }) | undefined;
+    if (options.fixedRate) {
+      const measured = rounds.gateway?.summary.throughput ?? 10;
+      const rate =
+        options.fixedRate.rate ?? Math.max(1, Math.round(measured * options.fixedRate.fractionOfGateway));
+      log(
+        `fixed-rate round: ${rate} settlements/s via the gateway for ${options.fixedRate.durationSeconds}s`,
+      );
+      const title = `fixed rate ${rate}/s via HTTP gateway`;
+      fixed = {
+        rate,
+        ...(await runner.measure(all.gateway, title, 64, options.fixedRate.durationSeconds, (op, ms) =>
+          fixedRate(op, rate, ms, 64),
+        )),
+      };
+    }
+
+    const scaling: MeasuredRound[] = [];
+    const { clients: counts, durationSeconds } = options.scaling ?? { clients: [], durationSeconds: 0 };
+    for (const clients of counts) {
+      log(`scaling: ${clients} client(s) via the gateway for ${durationSeconds}s`);
+      const title = `scaling: ${clients} client(s), gateway`;
+      scaling.push(
+        await runner.measure(all.gateway, title, clients, durationSeconds, (op, ms) =>
+          closedLoop(op, clients, ms),
+        ),
+      );
+    }
+
+    const ratioValues = ratios(rounds);
+    const targetList = targets(ratioValues, rounds, fixed?.summary);
+    const commit = gitCommit();
+    const results = {
+      label: options.label,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      commit,
+      machine: machineFacts(),
+      loadAverage: { before: loadBefore, after: loadAverage() },
+      settings: { options, channel: channelSettings(topology.runDir), orderers: topology.orderers.length },
+      rounds,
+      fixedRate: fixed,
+      scaling,
+      ratios: ratioValues,
+      targets: targetList,
+    };
+    const out =
+      options.out ??
+      join(ROOT, 'bench/results', `${startedAt.toISOString().slice(0, 10)}-${commit.short}.json`);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+
+    const rows = [...Object.values(rounds), ...(fixed ? [fixed] : []), ...scaling];
+    console.log(`\n${table(rows)}\n`);
+    const gatewayUse = Object.entries(rows[0]?.usage ?? {}).filter(([name]) =>
+      name.startsWith('gateway-hospital'),
+    );
+    for (const [name, use] of gatewayUse) {
+      console.log(
+        `${name} during "${rows[0].title}": peak RSS ${use.peakRssMb} MB, CPU ${use.cpuPercent}% of a core`,
+      );
+    }
+    console.log(`\nratios: ${JSON.stringify(ratioValues)}\ntargets:\n${targetLines(targetList)}\n`);
+    log(`results written to ${out}`);
+    drawChart(out, scaling.length > 0);
+  } finally {
+    await gateways.stop();
+    await direct.close();
+    http.close();
+  }
+}
+
+let options: Options;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  console.error(`[bench] ${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+main(options).catch((error: unknown) => {
+  console.error(`[bench] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

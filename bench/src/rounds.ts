@@ -1,0 +1,62 @@
+/**
+ * One measured round: a warm-up, then the workload under the load generator while the processes' CPU and
+ * memory are sampled and the metrics of the gateways, peers and orderers are scraped before and after.
+ */
+import { Tx } from '../../chaincode/src/api';
+import { closedLoop, Operation } from './load';
+import { ProcessUsage, UsageSampler } from './processes';
+import { MetricTargets, profile, Profile, startWindow } from './prometheus';
+import type { Round } from './report';
+import { Sample, summarise } from './stats';
+import type { Workload } from './workloads';
+
+export interface MeasuredRound extends Round {
+  usage: Record<string, ProcessUsage>;
+  profile: Profile;
+}
+
+/** What the gateway metrics of a workload are labelled with (transaction and HTTP route). */
+const PROFILED: Record<string, { tx: string; route: string }> = {
+  gateway: { tx: Tx.submitSettlement, route: '/v1/settlements' },
+  gatewayBatch: { tx: Tx.submitSettlementBatch, route: '/v1/settlements/batch' },
+};
+
+export class RoundRunner {
+  constructor(
+    private readonly targets: MetricTargets,
+    private readonly pids: Record<string, number>,
+    private readonly warmupSeconds: number,
+    private readonly log: (message: string) => void,
+    /** Throws when the round's figures cannot be trusted (a process under test has gone). */
+    private readonly check: () => void,
+  ) {}
+
+  /** Runs `workload` under `load` (a closed or fixed-rate loop) for `seconds`. */
+  async measure(
+    workload: Workload,
+    title: string,
+    concurrency: number,
+    seconds: number,
+    load: (operation: Operation, ms: number) => Promise<Sample[]>,
+  ): Promise<MeasuredRound> {
+    await closedLoop(workload.operation, concurrency, this.warmupSeconds * 1000);
+    const endWindow = await startWindow(this.targets);
+    const sampler = new UsageSampler(this.pids);
+    sampler.start();
+    const samples = await load(workload.operation, seconds * 1000);
+    const usage = sampler.stop();
+    const window = await endWindow();
+    this.check();
+    const labels = PROFILED[workload.id] ?? { tx: Tx.submitSettlement, route: '' };
+    const summary = summarise(samples, seconds);
+    this.log(`${title}: ${summary.successes} ok, ${summary.failures} failed, ${summary.throughput} tx/s`);
+    return {
+      title,
+      concurrency,
+      itemsPerOperation: workload.itemsPerOperation,
+      summary,
+      usage,
+      profile: profile(window, labels.tx, labels.route),
+    };
+  }
+}
