@@ -79,6 +79,8 @@ main() {
   for org in "${ORGS[@]}"; do ensure_peer_running "$org"; done
   for org in "${ORGS[@]}"; do ensure_peer_joined "$org"; done
   wait_until "a Raft leader" 60 raft_has_leader || die "the ordering service elected no leader (logs in ${LOG_DIR#"$ROOT_DIR"/})"
+  log "waiting for the peers to find each other through gossip"
+  wait_until "gossip membership" 90 gossip_complete || die "the peers did not all find each other through gossip (logs in ${LOG_DIR#"$ROOT_DIR"/})"
   deploy_chaincode
   bootstrap_participants
   ensure_profiles

@@ -9,7 +9,7 @@ import type { LedgerClient } from './ledger';
 import { ORGS } from './orgs';
 
 export const REGULATOR_MSP = (ORGS.find((org) => org.kind === 'REGULATOR') as { mspId: string }).mspId;
-/** The second endorser when the regulator registers itself (the bootstrap registration). */
+/** The second endorser when the regulator registers itself (the bootstrap registration) or no peer is known. */
 export const BOOTSTRAP_PARTNER_MSP = 'Hospital1MSP';
 
 /** Two distinct organisations, sorted: `second`, or `substitute` when it is the same as `first`. */
@@ -32,9 +32,15 @@ export function revocationEndorsers(stored: Authorisation): string[] {
   return authorisationEndorsers(stored.recordedBy.mspId, stored.insurer);
 }
 
-/** A registration by the regulator names the registered organisation as the second endorser. */
-export function participantEndorsers(registeredMsp: string): string[] {
-  return pair(REGULATOR_MSP, registeredMsp, BOOTSTRAP_PARTNER_MSP);
+/**
+ * A registration by the regulator names the registered organisation as the second endorser when it has a peer
+ * on the channel; an organisation without one (not yet joined, or unknown: the chaincode decides whether it may
+ * be registered) cannot endorse, so another member with a peer does.
+ */
+export function participantEndorsers(registeredMsp: string, peerOrgs: readonly string[]): string[] {
+  const members = peerOrgs.filter((msp) => msp !== REGULATOR_MSP);
+  const partner = members.includes(registeredMsp) ? registeredMsp : [...members].sort()[0];
+  return pair(REGULATOR_MSP, partner ?? BOOTSTRAP_PARTNER_MSP, BOOTSTRAP_PARTNER_MSP);
 }
 
 /**

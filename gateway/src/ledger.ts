@@ -1,8 +1,9 @@
 /**
  * The ledger behind a small interface. Every fabric-network call of the gateway is in this module: one
  * long-lived Gateway connection per process (discovery on), writes that wait for a commit on any peer of the own
- * organisation with a bounded timeout, read conflicts re-run as new transactions, and unknown commit outcomes
- * settled by resubmitting the same transaction or by asking qscc, before answering COMMIT_TIMEOUT.
+ * organisation with a bounded timeout, writes to one hot record queued per gateway, read conflicts re-run as new
+ * transactions, a refused broadcast answered at once, and unknown commit outcomes settled by resubmitting the same
+ * transaction or by asking qscc, before answering COMMIT_TIMEOUT.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -24,6 +25,7 @@ import type { LedgerEvent, TxName } from '@settlement/chaincode/dist/api';
 import { DecodedBlock, TransactionInfo, transactionInBlock } from './blocks';
 import type { GatewayConfig } from './config';
 import { ApiError, fromChaincodeError, parseChaincodeError } from './errors';
+import { KeyedQueue } from './keyed-queue';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -38,6 +40,11 @@ export interface LedgerEventRecord {
 export interface SubmitOptions {
   /** Organisations whose peers must endorse (key-level policies that discovery cannot see). */
   endorsingOrgs?: string[];
+  /**
+   * Hot records the write updates (e.g. a policy's accumulator): writes naming a common one wait for each other
+   * at this gateway, within the write's deadline, instead of invalidating each other.
+   */
+  serialiseOn?: string[];
 }
 
 export interface LedgerClient {
@@ -46,6 +53,8 @@ export interface LedgerClient {
   /** Endorses, orders and waits for the commit; answers the chaincode's result and the committed txId. */
   submit<T>(tx: TxName, request: object, options?: SubmitOptions): Promise<{ result: T; txId: string }>;
   blockHeight(): Promise<number>;
+  /** MSP IDs of the organisations with a peer on the channel, as discovery last saw them. */
+  peerOrganisations(): string[];
   /** A committed transaction as the ledger records it; undefined when there is none with this id. */
   transaction(txId: string): Promise<TransactionInfo | undefined>;
   /** Calls onEvent for every chaincode event of a valid transaction from fromBlock on, in ledger order. */
@@ -55,6 +64,8 @@ export interface LedgerClient {
 
 const CONFLICTS = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
 const QSCC = 'qscc';
+/** fabric-common's Committer rejects with this when the orderer did not answer the broadcast in time. */
+const BROADCAST_TIMEOUT = 'SYSTEM TIMEOUT';
 
 /** BlockDecoder is exported by fabric-common at runtime but missing from its type declarations. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -67,11 +78,12 @@ interface PeerResponse {
 }
 
 /**
- * What a failed proposal says. The chaincode's coded error maps to its HTTP status; a peer that answered
- * without a code (a chaincode bug, a missing function) is a 502; no answer at all means unreachable. Evaluate
- * failures carry the peer's status and message directly, failed endorsements every peer's in `responses`.
+ * What a failed proposal says. The chaincode's coded error maps to its HTTP status; a peer answer without a
+ * code means the chaincode could not be run (its service down, a missing function), a 503 whose detail does
+ * not expose the peer's internals; no answer at all means unreachable. Evaluate failures carry the peer's
+ * status and message directly, failed endorsements every peer's in `responses`.
  */
-function proposalFailure(error: unknown): ApiError | undefined {
+function proposalFailure(error: unknown, logger: Logger): ApiError | undefined {
   const { responses, message, status } = error as {
     responses?: PeerResponse[];
     message?: string;
@@ -83,10 +95,13 @@ function proposalFailure(error: unknown): ApiError | undefined {
     if (body) return fromChaincodeError(body);
   }
   const answered =
-    answers.find((r) => (r?.status ?? 0) >= 400) ?? (typeof status === 'number' ? { message } : undefined);
+    answers.find((r) => (r?.status ?? 0) >= 400) ??
+    (typeof status === 'number' ? { status, message } : undefined);
   if (!answered) return undefined;
-  const detail = `the chaincode failed: ${(answered.message ?? '').split('\n')[0].slice(0, 200)}`;
-  return new ApiError(502, 'LEDGER_REJECTED', detail);
+  // Peer messages name packages and addresses, never request content (identities leave the gateway hashed).
+  const peerMessage = (answered.message ?? '').split('\n')[0].slice(0, 300);
+  logger.warn({ peerStatus: answered.status, peerMessage }, 'the peer could not run the chaincode');
+  return new ApiError(503, 'LEDGER_UNAVAILABLE', 'the chaincode could not be run; retry the request');
 }
 
 /**
@@ -101,6 +116,17 @@ function validationCodeOf(error: unknown): string | undefined {
 function unavailable(error: unknown): ApiError {
   const detail = error instanceof Error ? error.message.split('\n')[0] : 'ledger call failed';
   return new ApiError(503, 'LEDGER_UNAVAILABLE', `the ledger could not be reached: ${detail}`);
+}
+
+function busy(extra: Record<string, unknown> = {}): ApiError {
+  return new ApiError(503, 'LEDGER_UNAVAILABLE', 'the record is busy; retry the request', extra);
+}
+
+/** The orderer refused or never received the transaction, so it cannot commit: retrying is safe. */
+function notOrdered(txId: string): ApiError {
+  return new ApiError(503, 'LEDGER_UNAVAILABLE', 'the ordering service did not accept the transaction', {
+    txId,
+  });
 }
 
 function commitTimeout(txId: string): ApiError {
@@ -132,7 +158,12 @@ class MemoryCheckpointer implements Checkpointer {
   }
 }
 
+/** How far a submit got, as seen by its commit event handler. */
+type SubmitStage = 'endorsing' | 'ordering' | 'committing';
+
 export class FabricLedgerClient implements LedgerClient {
+  private readonly queue = new KeyedQueue();
+
   /** Use connect(); the constructor takes the SDK objects so tests can hand in stand-ins. */
   constructor(
     private readonly gateway: Gateway,
@@ -141,6 +172,7 @@ export class FabricLedgerClient implements LedgerClient {
     private readonly config: GatewayConfig['fabric'],
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    private readonly commitStrategy: TxEventHandlerFactory = DefaultEventHandlerStrategies.MSPID_SCOPE_ANYFORTX,
   ) {}
 
   static async connect(config: GatewayConfig, metrics: Metrics, logger: Logger): Promise<FabricLedgerClient> {
@@ -185,17 +217,22 @@ export class FabricLedgerClient implements LedgerClient {
         this.contract.evaluateTransaction(tx, JSON.stringify(request)),
       );
     } catch (error) {
-      throw proposalFailure(error) ?? unavailable(error);
+      throw proposalFailure(error, this.logger) ?? unavailable(error);
     }
     return parsePayload<T>(payload);
   }
 
   /**
-   * Times a submit's phases: endorsement runs until the SDK starts listening for the commit (it does so right
-   * after collecting the endorsements), ordering and commit from then until the commit event.
+   * Times a submit's phases and tells how far it got: endorsement runs until the SDK starts listening for the
+   * commit (it does so right after collecting the endorsements), then the SDK broadcasts to the orderer and,
+   * only once the orderer has accepted, waits for the commit event.
    */
-  private timedPhases(tx: string): { factory: TxEventHandlerFactory; endorsed(outcome: string): void } {
-    const strategy = DefaultEventHandlerStrategies.MSPID_SCOPE_ANYFORTX;
+  private timedPhases(tx: string): {
+    factory: TxEventHandlerFactory;
+    endorsed(outcome: string): void;
+    stage(): SubmitStage;
+  } {
+    let stage: SubmitStage = 'endorsing';
     let stopEndorse: ((labels: { outcome: string }) => void) | undefined =
       this.metrics.ledgerDuration.startTimer({ tx, phase: 'endorse' });
     const endorsed = (outcome: string): void => {
@@ -203,15 +240,17 @@ export class FabricLedgerClient implements LedgerClient {
       stopEndorse = undefined;
     };
     const factory: TxEventHandlerFactory = (txId, network): TxEventHandler => {
-      const handler = strategy(txId, network);
+      const handler = this.commitStrategy(txId, network);
       let stopCommit: ((labels: { outcome: string }) => void) | undefined;
       return {
         startListening: async () => {
           endorsed('ok');
+          stage = 'ordering';
           stopCommit = this.metrics.ledgerDuration.startTimer({ tx, phase: 'commit' });
           await handler.startListening();
         },
         waitForEvents: async () => {
+          stage = 'committing';
           try {
             await handler.waitForEvents();
             stopCommit?.({ outcome: 'ok' });
@@ -223,13 +262,14 @@ export class FabricLedgerClient implements LedgerClient {
         cancelListening: () => handler.cancelListening(),
       };
     };
-    return { factory, endorsed };
+    return { factory, endorsed, stage: () => stage };
   }
 
   /**
-   * Endorses, orders and waits, re-running read conflicts and settling unknown outcomes, all within one
-   * deadline: past it the answer is COMMIT_TIMEOUT with the latest txId. The SDK's calls cannot be cancelled,
-   * so they finish in the background; writes are idempotent, so the client's retry is safe.
+   * Waits for its turn on the records it updates, then endorses, orders and waits, re-running read conflicts
+   * and settling unknown outcomes, all within one deadline: past it the answer is COMMIT_TIMEOUT with the latest
+   * txId (503 busy if it never got its turn). The SDK's calls cannot be cancelled, so they finish in the
+   * background; writes are idempotent, so the client's retry is safe.
    */
   async submit<T>(
     tx: TxName,
@@ -237,10 +277,20 @@ export class FabricLedgerClient implements LedgerClient {
     options: SubmitOptions = {},
   ): Promise<{ result: T; txId: string }> {
     let txId = '';
-    const work = this.submitWithRetries<T>(tx, JSON.stringify(request), options, (id) => (txId = id));
+    const expired = new AbortController();
+    const work = this.queue.run(
+      options.serialiseOn ?? [],
+      () =>
+        this.submitWithRetries<T>(tx, JSON.stringify(request), options, expired.signal, (id) => (txId = id)),
+      expired.signal,
+    );
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(commitTimeout(txId)), this.config.requestDeadlineSeconds * 1000);
+      timer = setTimeout(() => {
+        const problem = txId ? commitTimeout(txId) : busy();
+        expired.abort(problem);
+        reject(problem);
+      }, this.config.requestDeadlineSeconds * 1000);
     });
     try {
       return await Promise.race([work, deadline]);
@@ -255,6 +305,7 @@ export class FabricLedgerClient implements LedgerClient {
     tx: TxName,
     arg: string,
     options: SubmitOptions,
+    expired: AbortSignal,
     onAttempt: (txId: string) => void,
   ): Promise<{ result: T; txId: string }> {
     for (let attempt = 0; ; attempt++) {
@@ -269,16 +320,25 @@ export class FabricLedgerClient implements LedgerClient {
       } catch (error) {
         phases.endorsed('error');
         const code = validationCodeOf(error);
-        if (code && CONFLICTS.has(code) && attempt < this.config.conflictRetries) {
+        // Past the deadline nobody waits for the answer: stop re-running, so the next write gets its turn.
+        if (code && CONFLICTS.has(code) && attempt < this.config.conflictRetries && !expired.aborted) {
           // The conflict consumed this txId; the chaincode re-reads the state in a new transaction.
           this.metrics.ledgerRetries.inc({ tx, reason: code });
           await sleep(50 * 2 ** attempt + Math.floor(Math.random() * 50));
           continue;
         }
         if (code) throw this.rejected(txId, code);
-        const refused = proposalFailure(error);
+        const refused = proposalFailure(error, this.logger);
         if (refused) throw refused;
-        if (error instanceof TimeoutError || this.wasSentToOrderer(error)) {
+        const stage = phases.stage();
+        // A failed broadcast that got an answer (SERVICE_UNAVAILABLE without quorum) or none at all (orderer
+        // down) was never accepted; only one that timed out may have been.
+        if (stage === 'ordering' && (error as Error).message !== BROADCAST_TIMEOUT) {
+          const reason = (error as Error).message;
+          this.logger.warn({ tx, txId, reason }, 'the ordering service did not accept the transaction');
+          throw notOrdered(txId);
+        }
+        if (error instanceof TimeoutError || stage !== 'endorsing') {
           return { result: await this.settleUnknownOutcome<T>(tx, transaction, arg), txId };
         }
         throw unavailable(error);
@@ -286,17 +346,9 @@ export class FabricLedgerClient implements LedgerClient {
     }
   }
 
-  /** After a successful endorsement the SDK only throws plain errors from ordering (e.g. orderer unavailable). */
-  private wasSentToOrderer(error: unknown): boolean {
-    const { responses } = error as { responses?: { endorsement?: unknown }[] };
-    return Array.isArray(responses) && responses.some((r) => r.endorsement);
-  }
-
   private rejected(txId: string, validationCode: string): ApiError {
     const extra = { txId, validationCode };
-    if (CONFLICTS.has(validationCode)) {
-      return new ApiError(503, 'LEDGER_UNAVAILABLE', 'the record is busy; retry the request', extra);
-    }
+    if (CONFLICTS.has(validationCode)) return busy(extra);
     return new ApiError(502, 'LEDGER_REJECTED', `the transaction was invalidated: ${validationCode}`, extra);
   }
 
@@ -341,6 +393,11 @@ export class FabricLedgerClient implements LedgerClient {
     } catch (error) {
       throw unavailable(error);
     }
+  }
+
+  peerOrganisations(): string[] {
+    const peers = this.network.getChannel().getEndorsers();
+    return [...new Set(peers.map((peer) => peer.mspid).filter(Boolean))].sort();
   }
 
   async transaction(txId: string): Promise<TransactionInfo | undefined> {

@@ -28,8 +28,14 @@ function parameters(schema: z.ZodType, where: 'path' | 'query') {
 
 /** Problems any authenticated, validated route can answer. */
 const EVERY_ROUTE: readonly ProblemCode[] = ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN'];
-const LEDGER_CALLS: readonly ProblemCode[] = ['LEDGER_REJECTED', 'LEDGER_UNAVAILABLE'];
-const WRITES: readonly ProblemCode[] = ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'COMMIT_TIMEOUT'];
+const LEDGER_CALLS: readonly ProblemCode[] = ['LEDGER_UNAVAILABLE'];
+/** Only a write can commit invalid (LEDGER_REJECTED) or outlive its deadline. */
+const WRITES: readonly ProblemCode[] = [
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'LEDGER_REJECTED',
+  'COMMIT_TIMEOUT',
+];
 
 const OBJECT = { type: 'object' };
 const problem = { $ref: '#/components/schemas/Problem' };

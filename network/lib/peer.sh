@@ -23,6 +23,7 @@ start_peer() {
     CORE_PEER_GOSSIP_EXTERNALENDPOINT="127.0.0.1:$port" \
     CORE_PEER_GOSSIP_USELEADERELECTION=false \
     CORE_PEER_GOSSIP_ORGLEADER=true \
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL=2s \
     CORE_PEER_LOCALMSPID="$(msp_id "$org")" \
     CORE_PEER_MSPCONFIGPATH="$node/msp" \
     CORE_PEER_TLS_ENABLED=true \
@@ -86,3 +87,16 @@ orderer_flags() { printf "%s\n" -o "127.0.0.1:$(orderer_port 0)" --tls --cafile 
 
 # Flags (one a line) that target org $1's peer, for commands sent to several peers.
 peer_target_flags() { printf "%s\n" --peerAddresses "127.0.0.1:$(peer_port "$1")" --tlsRootCertFiles "$(peer_tls_ca "$1")"; }
+
+# Discovery answers from gossip membership: until every peer knows the others, clients are told that some
+# organisations have no peers, so up.sh waits for the whole membership before it reports the network up.
+peer_knows_all() {
+  local known
+  known=$(curl -fsS --max-time 2 "http://127.0.0.1:$(peer_ops_port "$1")/metrics" 2>/dev/null |
+    sed -nE 's/^gossip_membership_total_peers_known\{channel="'"$CHANNEL"'"\} ([0-9]+).*/\1/p')
+  [[ -n $known ]] && ((known >= ${#ORGS[@]} - 1))
+}
+gossip_complete() {
+  local org
+  for org in "${ORGS[@]}"; do peer_knows_all "$org" || return 1; done
+}

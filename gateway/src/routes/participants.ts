@@ -33,7 +33,7 @@ export const participantRoutes = [
         await ledger.submit<WriteResult<Participant>>(
           Tx.registerParticipant,
           { ...body, actor: principal.sub },
-          { endorsingOrgs: participantEndorsers(body.mspId) },
+          { endorsingOrgs: participantEndorsers(body.mspId, ledger.peerOrganisations()) },
         ),
         byRecorder,
       ),

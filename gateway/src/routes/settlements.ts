@@ -50,6 +50,11 @@ function toRequest(item: SettlementItem, pseudonymiser: Pseudonymiser) {
   return { ...rest, invoiceHash: pseudonymiser.invoiceHash(invoiceNumber) };
 }
 
+/** Every new settlement updates its policy's accumulator record: the hot key its writes queue on. */
+function accumulatorKeys(policyRefs: string[]): string[] {
+  return policyRefs.map((policyRef) => `policy:${policyRef}`);
+}
+
 /** One submit outcome as a reply; DUPLICATE_INVOICE committed an alert, so it is a conflict with its details. */
 function outcomeReply(outcome: SubmitSettlementResult, txId: string): Reply {
   switch (outcome.outcome) {
@@ -121,6 +126,7 @@ export const settlementRoutes = [
       );
       const { result, txId } = await ledger.submit<SubmitSettlementResult>(Tx.submitSettlement, request, {
         endorsingOrgs,
+        serialiseOn: accumulatorKeys([request.policyRef]),
       });
       return outcomeReply(result, txId);
     },
@@ -138,12 +144,15 @@ export const settlementRoutes = [
     errors: ['NOT_FOUND'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
       const items = body.items.map((item) => toRequest(item, pseudonymiser));
-      const policies = [...new Set(items.map((item) => item.policyRef))].map((policyRef) => ({ policyRef }));
-      const endorsingOrgs = await settlementEndorsers(ledger, policies).catch(hideForbidden);
+      const policyRefs = [...new Set(items.map((item) => item.policyRef))];
+      const endorsingOrgs = await settlementEndorsers(
+        ledger,
+        policyRefs.map((policyRef) => ({ policyRef })),
+      ).catch(hideForbidden);
       const { result, txId } = await ledger.submit<SubmitSettlementBatchResult>(
         Tx.submitSettlementBatch,
         { items, actor: principal.sub },
-        { endorsingOrgs },
+        { endorsingOrgs, serialiseOn: accumulatorKeys(policyRefs) },
       );
       const results = result.results.map((outcome, i) =>
         batchItemReply(outcome, txId, items[i].settlementId),

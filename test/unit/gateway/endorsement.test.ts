@@ -22,8 +22,17 @@ describe('gateway endorsement rule', () => {
       'Insurer1MSP',
       'RegulatorMSP',
     ]);
-    expect(participantEndorsers('Insurer2MSP')).to.deep.equal(['Insurer2MSP', 'RegulatorMSP']);
-    expect(participantEndorsers('RegulatorMSP')).to.deep.equal(['Hospital1MSP', 'RegulatorMSP']);
+  });
+
+  it('registers with the new organisation as endorser only when it has a peer on the channel', () => {
+    const peerOrgs = ['RegulatorMSP', 'Insurer2MSP', 'Hospital2MSP'];
+    expect(participantEndorsers('Insurer2MSP', peerOrgs)).to.deep.equal(['Insurer2MSP', 'RegulatorMSP']);
+    // The regulator itself, or an organisation without a peer, is paired with a member that has one.
+    expect(participantEndorsers('RegulatorMSP', peerOrgs)).to.deep.equal(['Hospital2MSP', 'RegulatorMSP']);
+    expect(participantEndorsers('A', peerOrgs)).to.deep.equal(['Hospital2MSP', 'RegulatorMSP']);
+    expect(participantEndorsers('OrdererMSP', peerOrgs)).to.deep.equal(['Hospital2MSP', 'RegulatorMSP']);
+    // Before discovery has seen any peer, the bootstrap partner.
+    expect(participantEndorsers('A', [])).to.deep.equal(['Hospital1MSP', 'RegulatorMSP']);
   });
 
   it('revokes with the owners the stored consent was recorded with', () => {

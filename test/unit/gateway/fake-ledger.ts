@@ -36,6 +36,7 @@ export class FakeLedger implements LedgerClient {
   readonly handlers = new Map<TxName, Handler>();
   readonly transactions = new Map<string, TransactionInfo>();
   height: number | Error = 7;
+  peerOrgs = ['Hospital1MSP', 'Hospital2MSP', 'Insurer1MSP', 'Insurer2MSP', 'RegulatorMSP'];
   private listener: ((record: LedgerEventRecord) => void) | undefined;
   subscribedFrom: number | undefined;
   closed = false;
@@ -75,6 +76,10 @@ export class FakeLedger implements LedgerClient {
   async blockHeight(): Promise<number> {
     if (this.height instanceof Error) throw this.height;
     return this.height;
+  }
+
+  peerOrganisations(): string[] {
+    return this.peerOrgs;
   }
 
   async transaction(txId: string): Promise<TransactionInfo | undefined> {

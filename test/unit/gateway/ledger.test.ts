@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Tx } from '@settlement/chaincode/dist/api';
 import { TimeoutError } from 'fabric-network';
-import type { Contract, Gateway, Network } from 'fabric-network';
+import type { Contract, Gateway, Network, TxEventHandlerFactory } from 'fabric-network';
 import type { TransactionInfo } from '../../../gateway/src/blocks';
 import { ApiError } from '../../../gateway/src/errors';
 import { FabricLedgerClient } from '../../../gateway/src/ledger';
@@ -9,17 +9,25 @@ import { createLogger } from '../../../gateway/src/logger';
 import { createMetrics } from '../../../gateway/src/metrics';
 import { testConfig } from './harness';
 
-type Outcome = () => Promise<Buffer>;
+type Outcome = (tx: StubTransaction) => Promise<Buffer>;
 
 /** A stand-in for fabric-network's Transaction: each submit takes the next scripted outcome. */
 class StubTransaction {
   endorsingOrgs: string[] = [];
+  private handlerFactory: TxEventHandlerFactory | undefined;
   constructor(
     readonly txId: string,
     private readonly outcome: Outcome,
   ) {}
-  setEventHandler() {
+  setEventHandler(factory: TxEventHandlerFactory) {
+    this.handlerFactory = factory;
     return this;
+  }
+  /** Walks the commit handler as the SDK does: listen once endorsed, wait once the orderer accepted. */
+  async reach(stage: 'ordering' | 'committing') {
+    const handler = this.handlerFactory?.(this.txId, {} as Network);
+    await handler?.startListening();
+    if (stage === 'committing') await handler?.waitForEvents();
   }
   setEndorsingOrganizations(...orgs: string[]) {
     this.endorsingOrgs = orgs;
@@ -32,7 +40,7 @@ class StubTransaction {
     return Buffer.from(this.txId);
   }
   submit() {
-    return this.outcome();
+    return this.outcome(this);
   }
 }
 
@@ -51,8 +59,24 @@ const endorsementFailure = (status: number, message: string) =>
   Object.assign(new Error('No valid responses from any peers.'), {
     responses: [{ response: { status, message } }],
   });
-const orderedButUnknown = () =>
-  Object.assign(new TimeoutError('commit timeout'), { responses: [{ endorsement: {} }] });
+/** The orderer accepted the transaction, but no commit event came. */
+const orderedButUnknown = (): Outcome => async (tx) => {
+  await tx.reach('committing');
+  throw Object.assign(new TimeoutError('commit timeout'), { responses: [{ endorsement: {} }] });
+};
+/** fabric-common's error when the only reachable orderer answers the broadcast without success. */
+const refusedByOrderer =
+  (message: string): Outcome =>
+  async (tx) => {
+    await tx.reach('ordering');
+    throw Object.assign(new Error(message), { responses: [{ endorsement: {} }] });
+  };
+/** A commit event handler that is done at once: the stubs decide the outcome. */
+const noWait: TxEventHandlerFactory = () => ({
+  startListening: async () => undefined,
+  waitForEvents: async () => undefined,
+  cancelListening: () => undefined,
+});
 
 /** The client with scripted submits, evaluates and qscc answers. */
 function harness(
@@ -78,7 +102,11 @@ function harness(
     evaluateTransaction: (name: string, arg: string) => evaluate(name, arg),
   } as unknown as Contract;
   const qscc = { evaluateTransaction: async () => Buffer.from([0x08, 0x2a]) };
-  const network = { getContract: () => qscc } as unknown as Network;
+  const endorsers = [{ mspid: 'Insurer1MSP' }, { mspid: 'Hospital1MSP' }, { mspid: 'Insurer1MSP' }];
+  const network = {
+    getContract: () => qscc,
+    getChannel: () => ({ getEndorsers: () => endorsers }),
+  } as unknown as Network;
   const metrics = createMetrics();
   const client = new (class extends FabricLedgerClient {
     override async transaction(): Promise<TransactionInfo | undefined> {
@@ -91,6 +119,7 @@ function harness(
     { ...testConfig('hospital1').fabric, requestDeadlineSeconds: options.deadlineSeconds ?? 45 },
     metrics,
     createLogger('silent'),
+    noWait,
   );
   return {
     client,
@@ -196,20 +225,110 @@ describe('gateway Fabric ledger client', () => {
     expect(error).to.include({ status: 422, code: 'AMOUNT_MISMATCH', message: 'amount must equal 1200' });
   });
 
-  it('answers a peer failure without a code with 502 and an unreachable peer with 503', async () => {
+  it('answers a peer failure without a code, or an unreachable peer, with a generic 503', async () => {
+    const launch = 'could not launch chaincode settlement_1.0:0a1b2c: connection refused';
     const uncoded = await rejection(
-      harness([fail(endorsementFailure(500, 'TypeError: x is undefined'))]).client.submit(Tx.ping, {}),
+      harness([fail(endorsementFailure(500, launch))]).client.submit(Tx.ping, {}),
     );
-    expect(uncoded).to.include({ status: 502, code: 'LEDGER_REJECTED' });
+    expect(uncoded).to.include({ status: 503, code: 'LEDGER_UNAVAILABLE' });
+    // The peer's internals (package id, addresses) stay in the log.
+    expect(uncoded.message).to.not.match(/launch|0a1b2c|refused/);
     const unreachable = await rejection(
       harness([fail(new Error('14 UNAVAILABLE: No connection established'))]).client.submit(Tx.ping, {}),
     );
     expect(unreachable).to.include({ status: 503, code: 'LEDGER_UNAVAILABLE' });
   });
 
+  describe('a broadcast the orderer did not accept', () => {
+    for (const message of [
+      'Failed to send transaction successfully to the committer. status:SERVICE_UNAVAILABLE',
+      'Failed, not able to reconnect to committer orderer1.example.com',
+    ]) {
+      it(`answers 503 at once, without lookup or resubmission: ${message.slice(0, 40)}`, async () => {
+        const h = harness([refusedByOrderer(message)], { ledgerTx: [undefined], resubmit: [ok('again')] });
+        const started = Date.now();
+        const error = await rejection(h.client.submit(Tx.ping, {}));
+        expect(Date.now() - started).to.be.below(200);
+        expect(error).to.include({ status: 503, code: 'LEDGER_UNAVAILABLE' });
+        expect(error.extra).to.deep.equal({ txId: h.created[0].txId });
+        const retries = await h.metrics.registry.getSingleMetricAsString('gateway_ledger_retries_total');
+        expect(retries).to.not.contain('COMMIT_UNKNOWN');
+      });
+    }
+
+    it('settles a broadcast that timed out like any unknown outcome', async () => {
+      const h = harness([refusedByOrderer('SYSTEM TIMEOUT')], {
+        ledgerTx: [committed('0'.repeat(64), 'landed')],
+      });
+      expect((await h.client.submit(Tx.ping, {})).result).to.equal('landed');
+    });
+  });
+
+  describe('writes to one hot record', () => {
+    /** An outcome that finishes when the test says so, recording when it started. */
+    function gated(log: string[], name: string, result: Outcome = ok(name)) {
+      let open = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const outcome: Outcome = async (tx) => {
+        log.push(`start ${name}`);
+        await gate;
+        log.push(`end ${name}`);
+        return result(tx);
+      };
+      return { outcome, open };
+    }
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('run one at a time per key, in arrival order; other keys do not wait', async () => {
+      const log: string[] = [];
+      const [a, b, c] = ['a', 'b', 'c'].map((name) => gated(log, name));
+      const h = harness([a.outcome, c.outcome, b.outcome]);
+      const first = h.client.submit(Tx.ping, {}, { serialiseOn: ['policy:P'] });
+      const second = h.client.submit(Tx.ping, {}, { serialiseOn: ['policy:P'] });
+      const other = h.client.submit(Tx.ping, {}, { serialiseOn: ['policy:Q'] });
+      await tick();
+      expect(log).to.deep.equal(['start a', 'start c']);
+      c.open();
+      expect((await other).result).to.equal('c');
+      a.open();
+      b.open();
+      expect((await first).result).to.equal('a');
+      expect((await second).result).to.equal('b');
+      expect(log).to.deep.equal(['start a', 'start c', 'end c', 'end a', 'start b', 'end b']);
+    });
+
+    it('let the next write go when one fails', async () => {
+      const h = harness([fail(invalidated('ENDORSEMENT_POLICY_FAILURE')), ok('next')]);
+      const failed = h.client.submit(Tx.ping, {}, { serialiseOn: ['policy:P'] });
+      const next = h.client.submit(Tx.ping, {}, { serialiseOn: ['policy:P'] });
+      expect(await rejection(failed)).to.include({ status: 502 });
+      expect((await next).result).to.equal('next');
+    });
+
+    it('answer 503 busy when the turn does not come before the deadline', async () => {
+      const log: string[] = [];
+      const slow = gated(log, 'slow');
+      const h = harness([slow.outcome, ok('late')], { deadlineSeconds: 1 });
+      const holder = h.client.submit(Tx.ping, {}, { serialiseOn: ['policy:P'] });
+      const waiter = h.client.submit(Tx.ping, {}, { serialiseOn: ['policy:P'] });
+      const error = await rejection(waiter);
+      expect(error).to.include({ status: 503, code: 'LEDGER_UNAVAILABLE' });
+      expect(error.extra).to.deep.equal({});
+      expect(await rejection(holder)).to.include({ status: 504 });
+      slow.open();
+      await tick();
+      // The waiter gave up its place: it never submitted.
+      expect(h.created).to.have.length(1);
+    });
+  });
+
+  it('names the organisations with a peer on the channel, once each, sorted', () => {
+    expect(harness([]).client.peerOrganisations()).to.deep.equal(['Hospital1MSP', 'Insurer1MSP']);
+  });
+
   describe('an unknown commit outcome', () => {
     it('is settled by qscc when the transaction committed', async () => {
-      const h = harness([fail(orderedButUnknown())], {
+      const h = harness([orderedButUnknown()], {
         ledgerTx: [committed('0'.repeat(64), { created: true })],
       });
       expect(await h.client.submit(Tx.ping, {})).to.deep.equal({
@@ -219,13 +338,13 @@ describe('gateway Fabric ledger client', () => {
     });
 
     it('is settled by resubmitting the same transaction when the ledger has not seen it', async () => {
-      const h = harness([fail(orderedButUnknown())], { resubmit: [ok('again')], ledgerTx: [undefined] });
+      const h = harness([orderedButUnknown()], { resubmit: [ok('again')], ledgerTx: [undefined] });
       expect(await h.client.submit(Tx.ping, {})).to.deep.equal({ result: 'again', txId: '0'.repeat(64) });
       expect(h.created).to.have.length(1);
     });
 
     it('takes a duplicate txId on resubmission to mean done, and reads the result from qscc', async () => {
-      const h = harness([fail(orderedButUnknown())], {
+      const h = harness([orderedButUnknown()], {
         resubmit: [fail(invalidated('DUPLICATE_TXID'))],
         ledgerTx: [undefined, committed('0'.repeat(64), 'first')],
       });
@@ -233,14 +352,14 @@ describe('gateway Fabric ledger client', () => {
     });
 
     it('reports an invalidated commit found by qscc', async () => {
-      const h = harness([fail(orderedButUnknown())], {
+      const h = harness([orderedButUnknown()], {
         ledgerTx: [committed('0'.repeat(64), null, 'MVCC_READ_CONFLICT')],
       });
       expect(await rejection(h.client.submit(Tx.ping, {}))).to.include({ status: 503 });
     });
 
     it('answers 504 COMMIT_TIMEOUT with the txId when it still cannot tell', async () => {
-      const h = harness([fail(orderedButUnknown())], {
+      const h = harness([orderedButUnknown()], {
         resubmit: [fail(new TimeoutError('again'))],
         ledgerTx: [],
       });
@@ -268,9 +387,12 @@ describe('gateway Fabric ledger client', () => {
       code: 'NOT_FOUND',
     });
     h.setEvaluate(async () => {
-      throw Object.assign(new Error('boom'), { status: 500 });
+      throw Object.assign(new Error('error making request'), { status: 500 });
     });
-    expect(await rejection(h.client.evaluate(Tx.getProduct, {}))).to.include({ status: 502 });
+    expect(await rejection(h.client.evaluate(Tx.getProduct, {}))).to.include({
+      status: 503,
+      message: 'the chaincode could not be run; retry the request',
+    });
     h.setEvaluate(async () => {
       throw new Error('Query failed. Errors: ["14 UNAVAILABLE"]');
     });

@@ -150,16 +150,18 @@ describe('gateway routes', () => {
       ]);
     });
 
-    it('names the regulator and the registered organisation for a registration', async () => {
+    it('names the regulator and the registered organisation, if it has a peer, for a registration', async () => {
       regulator.ledger.on(Tx.registerParticipant, created);
-      for (const mspId of ['Hospital3MSP', 'RegulatorMSP']) {
-        await regulator.call('/v1/participants', {
+      for (const mspId of ['Insurer2MSP', 'Hospital3MSP', 'RegulatorMSP']) {
+        const res = await regulator.call('/v1/participants', {
           method: 'POST',
           json: { mspId, kind: mspId === 'RegulatorMSP' ? 'REGULATOR' : 'HOSPITAL', name: 'n' },
         });
+        expect(res.status).to.equal(201);
       }
       expect(regulator.ledger.submits().map((c) => c.options?.endorsingOrgs)).to.deep.equal([
-        ['Hospital3MSP', 'RegulatorMSP'],
+        ['Insurer2MSP', 'RegulatorMSP'],
+        ['Hospital1MSP', 'RegulatorMSP'],
         ['Hospital1MSP', 'RegulatorMSP'],
       ]);
     });
@@ -184,7 +186,11 @@ describe('gateway routes', () => {
         tx: Tx.settlementEndorsers,
         request: { policyRef: 'P-1' },
       });
-      expect(submit.options).to.deep.equal({ endorsingOrgs: ['Hospital1MSP', 'Insurer1MSP'] });
+      // Settlements of one policy queue at the gateway on its accumulator.
+      expect(submit.options).to.deep.equal({
+        endorsingOrgs: ['Hospital1MSP', 'Insurer1MSP'],
+        serialiseOn: ['policy:P-1'],
+      });
     });
 
     it('answers an existing settlement with 200 and the txId that recorded it', async () => {
@@ -231,6 +237,7 @@ describe('gateway routes', () => {
       expect(body.results[1].body.code).to.equal('NOT_FOUND');
       const submit = hospital.ledger.submits()[0];
       expect(submit.options?.endorsingOrgs).to.deep.equal(['Hospital1MSP', 'Insurer1MSP', 'Insurer2MSP']);
+      expect(submit.options?.serialiseOn).to.deep.equal(['policy:P-1', 'policy:P-2']);
       expect((submit.request.items as unknown[]).length).to.equal(2);
     });
 

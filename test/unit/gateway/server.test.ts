@@ -60,8 +60,14 @@ describe('gateway server', () => {
       '504',
     ]);
     expect(statuses('/v1/settlements/{hospital}/{settlementId}/payout', 'post')).to.include('422');
+    for (const action of ['payout', 'dispute', 'reversal']) {
+      expect(statuses(`/v1/settlements/{hospital}/{settlementId}/${action}`, 'post')).to.include('404');
+    }
+    expect(statuses('/v1/products', 'post')).to.include('409');
     expect(statuses('/v1/events', 'get')).to.include.members(['410', '429']).and.not.include('503');
-    expect(statuses('/v1/participants', 'get')).to.not.include.members(['413', '504']);
+    const read = statuses('/v1/participants', 'get');
+    expect(read).to.include('503');
+    for (const status of ['413', '502', '504']) expect(read).to.not.include(status);
     expect(doc.paths['/v1/settlements'].post.responses['409'].description).to.contain('DUPLICATE_INVOICE');
     const problem = doc.components.schemas.Problem;
     expect(problem.properties).to.include.keys('alertId', 'existing', 'txId', 'errors');
