@@ -17,6 +17,8 @@ export interface GatewayConfig {
     discoveryAsLocalhost: boolean;
     endorseTimeoutSeconds: number;
     commitTimeoutSeconds: number;
+    /** How long a connection to a peer or orderer may take to become ready before that node counts as down. */
+    connectTimeoutMs: number;
     /** How many times an MVCC/phantom read conflict is re-run as a new transaction. */
     conflictRetries: number;
     /** Bound of a whole write: endorsement, commit, retries and confirmation of an unknown outcome. */
@@ -187,6 +189,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       discoveryAsLocalhost: env.bool('FABRIC_DISCOVERY_AS_LOCALHOST', false),
       endorseTimeoutSeconds: env.int('FABRIC_ENDORSE_TIMEOUT_SECONDS', 30, 1, 600),
       commitTimeoutSeconds: env.int('FABRIC_COMMIT_TIMEOUT_SECONDS', 30, 1, 600),
+      connectTimeoutMs: env.int('FABRIC_CONNECT_TIMEOUT_MS', 1000, 100, 60_000),
       conflictRetries: env.int('FABRIC_CONFLICT_RETRIES', 3, 0, 10),
       requestDeadlineSeconds: env.int('FABRIC_REQUEST_DEADLINE_SECONDS', 45, 1, 600),
     },

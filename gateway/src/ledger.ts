@@ -186,6 +186,9 @@ export class FabricLedgerClient implements LedgerClient {
       wallet,
       identity: fabric.identity,
       discovery: { enabled: true, asLocalhost: fabric.discoveryAsLocalhost },
+      // The SDK checks each orderer's connection in turn before broadcasting: with Fabric's 3 s default, a
+      // stopped orderer delays every refusal by seconds instead of letting the write fail fast.
+      'connection-options': { 'grpc-wait-for-ready-timeout': fabric.connectTimeoutMs },
       eventHandlerOptions: {
         strategy: DefaultEventHandlerStrategies.MSPID_SCOPE_ANYFORTX,
         commitTimeout: fabric.commitTimeoutSeconds,

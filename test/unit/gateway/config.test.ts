@@ -58,6 +58,7 @@ describe('gateway configuration', () => {
     expect(config.fabric).to.include({
       identity: 'client',
       commitTimeoutSeconds: 30,
+      connectTimeoutMs: 1000,
       conflictRetries: 3,
       requestDeadlineSeconds: 45,
     });

@@ -39,6 +39,7 @@ export function testConfig(orgId: string, overrides: Partial<GatewayConfig> = {}
       discoveryAsLocalhost: false,
       endorseTimeoutSeconds: 30,
       commitTimeoutSeconds: 30,
+      connectTimeoutMs: 1000,
       conflictRetries: 3,
       requestDeadlineSeconds: 45,
     },
