@@ -23,6 +23,8 @@ export interface GatewayConfig {
     conflictRetries: number;
     /** Bound of a whole write: endorsement, commit, retries and confirmation of an unknown outcome. */
     requestDeadlineSeconds: number;
+    /** How long the orderers may take to accept or refuse a broadcast before the write is answered 503. */
+    orderTimeoutSeconds: number;
   };
   jwt: {
     publicKey: KeyObject;
@@ -192,6 +194,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       connectTimeoutMs: env.int('FABRIC_CONNECT_TIMEOUT_MS', 1000, 100, 60_000),
       conflictRetries: env.int('FABRIC_CONFLICT_RETRIES', 3, 0, 10),
       requestDeadlineSeconds: env.int('FABRIC_REQUEST_DEADLINE_SECONDS', 45, 1, 600),
+      orderTimeoutSeconds: env.int('FABRIC_ORDER_TIMEOUT_SECONDS', 5, 1, 600),
     },
     jwtKey: readJwtKey(env),
     jwtIssuer: env.string('JWT_ISSUER'),

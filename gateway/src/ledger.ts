@@ -123,6 +123,9 @@ function busy(extra: Record<string, unknown> = {}): ApiError {
 }
 
 /** The orderer refused or never received the transaction, so it cannot commit: retrying is safe. */
+/** Thrown by the ordering watchdog: the orderers neither accepted nor refused the broadcast in time. */
+class OrderingStalled extends Error {}
+
 function notOrdered(txId: string): ApiError {
   return new ApiError(503, 'LEDGER_UNAVAILABLE', 'the ordering service did not accept the transaction', {
     txId,
@@ -234,8 +237,16 @@ export class FabricLedgerClient implements LedgerClient {
     factory: TxEventHandlerFactory;
     endorsed(outcome: string): void;
     stage(): SubmitStage;
+    /** Rejects with OrderingStalled when the broadcast has been neither accepted nor refused in time. */
+    stalled: Promise<never>;
+    done(): void;
   } {
     let stage: SubmitStage = 'endorsing';
+    let watchdog: NodeJS.Timeout | undefined;
+    let stall: (error: Error) => void = () => undefined;
+    const stalled = new Promise<never>((_, reject) => (stall = reject));
+    stalled.catch(() => undefined);
+    const done = (): void => clearTimeout(watchdog);
     let stopEndorse: ((labels: { outcome: string }) => void) | undefined =
       this.metrics.ledgerDuration.startTimer({ tx, phase: 'endorse' });
     const endorsed = (outcome: string): void => {
@@ -249,10 +260,14 @@ export class FabricLedgerClient implements LedgerClient {
         startListening: async () => {
           endorsed('ok');
           stage = 'ordering';
+          // The SDK tries the orderers one after another, waiting on each unreachable one: without quorum a
+          // refusal can take many seconds, so a broadcast not settled in time is answered as not ordered.
+          watchdog = setTimeout(() => stall(new OrderingStalled()), this.config.orderTimeoutSeconds * 1000);
           stopCommit = this.metrics.ledgerDuration.startTimer({ tx, phase: 'commit' });
           await handler.startListening();
         },
         waitForEvents: async () => {
+          done();
           stage = 'committing';
           try {
             await handler.waitForEvents();
@@ -265,7 +280,7 @@ export class FabricLedgerClient implements LedgerClient {
         cancelListening: () => handler.cancelListening(),
       };
     };
-    return { factory, endorsed, stage: () => stage };
+    return { factory, endorsed, stage: () => stage, stalled, done };
   }
 
   /**
@@ -317,11 +332,19 @@ export class FabricLedgerClient implements LedgerClient {
       if (options.endorsingOrgs?.length) transaction.setEndorsingOrganizations(...options.endorsingOrgs);
       const txId = transaction.getTransactionId();
       onAttempt(txId);
+      const submitted = this.timed(tx, 'submit', () => transaction.submit(arg));
       try {
-        const payload = await this.timed(tx, 'submit', () => transaction.submit(arg));
+        const payload = await Promise.race([submitted, phases.stalled]);
         return { result: parsePayload<T>(payload), txId };
       } catch (error) {
         phases.endorsed('error');
+        if (error instanceof OrderingStalled) {
+          // The SDK goes on in the background; should the orderers accept it after all, the client's retry of
+          // this idempotent write finds the record.
+          submitted.catch(() => undefined);
+          this.logger.warn({ tx, txId }, 'the ordering service did not answer the broadcast in time');
+          throw notOrdered(txId);
+        }
         const code = validationCodeOf(error);
         // Past the deadline nobody waits for the answer: stop re-running, so the next write gets its turn.
         if (code && CONFLICTS.has(code) && attempt < this.config.conflictRetries && !expired.aborted) {
@@ -345,6 +368,8 @@ export class FabricLedgerClient implements LedgerClient {
           return { result: await this.settleUnknownOutcome<T>(tx, transaction, arg), txId };
         }
         throw unavailable(error);
+      } finally {
+        phases.done();
       }
     }
   }

@@ -61,6 +61,7 @@ describe('gateway configuration', () => {
       connectTimeoutMs: 1000,
       conflictRetries: 3,
       requestDeadlineSeconds: 45,
+      orderTimeoutSeconds: 5,
     });
     expect(config.jwt).to.include({ maxTtlSeconds: 86400, clockToleranceSeconds: 5 });
     expect(config.events).to.include({ maxStreams: 1000, maxStreamsPerSubject: 5 });

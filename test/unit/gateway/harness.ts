@@ -42,6 +42,7 @@ export function testConfig(orgId: string, overrides: Partial<GatewayConfig> = {}
       connectTimeoutMs: 1000,
       conflictRetries: 3,
       requestDeadlineSeconds: 45,
+      orderTimeoutSeconds: 5,
     },
     jwt: {
       publicKey: idpKeys.publicKey,

@@ -85,6 +85,7 @@ function harness(
     resubmit?: Outcome[];
     ledgerTx?: (TransactionInfo | undefined)[];
     deadlineSeconds?: number;
+    orderTimeoutSeconds?: number;
   } = {},
 ) {
   const created: StubTransaction[] = [];
@@ -116,7 +117,11 @@ function harness(
     {} as Gateway,
     network,
     contract,
-    { ...testConfig('hospital1').fabric, requestDeadlineSeconds: options.deadlineSeconds ?? 45 },
+    {
+      ...testConfig('hospital1').fabric,
+      requestDeadlineSeconds: options.deadlineSeconds ?? 45,
+      orderTimeoutSeconds: options.orderTimeoutSeconds ?? 5,
+    },
     metrics,
     createLogger('silent'),
     noWait,
@@ -255,6 +260,19 @@ describe('gateway Fabric ledger client', () => {
         expect(retries).to.not.contain('COMMIT_UNKNOWN');
       });
     }
+
+    it('answers 503 when the orderers neither accept nor refuse within the order timeout', async () => {
+      const stuck: Outcome = async (tx) => {
+        await tx.reach('ordering');
+        return new Promise<Buffer>(() => undefined);
+      };
+      const h = harness([stuck], { orderTimeoutSeconds: 1 });
+      const started = Date.now();
+      const error = await rejection(h.client.submit(Tx.ping, {}));
+      expect(Date.now() - started).to.be.within(900, 2000);
+      expect(error).to.include({ status: 503, code: 'LEDGER_UNAVAILABLE' });
+      expect(error.extra).to.deep.equal({ txId: h.created[0].txId });
+    });
 
     it('settles a broadcast that timed out like any unknown outcome', async () => {
       const h = harness([refusedByOrderer('SYSTEM TIMEOUT')], {
