@@ -43,16 +43,34 @@ export function participantEndorsers(registeredMsp: string, peerOrgs: readonly s
   return pair(REGULATOR_MSP, partner ?? BOOTSTRAP_PARTNER_MSP, BOOTSTRAP_PARTNER_MSP);
 }
 
+type EndorsedKey = { policyRef: string } | SettlementKey;
+
+/** Answers kept per ledger client, oldest dropped first beyond this many. */
+const ENDORSER_CACHE_SIZE = 10_000;
+const endorserCache = new WeakMap<LedgerClient, Map<string, string[]>>();
+
+/**
+ * A policy's insurer and a settlement's parties never change, and this gateway is always the same caller, so
+ * each answer is kept: the chaincode is asked once per policy or settlement, not once per write.
+ */
+async function endorsersOf(ledger: LedgerClient, key: EndorsedKey): Promise<string[]> {
+  let cache = endorserCache.get(ledger);
+  if (!cache) endorserCache.set(ledger, (cache = new Map()));
+  const id =
+    'policyRef' in key ? `policy\n${key.policyRef}` : `settlement\n${key.hospital}\n${key.settlementId}`;
+  const known = cache.get(id);
+  if (known) return known;
+  const { organisations } = await ledger.evaluate<EndorsersResult>(Tx.settlementEndorsers, key);
+  if (cache.size >= ENDORSER_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(id, organisations);
+  return organisations;
+}
+
 /**
  * Settlement keys and a policy's accumulator key carry key-level policies (hospital and insurer), so the
  * chaincode is asked who must endorse; a batch names the union for all its policies.
  */
-export async function settlementEndorsers(
-  ledger: LedgerClient,
-  keys: ({ policyRef: string } | SettlementKey)[],
-): Promise<string[]> {
-  const results = await Promise.all(
-    keys.map((key) => ledger.evaluate<EndorsersResult>(Tx.settlementEndorsers, key)),
-  );
-  return [...new Set(results.flatMap((r) => r.organisations))].sort();
+export async function settlementEndorsers(ledger: LedgerClient, keys: EndorsedKey[]): Promise<string[]> {
+  const results = await Promise.all(keys.map((key) => endorsersOf(ledger, key)));
+  return [...new Set(results.flat())].sort();
 }

@@ -61,4 +61,24 @@ describe('gateway endorsement rule', () => {
     expect(orgs).to.deep.equal(['Hospital1MSP', 'Insurer1MSP', 'Insurer2MSP']);
     expect(ledger.calls.map((c) => c.tx)).to.deep.equal([Tx.settlementEndorsers, Tx.settlementEndorsers]);
   });
+
+  it('asks once per policy or settlement, and again after a refusal', async () => {
+    let known = false;
+    const ledger = new FakeLedger().on(Tx.settlementEndorsers, () => {
+      if (!known) throw new Error('not yet');
+      return { organisations: ['Insurer1MSP', 'Hospital1MSP'] };
+    });
+    await settlementEndorsers(ledger, [{ policyRef: 'P-1' }]).catch(() => undefined);
+    known = true;
+    const key = { hospital: 'Hospital1MSP', settlementId: 'S-1' };
+    for (let i = 0; i < 3; i++) await settlementEndorsers(ledger, [{ policyRef: 'P-1' }, key]);
+    // One refused ask, then one each for the policy and the settlement: later writes use the kept answers.
+    expect(ledger.calls).to.have.length(3);
+    expect(
+      await settlementEndorsers(
+        new FakeLedger().on(Tx.settlementEndorsers, () => ({ organisations: ['X'] })),
+        [{ policyRef: 'P-1' }],
+      ),
+    ).to.deep.equal(['X']);
+  });
 });
