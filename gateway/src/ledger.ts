@@ -67,6 +67,17 @@ const QSCC = 'qscc';
 /** fabric-common's Committer rejects with this when the orderer did not answer the broadcast in time. */
 const BROADCAST_TIMEOUT = 'SYSTEM TIMEOUT';
 
+/**
+ * fabric-common's DiscoveryHandler fails with this when the endorsing peers computed different read/write sets:
+ * one had not yet committed a block the other had. Like a read conflict, a new transaction settles it.
+ */
+const ENDORSEMENTS_DIFFER = 'Peer endorsements do not match';
+
+function endorsementsDiffer(error: unknown): boolean {
+  const { errors } = error as { errors?: unknown[] };
+  return (errors ?? []).some((e) => (e as Error | null)?.message === ENDORSEMENTS_DIFFER);
+}
+
 /** BlockDecoder is exported by fabric-common at runtime but missing from its type declarations. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { BlockDecoder } = require('fabric-common') as {
@@ -346,10 +357,12 @@ export class FabricLedgerClient implements LedgerClient {
           throw notOrdered(txId);
         }
         const code = validationCodeOf(error);
+        const conflict =
+          code && CONFLICTS.has(code) ? code : endorsementsDiffer(error) ? 'ENDORSEMENTS_DIFFER' : '';
         // Past the deadline nobody waits for the answer: stop re-running, so the next write gets its turn.
-        if (code && CONFLICTS.has(code) && attempt < this.config.conflictRetries && !expired.aborted) {
+        if (conflict && attempt < this.config.conflictRetries && !expired.aborted) {
           // The conflict consumed this txId; the chaincode re-reads the state in a new transaction.
-          this.metrics.ledgerRetries.inc({ tx, reason: code });
+          this.metrics.ledgerRetries.inc({ tx, reason: conflict });
           await sleep(50 * 2 ** attempt + Math.floor(Math.random() * 50));
           continue;
         }

@@ -208,6 +208,17 @@ describe('gateway Fabric ledger client', () => {
       .and.to.contain('reason="PHANTOM_READ_CONFLICT"} 1');
   });
 
+  it('re-runs a transaction whose endorsing peers computed different results', async () => {
+    const differ = Object.assign(new Error('No valid responses from any peers.'), {
+      errors: [new Error('Peer endorsements do not match')],
+    });
+    const h = harness([fail(differ), ok('second')]);
+    const answer = await h.client.submit(Tx.ping, {});
+    expect(answer).to.deep.equal({ result: 'second', txId: h.created[1].txId });
+    const retries = await h.metrics.registry.getSingleMetricAsString('gateway_ledger_retries_total');
+    expect(retries).to.contain('ENDORSEMENTS_DIFFER');
+  });
+
   it('gives up on conflicts after the configured retries with a 503 naming the code', async () => {
     const h = harness(Array(4).fill(fail(invalidated('MVCC_READ_CONFLICT'))));
     const error = await rejection(h.client.submit(Tx.ping, {}));
