@@ -13,6 +13,8 @@ import {
   keyEndorsers,
   refused,
   refusedUnchanged,
+  refusesBadInput,
+  type BadInput,
 } from './support/fixtures';
 
 const revoke = { actor: 'clerk-1', authorisationId: 'AUTH-1', reason: 'patient withdrew consent' };
@@ -75,24 +77,14 @@ describe('Authorisations', () => {
     );
   });
 
-  const bad: [string, Record<string, unknown>, string][] = [
+  const bad: BadInput[] = [
     ['an insurer that is not registered as one', { insurer: H2 }, 'insurer'],
     ['another purpose', { purpose: 'MARKETING' }, 'purpose'],
     ['a short evidence hash', { evidenceHash: 'abc' }, 'evidenceHash'],
     ['validTo before validFrom', { validFrom: '2026-05-01', validTo: '2026-04-30' }, 'validFrom'],
     ['an unknown field', { idNumber: '110101199003077777' }, 'idNumber'],
   ];
-  for (const [label, change, field] of bad) {
-    it(`refuses ${label}`, async () => {
-      const fabric = await bootstrapped();
-      const failure = await refusedUnchanged(
-        fabric,
-        () => fabric.invoke(H1, Tx.recordAuthorisation, { ...authorisation(), ...change }),
-        'VALIDATION_FAILED',
-      );
-      expect(failure.body.message).to.contain(field);
-    });
-  }
+  refusesBadInput(bootstrapped, H1, Tx.recordAuthorisation, authorisation, bad);
 
   it('the recorder and the insurer revoke; revoking again writes nothing, for another reason ID_CONFLICT', async () => {
     const fabric = await bootstrapped();

@@ -14,6 +14,8 @@ import {
   product,
   refused,
   refusedUnchanged,
+  refusesBadInput,
+  type BadInput,
 } from './support/fixtures';
 
 async function withProduct() {
@@ -62,24 +64,14 @@ describe('Policies', () => {
     );
   });
 
-  const bad: [string, Record<string, unknown>, string][] = [
+  const bad: BadInput[] = [
     ['an unknown product', { productId: 'NONE' }, 'productId'],
     ['validTo before validFrom', { validFrom: '2026-12-31', validTo: '2026-01-01' }, 'validFrom'],
     ['a date that does not exist', { validTo: '2026-02-30' }, 'validTo'],
     ['a raw identity number as patientRef', { patientRef: '110101199003077777' }, 'patientRef'],
     ['an uppercase hex patientRef', { patientRef: PATIENT.toUpperCase() }, 'patientRef'],
   ];
-  for (const [label, change, field] of bad) {
-    it(`refuses ${label}`, async () => {
-      const fabric = await withProduct();
-      const failure = await refusedUnchanged(
-        fabric,
-        () => fabric.invoke(I1, Tx.registerPolicy, { ...policy(), ...change }),
-        'VALIDATION_FAILED',
-      );
-      expect(failure.body.message).to.contain(field);
-    });
-  }
+  refusesBadInput(withProduct, I1, Tx.registerPolicy, policy, bad);
 
   it('only its insurer and regulators read a policy; others get NOT_FOUND', async () => {
     const fabric = await withProduct();

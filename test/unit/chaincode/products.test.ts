@@ -13,6 +13,8 @@ import {
   product,
   refused,
   refusedUnchanged,
+  refusesBadInput,
+  type BadInput,
 } from './support/fixtures';
 
 describe('Products', () => {
@@ -85,7 +87,7 @@ describe('Products', () => {
   });
 
   const benefit = { category: 'INNOVATIVE_DRUG', deductible: 0, ratioBps: 7000 };
-  const badProducts: [string, Record<string, unknown>, string][] = [
+  const badProducts: BadInput[] = [
     ['fractional annual cap', { annualCap: 1.5 }, 'annualCap'],
     ['negative annual cap', { annualCap: -1 }, 'annualCap'],
     ['annual cap over 100,000,000,000 fen', { annualCap: 100000000001 }, 'annualCap'],
@@ -97,17 +99,7 @@ describe('Products', () => {
     ['bad productId', { productId: 'a/b' }, 'productId'],
     ['missing name', { name: undefined }, 'name'],
   ];
-  for (const [label, change, field] of badProducts) {
-    it(`refuses ${label}, naming ${field}`, async () => {
-      const fabric = await bootstrapped();
-      const failure = await refusedUnchanged(
-        fabric,
-        () => fabric.invoke(I1, Tx.publishProduct, { ...product(), ...change }),
-        'VALIDATION_FAILED',
-      );
-      expect(failure.body.message).to.contain(field);
-    });
-  }
+  refusesBadInput(bootstrapped, I1, Tx.publishProduct, product, badProducts);
 
   it('refuses a bad version in a read', async () => {
     const fabric = await bootstrapped();

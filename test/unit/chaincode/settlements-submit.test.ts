@@ -17,6 +17,8 @@ import {
   seeded,
   settlement,
   sha256,
+  refusesBadInput,
+  type BadInput,
 } from './support/fixtures';
 
 function recorded(result: SubmitSettlementResult): Settlement {
@@ -231,7 +233,7 @@ describe('Settlements:submit', () => {
   });
 
   const costs = settlement().costs;
-  const bad: [string, Record<string, unknown>, string][] = [
+  const bad: BadInput[] = [
     ['an unknown policy', { policyRef: 'NONE' }, 'policyRef'],
     ['another patient than the policy', { patientRef: OTHER_PATIENT }, 'patientRef'],
     [
@@ -259,17 +261,7 @@ describe('Settlements:submit', () => {
     ['an unknown field', { diagnosis: 'J18.9' }, 'diagnosis'],
     ['a missing field', { costs: undefined }, 'costs'],
   ];
-  for (const [label, change, field] of bad) {
-    it(`refuses ${label}, writing nothing`, async () => {
-      const fabric = await seeded();
-      const failure = await refusedUnchanged(
-        fabric,
-        () => fabric.invoke(H1, Tx.submitSettlement, { ...settlement(), ...change }),
-        'VALIDATION_FAILED',
-      );
-      expect(failure.body.message).to.contain(field);
-    });
-  }
+  refusesBadInput(seeded, H1, Tx.submitSettlement, settlement, bad);
 
   it('refuses a policy whose product record is missing (inconsistent state)', async () => {
     const fabric = await seeded();

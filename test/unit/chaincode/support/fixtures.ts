@@ -11,6 +11,7 @@ import {
   type RegisterPolicyRequest,
   type SubmitSettlementBatchRequest,
   type SubmitSettlementRequest,
+  type TxName,
 } from '../../../../chaincode/src/api';
 
 type SettlementItem = SubmitSettlementBatchRequest['items'][number];
@@ -154,4 +155,31 @@ export async function refusedUnchanged(
   const failure = await refused(call(), code);
   expect(fabric.snapshot()).to.equal(before);
   return failure;
+}
+
+/** A malformed request: what is wrong, the fields that make it so, the field the error must name. */
+export type BadInput = [label: string, change: Record<string, unknown>, field: string];
+
+/**
+ * One test per case: `caller` sends `tx` with a well-formed request changed by the case, on a ledger from
+ * `setup`; it is refused VALIDATION_FAILED naming the field, and the ledger is left as it was.
+ */
+export function refusesBadInput(
+  setup: () => Promise<FakeFabric>,
+  caller: string,
+  tx: TxName,
+  request: () => object,
+  cases: readonly BadInput[],
+): void {
+  for (const [label, change, field] of cases) {
+    it(`refuses ${label}, naming ${field}, writing nothing`, async () => {
+      const fabric = await setup();
+      const failure = await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(caller, tx, { ...request(), ...change }),
+        'VALIDATION_FAILED',
+      );
+      expect(failure.body.message).to.contain(field);
+    });
+  }
 }
