@@ -6,7 +6,14 @@ import { expect } from 'chai';
 import { Contract } from 'fabric-network';
 import { Policy, Tx, TxName } from '../../../chaincode/src/api';
 import { OrgConnections, chaincodeError, evaluate, failure, submit } from '../support/fabric';
-import { ACTOR, SeededPolicy, VALIDITY, seedPolicy, settlementRequest, uniqueId } from '../support/fixtures';
+import {
+  ACTOR,
+  SeededPolicy,
+  VALIDITY,
+  seedInsurer1Policy,
+  settlementRequest,
+  uniqueId,
+} from '../support/fixtures';
 
 async function expectRefused(contract: Contract, tx: TxName, request: object, code: string): Promise<void> {
   const err = await failure(() => submit(contract, tx, request));
@@ -18,11 +25,7 @@ describe('network: callers allowed and refused', () => {
   let policy: SeededPolicy;
 
   before(async () => {
-    policy = await seedPolicy(
-      await orgs.contract('insurer1'),
-      'Insurer1MSP',
-      await orgs.contract('hospital1'),
-    );
+    policy = await seedInsurer1Policy(orgs);
   });
   after(() => orgs.close());
 

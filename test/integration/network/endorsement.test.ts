@@ -13,7 +13,7 @@ import {
   type Product,
 } from '../../../chaincode/src/api';
 import { OrgConnections, evaluate, failure, submit } from '../support/fabric';
-import { ACTOR, SeededPolicy, seedPolicy, settlementRequest, uniqueId } from '../support/fixtures';
+import { ACTOR, SeededPolicy, seedInsurer1Policy, settlementRequest, uniqueId } from '../support/fixtures';
 
 describe('network: product endorsement', () => {
   const orgs = new OrgConnections();
@@ -64,11 +64,7 @@ describe('network: settlement endorsement', () => {
   let policy: SeededPolicy;
 
   before(async () => {
-    policy = await seedPolicy(
-      await orgs.contract('insurer1'),
-      'Insurer1MSP',
-      await orgs.contract('hospital1'),
-    );
+    policy = await seedInsurer1Policy(orgs);
   });
   after(() => orgs.close());
 

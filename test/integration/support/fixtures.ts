@@ -4,7 +4,7 @@
 import { createHash } from 'crypto';
 import { Contract } from 'fabric-network';
 import { Costs, SubmitSettlementRequest, Tx } from '../../../chaincode/src/api';
-import { submit } from './fabric';
+import { OrgConnections, submit } from './fabric';
 
 export const ACTOR = 'integration-test';
 
@@ -80,4 +80,9 @@ export function settlementRequest(policy: SeededPolicy): SubmitSettlementRequest
     mode: 'PARALLEL',
     costs: COSTS,
   };
+}
+
+/** The pair most suites start from: an Insurer1 policy whose patient consented through Hospital1. */
+export async function seedInsurer1Policy(orgs: OrgConnections): Promise<SeededPolicy> {
+  return seedPolicy(await orgs.contract('insurer1'), 'Insurer1MSP', await orgs.contract('hospital1'));
 }
