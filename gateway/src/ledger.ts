@@ -10,7 +10,6 @@ import {
   Checkpointer,
   Contract,
   ContractEvent,
-  DefaultEventHandlerStrategies,
   DefaultQueryHandlerStrategies,
   Gateway,
   Network,
@@ -23,6 +22,7 @@ import {
 import { CHAINCODE_NAME, CHANNEL_NAME } from '@settlement/chaincode/dist/api';
 import type { LedgerEvent, TxName } from '@settlement/chaincode/dist/api';
 import { DecodedBlock, TransactionInfo, transactionInBlock } from './blocks';
+import { CommitWatcher } from './commit-watcher';
 import type { GatewayConfig } from './config';
 import { ApiError, fromChaincodeError, parseChaincodeError } from './errors';
 import { KeyedQueue } from './keyed-queue';
@@ -186,7 +186,9 @@ export class FabricLedgerClient implements LedgerClient {
     private readonly config: GatewayConfig['fabric'],
     private readonly metrics: Metrics,
     private readonly logger: Logger,
-    private readonly commitStrategy: TxEventHandlerFactory = DefaultEventHandlerStrategies.MSPID_SCOPE_ANYFORTX,
+    /** Commit handlers for this organisation's peers; `watcher` is closed with the client. */
+    private readonly commitHandlers: TxEventHandlerFactory,
+    private readonly watcher?: CommitWatcher,
   ) {}
 
   static async connect(config: GatewayConfig, metrics: Metrics, logger: Logger): Promise<FabricLedgerClient> {
@@ -203,16 +205,15 @@ export class FabricLedgerClient implements LedgerClient {
       // The SDK checks each orderer's connection in turn before broadcasting: with Fabric's 3 s default, a
       // stopped orderer delays every refusal by seconds instead of letting the write fail fast.
       'connection-options': { 'grpc-wait-for-ready-timeout': fabric.connectTimeoutMs },
-      eventHandlerOptions: {
-        strategy: DefaultEventHandlerStrategies.MSPID_SCOPE_ANYFORTX,
-        commitTimeout: fabric.commitTimeoutSeconds,
-        endorseTimeout: fabric.endorseTimeoutSeconds,
-      },
+      // Commits are awaited through the CommitWatcher, set on every transaction.
+      eventHandlerOptions: { endorseTimeout: fabric.endorseTimeoutSeconds },
       queryHandlerOptions: { strategy: DefaultQueryHandlerStrategies.MSPID_SCOPE_ROUND_ROBIN, timeout: 30 },
     });
     const network = await gateway.getNetwork(CHANNEL_NAME);
     const contract = network.getContract(CHAINCODE_NAME);
-    return new FabricLedgerClient(gateway, network, contract, fabric, metrics, logger);
+    const watcher = await CommitWatcher.start(network);
+    const handlers = watcher.handlers(fabric.commitTimeoutSeconds);
+    return new FabricLedgerClient(gateway, network, contract, fabric, metrics, logger, handlers, watcher);
   }
 
   private async timed<T>(tx: string, phase: string, call: () => Promise<T>): Promise<T> {
@@ -265,7 +266,7 @@ export class FabricLedgerClient implements LedgerClient {
       stopEndorse = undefined;
     };
     const factory: TxEventHandlerFactory = (txId, network): TxEventHandler => {
-      const handler = this.commitStrategy(txId, network);
+      const handler = this.commitHandlers(txId, network);
       let stopCommit: ((labels: { outcome: string }) => void) | undefined;
       return {
         startListening: async () => {
@@ -477,6 +478,7 @@ export class FabricLedgerClient implements LedgerClient {
   }
 
   async close(): Promise<void> {
+    this.watcher?.close();
     this.gateway.disconnect();
   }
 }
