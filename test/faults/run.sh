@@ -16,6 +16,8 @@ FUZZ_SEED=${FUZZ_SEED:-1}
 export NETWORK_RUN_DIR=$ROOT/network/run-faults NETWORK_PORT_OFFSET=20000
 ORGS=(hospital1 hospital2 insurer1 insurer2 regulator)
 STARTED=$SECONDS
+# shellcheck source=scripts/lib/tally.sh
+source scripts/lib/tally.sh
 
 log() { echo "[faults] $*"; }
 gateways() { node_modules/.bin/ts-node "$FAULTS/support/gateways.ts" "$1"; }
@@ -74,14 +76,19 @@ main() {
   bash network/up.sh --orderers 3
   gateways up
 
-  local failed=() i
-  node_modules/.bin/mocha --timeout 400000 "$FAULTS/**/*.test.ts" || failed+=(mocha)
+  local broken=() i status
+  tally_mocha node_modules/.bin/mocha --timeout 400000 "$FAULTS/**/*.test.ts" || broken+=(mocha)
   gateways up # a fault test may have left one restarting
+  # Each gateway's fuzzing run counts as one test.
   for i in "${!ORGS[@]}"; do
-    fuzz "${ORGS[$i]}" $((8081 + i + NETWORK_PORT_OFFSET)) || failed+=("schemathesis:${ORGS[$i]}")
+    status=0
+    fuzz "${ORGS[$i]}" $((8081 + i + NETWORK_PORT_OFFSET)) || status=$?
+    tally_check "$status"
+    ((status == 0)) || broken+=("schemathesis:${ORGS[$i]}")
   done
-  if ((${#failed[@]})); then
-    log "FAILED: ${failed[*]}"
+  tally_line faults
+  if ((${#broken[@]})); then
+    log "FAILED: ${broken[*]}"
     exit 1
   fi
   log "all fault and abuse tests passed"
