@@ -21,6 +21,7 @@ export const KeyType = {
   settlementByInsurer: 'settlementByInsurer', // insurer, hospital, settlementId: index for insurers' lists
   invoice: 'invoice', // invoiceHash: which settlement used it
   alert: 'alert', // invoiceHash, hospital, settlementId: one per attempt to reuse an invoice
+  hospitalSeal: 'hospitalSeal', // mspId: owned by the hospital, written by each of its settlements and alerts
   ping: 'ping', // mspId
 } as const;
 export type KeyType = (typeof KeyType)[keyof typeof KeyType];
@@ -51,6 +52,12 @@ export function timestampToIso(ts: Timestamp): string {
   return new Date(seconds * 1000 + Math.floor(ts.nanos / 1e6)).toISOString();
 }
 
+/**
+ * The ledger's calendar is China Standard Time (UTC+8, no daylight saving), where discharges, consents and
+ * policies are dated: "today" for a transaction at 01:00 in Beijing is that day, not the day before in UTC.
+ */
+const CALENDAR_OFFSET_MS = 8 * 3600 * 1000;
+
 export class Ledger {
   /**
    * What this transaction wrote. Fabric never shows a transaction its own writes, yet the items of a batch
@@ -73,8 +80,9 @@ export class Ledger {
     return timestampToIso(this.ctx.stub.getTxTimestamp());
   }
 
+  /** The transaction's date in the ledger's calendar (YYYY-MM-DD). */
   get txDate(): string {
-    return this.txTime.slice(0, 10);
+    return new Date(Date.parse(this.txTime) + CALENDAR_OFFSET_MS).toISOString().slice(0, 10);
   }
 
   actor(user: string): Actor {

@@ -11,7 +11,7 @@ CHAINCODE_PACKAGE="$RUN_DIR/chaincode/$CHAINCODE_LABEL.tar.gz"
 
 # Every write needs the peers of two organisations, so no single member can write a record with chaincode of
 # its own; the chaincode adds key-level policies naming each record's owners (a settlement: its hospital and
-# its insurer) for every later change.
+# its insurer, through the hospital's seal and the policy's accumulators when new, on its own key after).
 endorsement_policy() {
   local org rule=''
   for org in "${ORGS[@]}"; do rule+="${rule:+,}'$(msp_id "$org").peer'"; done

@@ -4,6 +4,7 @@ import { EventName, type Participant } from '../api';
 import { BOOTSTRAP_MSP_ID, findParticipant, requireCaller } from '../access';
 import { canonicalJson } from '../canonical';
 import { forbidden, notFound, validationFailed } from '../errors';
+import { createSeal } from '../hospital-seal';
 import { KeyType, Ledger } from '../ledger';
 import { existingSame, pick, writeResult } from '../records';
 import * as requests from '../requests';
@@ -37,6 +38,7 @@ export class ParticipantsContract extends Contract {
     await ledger.put(key, record);
     // The registering regulator's peer must endorse any later change of the registry entry.
     await ledger.requireEndorsement(key, [ledger.callerMsp]);
+    if (record.kind === 'HOSPITAL') await createSeal(ledger, record.mspId);
     ledger.emit({
       type: EventName.ParticipantRegistered,
       parties: [req.mspId],

@@ -8,6 +8,7 @@ import { hasConsent } from '../contracts/authorisations';
 import { findPolicy } from '../contracts/policies';
 import { latestProduct } from '../contracts/products';
 import { idConflict } from '../errors';
+import { stampSeal } from '../hospital-seal';
 import { KeyType, type Ledger } from '../ledger';
 import { pick, sameContent } from '../records';
 import type { SettlementItem } from '../requests';
@@ -54,10 +55,7 @@ export async function submitOne(
     item.dischargeDate <= ledger.txDate,
     `dischargeDate ${item.dischargeDate} must not be after the transaction date ${ledger.txDate}`,
   );
-  const invoiceKey = ledger.key(KeyType.invoice, item.invoiceHash);
-  const used = await ledger.get<{ hospital: string; settlementId: string }>(invoiceKey);
-  if (used) return recordAlert(ledger, hospital, user, item, alertId, used);
-
+  // Bad references are refused before the invoice check, so they never leave an alert behind.
   const policy = await findPolicy(ledger, item.policyRef);
   ensure(policy !== undefined, `policyRef ${item.policyRef} is not a known policy`);
   ensure(policy.patientRef === item.patientRef, 'patientRef is not the patient of the policy');
@@ -65,6 +63,10 @@ export async function submitOne(
     policy.validFrom <= item.dischargeDate && item.dischargeDate <= policy.validTo,
     `dischargeDate ${item.dischargeDate} is outside the policy's validity`,
   );
+  const invoiceKey = ledger.key(KeyType.invoice, item.invoiceHash);
+  const used = await ledger.get<{ hospital: string; settlementId: string }>(invoiceKey);
+  if (used) return recordAlert(ledger, hospital, user, item, alertId, used);
+
   const product = await latestProduct(ledger, policy.productId);
   ensure(product !== undefined, `product ${policy.productId} of the policy is not known`);
 
@@ -95,6 +97,7 @@ export async function submitOne(
   await ledger.put(invoiceKey, { hospital, settlementId: item.settlementId });
   await ledger.putIndex(ledger.key(KeyType.settlementByInsurer, policy.insurer, hospital, item.settlementId));
   await storeAccumulators(ledger, accumulators, year, accumulatorsAfter);
+  await stampSeal(ledger, hospital);
   return {
     result: { outcome: 'RECORDED', settlement },
     event: { parties: [hospital, policy.insurer], refs: [{ hospital, settlementId: item.settlementId }] },
@@ -125,6 +128,7 @@ async function recordAlert(
     at: submitter.at,
   };
   await ledger.put(key, alert);
+  await stampSeal(ledger, hospital);
   return {
     result: { outcome: 'DUPLICATE_INVOICE', alert, existing },
     event: { parties: [hospital], refs: [{ alertId }] },

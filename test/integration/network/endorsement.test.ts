@@ -1,7 +1,7 @@
 /**
  * Every write needs two organisations' peers (the chaincode-level policy), and records need their owners':
- * the chaincode puts key-level policies on products (insurer), the policy's accumulators (insurer) and
- * settlements (hospital and insurer), which validation enforces.
+ * the chaincode puts key-level policies on products (insurer), the policy's accumulators (insurer), each
+ * hospital's seal (the hospital) and settlements (hospital and insurer), which validation enforces.
  */
 import { expect } from 'chai';
 import {
@@ -86,6 +86,18 @@ describe('network: settlement endorsement', () => {
     );
     expect(lookup.message).to.contain('NOT_FOUND');
   });
+
+  for (const endorsers of [
+    ['Insurer1MSP', 'Hospital2MSP'],
+    ['Hospital1MSP', 'Hospital2MSP'],
+  ]) {
+    it(`rejects at validation a settlement endorsed by ${endorsers.join(' and ')} (its own hospital's seal or its insurer's accumulators unendorsed)`, async () => {
+      const hospital = await orgs.contract('hospital1');
+      const request = settlementRequest(policy);
+      const err = await failure(() => submit(hospital, Tx.submitSettlement, request, endorsers));
+      expect(err.transactionCode ?? err.message).to.contain('ENDORSEMENT_POLICY_FAILURE');
+    });
+  }
 
   it('records a settlement endorsed by the hospital and the insurer', async () => {
     const hospital = await orgs.contract('hospital1');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import { Tx, type Settlement, type SubmitSettlementResult } from '../../../chaincode/src/api';
-import type { FakeFabric } from './support/fake-fabric';
+import { EndorsementPolicyFailure, type FakeFabric } from './support/fake-fabric';
 import {
   EXPECTED_COMMERCIAL_SHARE,
   H1,
@@ -12,6 +12,7 @@ import {
   REG,
   STRANGER,
   authorisation,
+  keyEndorsers,
   policy,
   refusedUnchanged,
   seeded,
@@ -60,6 +61,47 @@ describe('Settlements:submit', () => {
       key.includes('settlement'),
     )!;
     expect(new KeyEndorsementPolicy(parameter).listOrgs()).to.have.members([H1, I1]);
+  });
+
+  describe('endorsement at validation', () => {
+    const endorsed = [
+      [[H1, I1], 'RECORDED'],
+      [[I1, H2], 'ENDORSEMENT_POLICY_FAILURE'],
+      [[I1, REG], 'ENDORSEMENT_POLICY_FAILURE'],
+      [[H1, H2], 'ENDORSEMENT_POLICY_FAILURE'],
+      [[H1, REG], 'ENDORSEMENT_POLICY_FAILURE'],
+    ] as const;
+    for (const [endorsers, expected] of endorsed) {
+      it(`a new settlement endorsed by ${endorsers.join(' and ')}: ${expected}`, async () => {
+        const fabric = await seeded();
+        const before = fabric.snapshot();
+        const outcome = await fabric
+          .invokeEndorsedBy([...endorsers], H1, Tx.submitSettlement, settlement())
+          .then((result) => result.outcome)
+          .catch((error: EndorsementPolicyFailure) => error.transactionCode);
+        expect(outcome).to.equal(expected);
+        if (expected !== 'RECORDED') expect(fabric.snapshot()).to.equal(before);
+      });
+    }
+
+    it("an alert needs the hospital's peer too", async () => {
+      const fabric = await seeded();
+      await fabric.invoke(H1, Tx.submitSettlement, settlement());
+      const again = settlement({ settlementId: 'S-2' });
+      const error = await fabric
+        .invokeEndorsedBy([I1, REG], H1, Tx.submitSettlement, again)
+        .catch((e: EndorsementPolicyFailure) => e);
+      expect(error).to.be.instanceOf(EndorsementPolicyFailure);
+      const alert = await fabric.invokeEndorsedBy([H1, REG], H1, Tx.submitSettlement, again);
+      expect(alert.outcome).to.equal('DUPLICATE_INVOICE');
+    });
+
+    it("each hospital's seal is created at its registration, owned by that hospital alone", async () => {
+      const fabric = await seeded();
+      expect(keyEndorsers(fabric, 'hospitalSeal', H1)).to.deep.equal([H1]);
+      expect(keyEndorsers(fabric, 'hospitalSeal', H2)).to.deep.equal([H2]);
+      expect(keyEndorsers(fabric, 'hospitalSeal', I1)).to.equal(undefined);
+    });
   });
 
   it('updates the accumulators of the policy for the discharge year', async () => {
@@ -203,17 +245,40 @@ describe('Settlements:submit', () => {
     expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(2);
   });
 
-  it('refuses a discharge after the transaction date, writing nothing', async () => {
+  it('refuses a reused invoice with a bad policy or patient as bad input, without an alert', async () => {
     const fabric = await seeded();
-    fabric.setTime('2026-02-26T23:59:00Z');
+    await fabric.invoke(H1, Tx.submitSettlement, settlement());
+    for (const change of [{ policyRef: 'NO-SUCH-POLICY' }, { patientRef: OTHER_PATIENT }]) {
+      await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(H2, Tx.submitSettlement, settlement({ settlementId: 'S-2', ...change })),
+        'VALIDATION_FAILED',
+      );
+    }
+    expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(0);
+  });
+
+  it('refuses a discharge after the transaction date in China Standard Time, writing nothing', async () => {
+    const fabric = await seeded();
+    // 23:59 on 26 February in Beijing; the discharge is dated the 27th.
+    fabric.setTime('2026-02-26T15:59:00Z');
     const failure = await refusedUnchanged(
       fabric,
       () => fabric.invoke(H1, Tx.submitSettlement, settlement()),
       'VALIDATION_FAILED',
     );
     expect(failure.body.message).to.contain('dischargeDate');
-    fabric.setTime('2026-02-27T00:00:00Z');
+    // Midnight in Beijing, still the 26th in UTC.
+    fabric.setTime('2026-02-26T16:00:00Z');
     expect((await fabric.invoke(H1, Tx.submitSettlement, settlement())).outcome).to.equal('RECORDED');
+  });
+
+  it('counts a consent valid from today in Beijing, in the hours when UTC is still on the day before', async () => {
+    const fabric = await seeded({ consent: false });
+    await fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ validFrom: '2026-03-02' }));
+    fabric.setTime('2026-03-01T17:00:00Z'); // 01:00 on 2 March in Beijing
+    const s = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement()));
+    expect(s.split.reason).to.equal(null);
   });
 
   it('hospitals submit; insurers, regulators and strangers are refused', async () => {

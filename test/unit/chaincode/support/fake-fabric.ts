@@ -3,12 +3,12 @@
  * committed state (its writes are buffered, applied on commit, dropped if it throws); composite keys are
  * Fabric's own (the shim's functions) and range scans follow the state database's byte order; pagination
  * bookmarks are the next key; history is per key, newest first, with tx ids and timestamps; key-level
- * validation parameters are recorded; only the last event of a transaction survives; each call has its own
+ * validation parameters are recorded and, on request, enforced with the chaincode-level policy; only the last event of a transaction survives; each call has its own
  * creator MSP ID, tx id and timestamp.
  */
 import './quiet-logs';
 import Long from 'long';
-import { ChaincodeStub } from 'fabric-shim';
+import { ChaincodeStub, KeyEndorsementPolicy } from 'fabric-shim';
 import type { Context } from 'fabric-contract-api';
 import type { ChaincodeErrorBody, TxName, TxResults } from '../../../../chaincode/src/api';
 import { contracts } from '../../../../chaincode/src/index';
@@ -26,6 +26,14 @@ export interface RecordedEvent {
   txId: string;
   name: string;
   payload: unknown;
+}
+
+/** Validation rejected the transaction: its endorsements do not satisfy the policy of `key`. */
+export class EndorsementPolicyFailure extends Error {
+  readonly transactionCode = 'ENDORSEMENT_POLICY_FAILURE';
+  constructor(readonly key: string) {
+    super(`ENDORSEMENT_POLICY_FAILURE for key ${JSON.stringify(key)}`);
+  }
 }
 
 /** A refusal by the chaincode, decoded from its JSON message. */
@@ -83,6 +91,21 @@ export class FakeFabric {
     return JSON.parse(await this.run(mspId, tx, JSON.stringify(request), true)) as TxResults[N];
   }
 
+  /**
+   * Submits with the peers of `endorsers` only, and validates as Fabric does before committing: a key with a
+   * key-level policy (as committed before this transaction) needs a peer of each organisation it names; any
+   * other written key needs the chaincode-level policy, OutOf(2) of the organisations (network/lib/chaincode.sh).
+   * Fails with EndorsementPolicyFailure, committing nothing.
+   */
+  async invokeEndorsedBy<N extends TxName>(
+    endorsers: string[],
+    mspId: string,
+    tx: N,
+    request: unknown,
+  ): Promise<TxResults[N]> {
+    return JSON.parse(await this.run(mspId, tx, JSON.stringify(request), true, endorsers)) as TxResults[N];
+  }
+
   /** Evaluates: runs the transaction as `mspId` and discards whatever it wrote. */
   async query<N extends TxName>(mspId: string, tx: N, request: unknown): Promise<TxResults[N]> {
     return JSON.parse(await this.run(mspId, tx, JSON.stringify(request), false)) as TxResults[N];
@@ -97,7 +120,13 @@ export class FakeFabric {
     return (declared ?? []) as { name: string; tag: string[] }[];
   }
 
-  async run(mspId: string, tx: string, argument: string, commit: boolean): Promise<string> {
+  async run(
+    mspId: string,
+    tx: string,
+    argument: string,
+    commit: boolean,
+    endorsers?: string[],
+  ): Promise<string> {
     const [contractName, fn] = tx.split(':');
     const instance = this.instances.get(contractName);
     if (!instance || !this.declared(contractName).some((t) => t.name === fn)) {
@@ -124,8 +153,20 @@ export class FakeFabric {
     } catch (error) {
       throw decode(error);
     }
+    if (endorsers) this.validateEndorsements(stub, endorsers);
     if (commit) this.commit(stub);
     return result;
+  }
+
+  private validateEndorsements(stub: FakeStub, endorsers: string[]): void {
+    const endorsing = new Set(endorsers);
+    for (const key of new Set([...stub.writes.keys(), ...stub.validationWrites.keys()])) {
+      const parameter = this.validationParameters.get(key);
+      const satisfied = parameter
+        ? new KeyEndorsementPolicy(parameter).listOrgs().every((org) => endorsing.has(org))
+        : endorsing.size >= 2;
+      if (!satisfied) throw new EndorsementPolicyFailure(key);
+    }
   }
 
   /** Everything the ledger holds, as one comparable string. */
