@@ -75,6 +75,8 @@ export const EventName = {
   SettlementDisputed: 'SettlementDisputed',
   SettlementReversed: 'SettlementReversed',
   DuplicateInvoice: 'DuplicateInvoice',
+  /** Perf:ping, the benchmarks' minimal write. */
+  Pinged: 'Pinged',
 } as const;
 export type EventName = (typeof EventName)[keyof typeof EventName];
 
