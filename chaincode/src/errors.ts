@@ -1,11 +1,12 @@
 /** Coded errors: the message is JSON {"code","message"} so the gateway maps it without parsing prose. */
+import { canonicalJson } from './canonical';
 import { ErrorCode, type ChaincodeErrorBody } from './api';
 
 export class ChaincodeError extends Error {
   readonly body: ChaincodeErrorBody;
 
   constructor(code: ErrorCode, message: string) {
-    super(JSON.stringify({ code, message }));
+    super(canonicalJson({ code, message }));
     this.body = { code, message };
   }
 }
