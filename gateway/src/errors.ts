@@ -136,22 +136,29 @@ export function sendProblem(res: Response, error: ApiError): void {
   res.status(error.status).type('application/problem+json').json(problemDocument(error));
 }
 
-/** Errors raised by Express's own body parser, recognised by the `type` it sets. */
-function fromBodyParser(error: unknown): ApiError | undefined {
-  const type = (error as { type?: unknown } | null)?.type;
+/**
+ * Errors raised by Express itself: its body parser's, recognised by the `type` it sets, and any other with a
+ * 4xx `status` (http-errors' convention), such as a path parameter with bad percent-encoding or a compressed
+ * body that does not inflate. Each is the client's doing, so never a 500.
+ */
+function fromExpress(error: unknown): ApiError | undefined {
+  const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
   if (type === 'entity.too.large') return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'request body is too large');
   if (type === 'entity.parse.failed') return validationFailed('request body is not valid JSON');
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
     return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
   }
   if (typeof type === 'string') return validationFailed('request body could not be read');
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return validationFailed('the request could not be read (check its path encoding and body)');
+  }
   return undefined;
 }
 
 export function errorHandler() {
   return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(error);
-    const known = error instanceof ApiError ? error : fromBodyParser(error);
+    const known = error instanceof ApiError ? error : fromExpress(error);
     if (known) {
       if (known.status >= 500)
         requestLog(res).warn({ code: known.code, detail: known.message }, 'ledger problem');

@@ -129,6 +129,28 @@ describe('gateway server', () => {
     expect(preflight.headers.get('access-control-allow-headers')).to.contain('Authorization');
   });
 
+  it('answers a path with bad percent-encoding or a body that does not inflate with 400, never 500', async () => {
+    for (const path of [
+      '/v1/settlements/Hospital1MSP/%',
+      '/v1/products/%E0%A4%A',
+      '/v1/audit/transactions/%zz',
+    ]) {
+      for (const token of [undefined, null]) {
+        const res = await gw.call(path, { token });
+        expect(res.status, `${path} ${token}`).to.equal(400);
+        expect((await problemOf(res)).code).to.equal('VALIDATION_FAILED');
+      }
+    }
+    const res = await gw.call('/v1/settlements', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: 'not gzip at all',
+    });
+    expect(res.status).to.equal(400);
+    expect((await problemOf(res)).code).to.equal('VALIDATION_FAILED');
+    expect(gw.logs.join('')).to.not.contain('unhandled error');
+  });
+
   it('answers unknown endpoints with a 404 problem', async () => {
     const res = await gw.call('/v2/nothing');
     expect(res.status).to.equal(404);
