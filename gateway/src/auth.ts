@@ -50,8 +50,9 @@ export function verifyToken(token: string, config: GatewayConfig): Principal {
   const { org, role, sub } = claims as Record<string, unknown>;
   if (org !== config.org.mspId) throw unauthenticated(`token is not for ${config.org.mspId}`);
   if (typeof sub !== 'string' || !SUBJECT.test(sub)) throw unauthenticated('token needs a valid sub');
-  // One role per kind of organisation: a hospital token claiming `auditor` is not an auditor.
-  if (role !== ROLE_OF_KIND[config.org.kind]) throw forbidden(`role ${String(role)} is not valid here`);
+  // One role per kind of organisation: a hospital token claiming `auditor` is not a token for this gateway.
+  if (role !== ROLE_OF_KIND[config.org.kind])
+    throw unauthenticated(`token role must be ${ROLE_OF_KIND[config.org.kind]}`);
   return { org: config.org.mspId, role: ROLE_OF_KIND[config.org.kind], sub, expiresAt: claims.exp };
 }
 

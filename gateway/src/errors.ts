@@ -132,7 +132,12 @@ export function problemDocument(error: ApiError): Record<string, unknown> {
   };
 }
 
+/** Seconds a client should wait before retrying a 503 (the ledger busy or down) or a 429. */
+const RETRY_AFTER_SECONDS = 1;
+
 export function sendProblem(res: Response, error: ApiError): void {
+  if (error.status === 401) res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+  if (error.status === 503 || error.status === 429) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
   res.status(error.status).type('application/problem+json').json(problemDocument(error));
 }
 

@@ -32,7 +32,7 @@ describe('abuse: tokens and other organisations', function () {
       undefined,
       tokenFor('hospital1', { role: 'auditor' }),
     );
-    expect(answer.status, JSON.stringify(answer.body)).to.equal(403);
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(401);
   });
 
   it("hides a hospital's settlement from other hospitals and insurers, and refuses their writes", async () => {

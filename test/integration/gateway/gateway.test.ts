@@ -130,12 +130,12 @@ describe('gateways on the network', function () {
       );
     });
 
-    it('answers 403 for a role the organisation does not have', async () => {
+    it('answers 401 for a role the organisation does not have', async () => {
       const auditorAtHospital = tokenFor('hospital1', { role: 'auditor' });
       expectProblem(
         await call('hospital1', 'GET', '/v1/audit/alerts', undefined, auditorAtHospital),
-        403,
-        'FORBIDDEN',
+        401,
+        'UNAUTHENTICATED',
       );
     });
   });

@@ -89,12 +89,13 @@ describe('gateway authentication', () => {
     for (const token of tokens) expect((await gw.call('/v1/participants', { token })).status).to.equal(200);
   });
 
-  it('answers 403 for a role this kind of organisation does not have', async () => {
-    const res = await gw.call('/v1/participants', {
-      token: sign(claimsFor('hospital1', { role: 'auditor' })),
-    });
-    expect(res.status).to.equal(403);
-    expect(await problemOf(res)).to.include({ code: 'FORBIDDEN' });
+  it('answers 401 for a token without a role, or with one this kind of organisation does not have', async () => {
+    for (const role of ['auditor', undefined]) {
+      const res = await gw.call('/v1/participants', { token: sign(claimsFor('hospital1', { role })) });
+      expect(res.status, String(role)).to.equal(401);
+      expect(res.headers.get('www-authenticate')).to.match(/^Bearer /);
+      expect(await problemOf(res)).to.include({ code: 'UNAUTHENTICATED' });
+    }
   });
 
   it('answers 403 when the role may not use the route, before touching the ledger', async () => {

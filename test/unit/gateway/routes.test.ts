@@ -342,13 +342,13 @@ describe('gateway routes', () => {
       expect((await problemOf(res)).code).to.equal('NOT_FOUND');
     });
 
-    it('passes on LEDGER_UNAVAILABLE as 503 and COMMIT_TIMEOUT as 504 with the txId', async () => {
+    it('passes on LEDGER_UNAVAILABLE as 503 with Retry-After and COMMIT_TIMEOUT as 504 with the txId', async () => {
       insurer.ledger.on(Tx.publishProduct, () => {
         throw new ApiError(503, 'LEDGER_UNAVAILABLE', 'down');
       });
-      expect((await insurer.call('/v1/products', { method: 'POST', json: productBody })).status).to.equal(
-        503,
-      );
+      const busy = await insurer.call('/v1/products', { method: 'POST', json: productBody });
+      expect(busy.status).to.equal(503);
+      expect(busy.headers.get('retry-after')).to.equal('1');
       insurer.ledger.on(Tx.publishProduct, () => {
         throw new ApiError(504, 'COMMIT_TIMEOUT', 'unknown', { txId: TX_A });
       });
