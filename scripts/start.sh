@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm start: brings up the development network (deploying the chaincode and bootstrapping the participants),
 # builds, prepares development keys, starts one gateway per organisation and stays in the foreground.
-# Ctrl-C stops the gateways and then the network (--keep-network or KEEP_NETWORK=1 leaves the network up).
+# Ctrl-C stops the gateways and then the network, unless the network was already up before (or --keep-network
+# or KEEP_NETWORK=1): it stops only what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,14 @@ RUN_DIR=network/run/gateway
 PIDS=()
 
 log() { echo "[start] $*"; }
+
+# Every process the network records runs (status.sh exits 1 on a crashed one; "down" rows mean not started).
+network_running() {
+  [[ -f network/run/state/orderers ]] || return 1
+  local status
+  status=$(bash network/status.sh 2>/dev/null) || return 1
+  ! grep -qE '^[^ ]+ +down ' <<<"$status"
+}
 
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 stop_all() {
@@ -57,6 +66,10 @@ main() {
   bash scripts/ensure-deps.sh
   trap stop_all EXIT
   trap 'exit 130' INT TERM
+  if network_running; then
+    log "the network is already up: Ctrl-C will leave it running"
+    KEEP_NETWORK=1
+  fi
   log "bringing up the network"
   bash network/up.sh
   log "building"

@@ -212,7 +212,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       maxStreams: env.int('EVENTS_MAX_STREAMS', 1000, 1, 100_000),
       maxStreamsPerSubject: env.int('EVENTS_MAX_STREAMS_PER_SUBJECT', 5, 1, 1000),
     },
-    shutdownGraceSeconds: env.int('SHUTDOWN_GRACE_SECONDS', 10, 0, 600),
+    // Longer than a write's deadline (FABRIC_REQUEST_DEADLINE_SECONDS), so a draining write still answers.
+    shutdownGraceSeconds: env.int('SHUTDOWN_GRACE_SECONDS', 50, 0, 600),
   };
   env.check(
     /^\d+(b|kb|mb)$/i.test(config.bodyLimit),
