@@ -8,6 +8,7 @@ CHAINCODE_LABEL=settlement_1
 CHAINCODE_VERSION=1.0
 CHAINCODE_SEQUENCE=1
 CHAINCODE_PACKAGE="$RUN_DIR/chaincode/$CHAINCODE_LABEL.tar.gz"
+CHAINCODE_TLS_DIR="$RUN_DIR/chaincode/tls"
 
 # Every write needs the peers of two organisations, so no single member can write a record with chaincode of
 # its own; the chaincode adds key-level policies naming each record's owners (a settlement: its hospital and
@@ -30,12 +31,49 @@ pack() {
   tar -C "$dir" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - "$@" | gzip -n >"$out"
 }
 
-# The package holds only how to reach the service: the code itself runs outside the peer.
+# issue_certificate NAME SUBJECT EXTENSIONS: an EC P-256 key and a certificate signed by the chaincode CA.
+issue_certificate() {
+  local dir=$CHAINCODE_TLS_DIR name=$1
+  openssl ecparam -name prime256v1 -genkey -noout -out "$dir/$name.key"
+  openssl req -new -key "$dir/$name.key" -subj "$2" -out "$dir/$name.csr"
+  openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial \
+    -days 3650 -sha256 -extfile <(printf '%s\n' "$3") -out "$dir/$name.crt"
+}
+
+# Mutual TLS between the peers and the chaincode service: a CA of the network's own issues the service's
+# certificate (for the loopback address it listens on) and the client certificate every peer presents.
+ensure_chaincode_tls() {
+  [[ -f $CHAINCODE_TLS_DIR/client.crt ]] && return 0
+  # The installed package names the service's TLS material, so a network made before it must be made anew.
+  [[ -f $CHAINCODE_PACKAGE ]] && die "this network's chaincode package predates chaincode TLS: recreate the network (npm run network:down -- --purge, then npm run network:up)"
+  command -v openssl >/dev/null || die "openssl is needed to make the chaincode service's TLS certificates: apt-get install openssl"
+  log "generating TLS certificates for the chaincode service"
+  mkdir -p "$CHAINCODE_TLS_DIR"
+  {
+    openssl ecparam -name prime256v1 -genkey -noout -out "$CHAINCODE_TLS_DIR/ca.key"
+    openssl req -x509 -new -key "$CHAINCODE_TLS_DIR/ca.key" -subj "/O=$ORDERER_DOMAIN/CN=chaincode-tls-ca" \
+      -days 3650 -sha256 -out "$CHAINCODE_TLS_DIR/ca.crt"
+    issue_certificate server "/O=$ORDERER_DOMAIN/CN=chaincode" \
+      $'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature'
+    issue_certificate client "/O=$ORDERER_DOMAIN/CN=peer-client" \
+      $'extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature'
+  } >>"$LOG_DIR/chaincode-tls.log" 2>&1 || die "could not make the chaincode TLS certificates (see ${LOG_DIR#"$ROOT_DIR"/}/chaincode-tls.log)"
+}
+
+# The package holds only how to reach the service (address and TLS material): the code runs outside the peer.
 ensure_chaincode_package() {
   [[ -f $CHAINCODE_PACKAGE ]] && return 0
   local work
   work=$(mktemp -d)
-  printf '{"address":"%s","dial_timeout":"10s","tls_required":false}\n' "$CHAINCODE_ADDRESS" >"$work/connection.json"
+  node -e '
+    const [address, dir, out] = process.argv.slice(1);
+    const pem = (name) => require("fs").readFileSync(dir + "/" + name, "utf8");
+    const connection = {
+      address, dial_timeout: "10s", tls_required: true, client_auth_required: true,
+      root_cert: pem("ca.crt"), client_cert: pem("client.crt"), client_key: pem("client.key"),
+    };
+    require("fs").writeFileSync(out, JSON.stringify(connection) + "\n");
+  ' "$CHAINCODE_ADDRESS" "$CHAINCODE_TLS_DIR" "$work/connection.json"
   printf '{"type":"ccaas","label":"%s"}\n' "$CHAINCODE_LABEL" >"$work/metadata.json"
   pack "$work" "$work/code.tar.gz" connection.json
   mkdir -p "$(dirname "$CHAINCODE_PACKAGE")"
@@ -55,7 +93,9 @@ start_chaincode_server() {
   local id=$1
   start_process chaincode "fabric-chaincode-node server" env CORE_CHAINCODE_LOGGING_LEVEL=info \
     node "$ROOT_DIR/node_modules/.bin/fabric-chaincode-node" server \
-    --chaincode-address "$CHAINCODE_ADDRESS" --chaincode-id "$id" --module-path "$CHAINCODE_MODULE_DIR"
+    --chaincode-address "$CHAINCODE_ADDRESS" --chaincode-id "$id" --module-path "$CHAINCODE_MODULE_DIR" \
+    --chaincode-tls-cert-file "$CHAINCODE_TLS_DIR/server.crt" --chaincode-tls-key-file "$CHAINCODE_TLS_DIR/server.key" \
+    --chaincode-tls-client-cacert-file "$CHAINCODE_TLS_DIR/ca.crt"
 }
 
 ensure_chaincode_server() {
@@ -113,6 +153,7 @@ ensure_chaincode_committed() {
 deploy_chaincode() {
   local id org
   build_chaincode
+  ensure_chaincode_tls
   ensure_chaincode_package
   id=$(package_id)
   ensure_chaincode_server "$id"

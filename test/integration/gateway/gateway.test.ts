@@ -449,15 +449,14 @@ describe('gateways on the network', function () {
         (a: { invoiceHash: string }) => a.invoiceHash === winner.body.invoiceHash,
       );
       expect(ours).to.have.length(1);
-      const listed = await call(
-        'regulator',
-        'GET',
-        '/v1/settlements?limit=100&from=2026-03-04&to=2026-03-04',
+      // Each hospital's own key: the winner's settlement exists, the loser's does not (whatever the ledger held).
+      const lookups = await Promise.all(
+        ['Hospital1MSP', 'Hospital2MSP'].map((msp, i) =>
+          call('regulator', 'GET', `/v1/settlements/${msp}/${id(`X-hospital${i + 1}`)}`),
+        ),
       );
-      const withInvoice = listed.body.items.filter(
-        (s: { invoiceHash: string }) => s.invoiceHash === winner.body.invoiceHash,
-      );
-      expect(withInvoice).to.have.length(1);
+      expect(lookups.map((a) => a.status).sort()).to.deep.equal([200, 404]);
+      expect(lookups.find((a) => a.status === 200)?.body.invoiceHash).to.equal(winner.body.invoiceHash);
     });
   });
 
