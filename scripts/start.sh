@@ -102,7 +102,7 @@ main() {
     curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8081/v1/participants
   The contract: http://127.0.0.1:8081/openapi.json
 
-  Ctrl-C stops everything.
+  Ctrl-C stops the gateways, and the network unless it was up before.
 USAGE
   # Stay in the foreground until Ctrl-C or until a gateway dies.
   wait -n "${PIDS[@]}" || true
