@@ -64,6 +64,13 @@ export class Ledger {
    * must see each other's accumulators and invoice hashes, so point reads look here first.
    */
   private readonly pending = new Map<string, string>();
+  /**
+   * Committed values already read. Committed state cannot change while a transaction runs, so a batch's items
+   * read their shared policy, product and consent from the peer once instead of once each.
+   */
+  private readonly committed = new Map<string, string>();
+  /** Answers computed from committed state alone, by `once`. */
+  private readonly derived = new Map<string, Promise<unknown>>();
 
   constructor(private readonly ctx: Context) {}
 
@@ -94,8 +101,30 @@ export class Ledger {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const json = this.pending.get(key) ?? Buffer.from(await this.ctx.stub.getState(key)).toString('utf8');
+    const json = this.pending.get(key) ?? (await this.readCommitted(key));
     return json === '' ? undefined : (JSON.parse(json) as T);
+  }
+
+  /**
+   * `compute`'s answer, computed once per transaction for each `id`: for answers that depend on committed
+   * state only (a range scan, say), which a transaction's own writes cannot change.
+   */
+  once<T>(id: string, compute: () => Promise<T>): Promise<T> {
+    let answer = this.derived.get(id) as Promise<T> | undefined;
+    if (!answer) {
+      answer = compute();
+      this.derived.set(id, answer);
+    }
+    return answer;
+  }
+
+  private async readCommitted(key: string): Promise<string> {
+    let json = this.committed.get(key);
+    if (json === undefined) {
+      json = Buffer.from(await this.ctx.stub.getState(key)).toString('utf8');
+      this.committed.set(key, json);
+    }
+    return json;
   }
 
   async put(key: string, value: object): Promise<void> {

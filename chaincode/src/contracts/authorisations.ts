@@ -19,28 +19,31 @@ const parties = (a: Authorisation): string[] => [a.recordedBy.mspId, a.insurer];
 
 /**
  * Consent at `date` (the transaction's date): an unrevoked CLAIM_SETTLEMENT authorisation of the patient for
- * the insurer whose validity covers it, found through the patientRef+insurer index.
+ * the insurer whose validity covers it, found through the patientRef+insurer index. Asked once per
+ * transaction, however many of a batch's items need it: no settlement writes an authorisation.
  */
-export async function hasConsent(
+export function hasConsent(
   ledger: Ledger,
   patientRef: string,
   insurer: string,
   date: string,
 ): Promise<boolean> {
-  for await (const entry of ledger.scan(KeyType.consent, [patientRef, insurer])) {
-    const authorisationId = entry.attributes[2];
-    const found = await ledger.get<Authorisation>(ledger.key(KeyType.authorisation, authorisationId));
-    if (
-      found &&
-      found.purpose === 'CLAIM_SETTLEMENT' &&
-      found.revokedAt === undefined &&
-      found.validFrom <= date &&
-      date <= found.validTo
-    ) {
-      return true;
+  return ledger.once(ledger.key(KeyType.consent, patientRef, insurer, date), async () => {
+    for await (const entry of ledger.scan(KeyType.consent, [patientRef, insurer])) {
+      const authorisationId = entry.attributes[2];
+      const found = await ledger.get<Authorisation>(ledger.key(KeyType.authorisation, authorisationId));
+      if (
+        found &&
+        found.purpose === 'CLAIM_SETTLEMENT' &&
+        found.revokedAt === undefined &&
+        found.validFrom <= date &&
+        date <= found.validTo
+      ) {
+        return true;
+      }
     }
-  }
-  return false;
+    return false;
+  });
 }
 
 export class AuthorisationsContract extends Contract {

@@ -22,6 +22,18 @@ describe('Settlements:submitBatch', () => {
     expect(second.outcome === 'RECORDED' && second.settlement.split).to.deep.equal(b.split);
   });
 
+  it("asks the peer once per transaction for the items' shared policy, product, consent and caller", async () => {
+    const fabric = await seeded();
+    await fabric.invoke(H1, Tx.submitSettlementBatch, {
+      actor: 'clerk-1',
+      items: [item('A'), item('B'), item('C')],
+    });
+    expect(Math.max(...fabric.lastReads.values())).to.equal(1);
+    // Per item: its settlement key and its invoice key; once for all: caller, policy, product, accumulators,
+    // consent index, authorisation.
+    expect(fabric.lastReads.size).to.equal(3 * 2 + 6);
+  });
+
   it('rejects a bad item with its error and still records the others, in one event', async () => {
     const fabric = await seeded();
     const bad = { ...item('B'), costs: { ...item('B').costs, total: 1 } };

@@ -70,6 +70,8 @@ export class FakeFabric {
   readonly validationParameters = new Map<string, Buffer>();
   readonly history = new Map<string, Modification[]>();
   readonly events: RecordedEvent[] = [];
+  /** How often the last transaction asked the peer for each key or range (the start key of a scan). */
+  lastReads = new Map<string, number>();
   private readonly instances = new Map<string, ContractInstance>();
   private clock = Date.parse('2026-03-01T08:00:00.000Z');
   private txCount = 0;
@@ -135,6 +137,7 @@ export class FakeFabric {
     this.txCount += 1;
     this.clock += 1000;
     const stub = new FakeStub(this, `tx${String(this.txCount).padStart(6, '0')}`, this.clock);
+    this.lastReads = new Map();
     const ctx = instance.createContext();
     ctx.stub = stub as unknown as Context['stub'];
     ctx.clientIdentity = {
@@ -179,6 +182,10 @@ export class FakeFabric {
       history: sorted(this.history).map(([k, v]) => [k, v.length]),
       events: this.events.length,
     });
+  }
+
+  countRead(key: string): void {
+    this.lastReads.set(key, (this.lastReads.get(key) ?? 0) + 1);
   }
 
   keysInOrder(startKey: string, endKey: string): string[] {
@@ -246,6 +253,7 @@ class FakeStub {
   }
 
   async getState(key: string): Promise<Buffer> {
+    this.fabric.countRead(key);
     return Buffer.from(this.fabric.state.get(key) ?? Buffer.alloc(0));
   }
 
@@ -261,6 +269,7 @@ class FakeStub {
 
   async getStateByPartialCompositeKey(objectType: string, attributes: string[]) {
     const start = this.createCompositeKey(objectType, attributes);
+    this.fabric.countRead(start);
     return iteratorOver(this.kvs(this.fabric.keysInOrder(start, start + MAX_UNICODE)));
   }
 
