@@ -59,7 +59,7 @@ export function parseOptions(argv: string[]): Options {
       'no-fixed-rate': { type: 'boolean', default: false },
       scaling: { type: 'string', default: '1,4,16,64' },
       'no-scaling': { type: 'boolean', default: false },
-      'commit-strategy': { type: 'string', default: 'MSPID_SCOPE_ANYFORTX' },
+      'commit-strategy': { type: 'string', default: 'BLOCK_STREAM' },
       'commit-timeout': { type: 'string' },
       'no-keepalive': { type: 'boolean', default: false },
       'gateway-env': { type: 'string', multiple: true, default: [] },

@@ -73,7 +73,7 @@ const BROADCAST_TIMEOUT = 'SYSTEM TIMEOUT';
  */
 const ENDORSEMENTS_DIFFER = 'Peer endorsements do not match';
 
-function endorsementsDiffer(error: unknown): boolean {
+export function endorsementsDiffer(error: unknown): boolean {
   const { errors } = error as { errors?: unknown[] };
   return (errors ?? []).some((e) => (e as Error | null)?.message === ENDORSEMENTS_DIFFER);
 }
