@@ -5,9 +5,13 @@
 FABRIC_MODULE=github.com/hyperledger/fabric
 
 sampleconfig_dir() {
-  local dir
-  dir=$(cd "$NETWORK_DIR/fabric" && go list -m -f '{{.Dir}}' "$FABRIC_MODULE" 2>/dev/null) ||
-    die "cannot locate Fabric's sampleconfig: the Go module $FABRIC_MODULE is not downloaded (run network/build-binaries.sh, or set FABRIC_CFG_SOURCE to a folder holding core.yaml and orderer.yaml)"
+  local dir hint="or set FABRIC_CFG_SOURCE to a folder holding Fabric's core.yaml and orderer.yaml"
+  command -v go >/dev/null || die "Fabric's default node configuration comes from its Go module, and Go is not installed: install Go (1.22 or later), $hint"
+  # `go mod download` fetches the pinned module's source when the cache holds only its listing (an empty Dir).
+  dir=$(cd "$NETWORK_DIR/fabric" && go mod download "$FABRIC_MODULE" 2>/dev/null &&
+    go list -m -f '{{.Dir}}' "$FABRIC_MODULE" 2>/dev/null) || dir=''
+  [[ -n $dir && -f $dir/sampleconfig/core.yaml ]] ||
+    die "cannot fetch Fabric's sampleconfig from the Go module $FABRIC_MODULE (GOPROXY=$(go env GOPROXY)): check access to the Go module proxy, $hint"
   echo "$dir/sampleconfig"
 }
 

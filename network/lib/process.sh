@@ -31,11 +31,16 @@ process_state() {
   fi
 }
 
-# Fails with a clear message when something other than our own process listens on the port.
+# Fails with a clear message when something other than our own process listens on the port; names the
+# listener when ss(8) is there, else finds the port taken by connecting to it.
 require_free_port() {
   local port=$1 owner=$2 holder
-  holder=$(ss -Hltnp "sport = :$port" 2>/dev/null || true)
-  [[ -z $holder ]] && return 0
+  if command -v ss >/dev/null; then
+    holder=$(ss -Hltnp "sport = :$port" 2>/dev/null || true)
+  elif (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    holder='another process'
+  fi
+  [[ -z ${holder:-} ]] && return 0
   die "port $port (needed by $owner) is already in use: ${holder##* }. Stop that process or free the port, then retry."
 }
 
