@@ -3,7 +3,7 @@
  * declarations (authentication, role check, validation) and /openapi.json is generated from the same list, so
  * the document cannot drift from what is served.
  */
-import type { Express, Request, Response } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { authenticate, principalOf, Principal, requireRole } from './auth';
 import type { GatewayConfig } from './config';
@@ -112,13 +112,16 @@ export function mountMethodGuards(app: Express, served: readonly { method: strin
 }
 
 export function mountRoutes(app: Express, routes: readonly RouteSpec[], deps: RouteDeps): void {
+  // Bodies are read only once the caller is known and allowed: a stranger's large or broken body gets 401.
+  const jsonBody = express.json({ limit: deps.config.bodyLimit, strict: true });
   for (const spec of routes) {
     app[spec.method](spec.path, (_req, res, next) => {
       // Metrics and logs label requests by pattern: raw paths would explode label cardinality.
       res.locals.route = spec.path;
       next();
     });
-    app[spec.method](spec.path, authenticate(deps.config), requireRole(spec.roles), async (req, res) => {
+    const guards = [authenticate(deps.config), requireRole(spec.roles), jsonBody];
+    app[spec.method](spec.path, ...guards, async (req, res) => {
       const input = {
         params: parse(spec.params, { ...req.params }, 'path'),
         query: parse(spec.query, { ...req.query }, 'query'),

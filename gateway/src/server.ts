@@ -93,7 +93,6 @@ export function createServer({ config, ledger, logger, metrics = createMetrics()
   const openapi = openApiDocument(ROUTES);
 
   app.use(securityHeaders, cors(config.corsOrigins), requestLogging(logger), httpMetrics(metrics));
-  app.use(express.json({ limit: config.bodyLimit, strict: true }));
 
   app.get('/healthz', async (_req, res) => {
     res.locals.route = '/healthz';

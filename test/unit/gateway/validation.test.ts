@@ -166,6 +166,19 @@ describe('gateway input validation', () => {
     expect((await problemOf(res)).code).to.equal('PAYLOAD_TOO_LARGE');
   });
 
+  it('answers 401 before reading the body of a caller without a valid token', async () => {
+    for (const body of ['{not json', JSON.stringify({ pad: 'x'.repeat(200_000) })]) {
+      const res = await hospital.call('/v1/settlements', {
+        method: 'POST',
+        token: null,
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(res.status).to.equal(401);
+      expect((await problemOf(res)).code).to.equal('UNAUTHENTICATED');
+    }
+  });
+
   it('never answers 5xx nor reaches the ledger for arbitrary JSON bodies', async () => {
     const before = hospital.ledger.calls.length;
     await fc.assert(
