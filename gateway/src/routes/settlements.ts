@@ -71,7 +71,8 @@ function outcomeReply(outcome: SubmitSettlementResult, txId: string): Reply {
         {
           alertId: outcome.alert.alertId,
           existing: outcome.existing,
-          txId,
+          // The transaction that recorded the alert, also when this request replays it.
+          txId: outcome.alert.submitter.txId,
         },
       );
     case 'REJECTED':

@@ -201,20 +201,20 @@ describe('gateway routes', () => {
       expect((await jsonOf(res)).txId).to.equal('1'.repeat(64));
     });
 
-    it('answers a duplicate invoice with 409, the alert id, the existing key and the txId', async () => {
+    it('answers a duplicate invoice with 409, the alert id, the existing key and the txId that recorded the alert', async () => {
+      const alertTx = 'a'.repeat(64);
       hospital.ledger.on(
         Tx.submitSettlement,
         outcome({
           outcome: 'DUPLICATE_INVOICE',
-          alert: { alertId: 'ALERT-1' } as never,
+          alert: { alertId: 'ALERT-1', submitter: { txId: alertTx } } as never,
           existing: { hospital: 'Hospital2MSP', settlementId: 'S-9' },
         }),
       );
       const res = await hospital.call('/v1/settlements', { method: 'POST', json: settlementBody });
       expect(res.status).to.equal(409);
       const problem = await problemOf(res);
-      expect(problem).to.include({ code: 'DUPLICATE_INVOICE', alertId: 'ALERT-1' });
-      expect(problem.txId).to.match(/^[0-9a-f]{64}$/);
+      expect(problem).to.include({ code: 'DUPLICATE_INVOICE', alertId: 'ALERT-1', txId: alertTx });
       expect(problem.existing).to.deep.equal({ hospital: 'Hospital2MSP', settlementId: 'S-9' });
     });
 
