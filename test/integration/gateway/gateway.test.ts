@@ -196,6 +196,26 @@ describe('gateways on the network', function () {
       // The gateway names the insurer and the regulator as endorsers (OutOf(2) plus the key-level policy).
       const tx = await call('regulator', 'GET', `/v1/audit/transactions/${first.body.txId}`);
       expect(tx.body.endorsers).to.deep.equal(['Insurer1MSP', 'RegulatorMSP']);
+      expectProblem(
+        await call('regulator', 'GET', `/v1/audit/transactions/${'0'.repeat(64)}`),
+        404,
+        'NOT_FOUND',
+      );
+    });
+
+    it('versions a product on other content, keeps every version readable, and refuses another insurer', async () => {
+      const productId = id('PRODV');
+      const v1 = { ...product, productId };
+      expectStatus(await call('insurer1', 'POST', '/v1/products', v1), 201);
+      const v2 = await call('insurer1', 'POST', '/v1/products', { ...v1, name: 'Integration v2' });
+      expectStatus(v2, 201);
+      expect(v2.body).to.include({ version: 2, name: 'Integration v2' });
+      expect((await call('hospital1', 'GET', `/v1/products/${productId}`)).body.version).to.equal(2);
+      const first = await call('hospital1', 'GET', `/v1/products/${productId}?version=1`);
+      expect(first.body).to.include({ version: 1, name: product.name });
+      expectProblem(await call('insurer2', 'POST', '/v1/products', v1), 409, 'ID_CONFLICT');
+      const foreignPolicy = { ...policy, policyRef: id('POLF'), productId };
+      expectProblem(await call('insurer2', 'POST', '/v1/policies', foreignPolicy), 403, 'FORBIDDEN');
     });
 
     it('registers a policy with a pseudonymised patient, idempotently, and refuses other content under its id', async () => {
@@ -290,8 +310,7 @@ describe('gateways on the network', function () {
         paidAt: '2026-03-05T08:00:00Z',
         paymentReference: id('PAY'),
       };
-      const other = await call('insurer2', 'POST', path, payout);
-      expect([403, 404]).to.include(other.status);
+      expectProblem(await call('insurer2', 'POST', path, payout), 404, 'NOT_FOUND');
       expectProblem(
         await call('insurer1', 'POST', path, { ...payout, amount: COMMERCIAL_SHARE - 1 }),
         422,
@@ -319,7 +338,13 @@ describe('gateways on the network', function () {
     it('disputes and reverses another settlement; other hospitals cannot reverse it', async () => {
       expectStatus(await call('hospital1', 'POST', '/v1/settlements', settlement(id('S2'), id('INV2'))), 201);
       const base = `/v1/settlements/Hospital1MSP/${id('S2')}`;
-      expectStatus(await call('insurer1', 'POST', `${base}/dispute`, { reason: 'invoice unreadable' }), 201);
+      const dispute = { reason: 'invoice unreadable' };
+      const disputed = await call('insurer1', 'POST', `${base}/dispute`, dispute);
+      expectStatus(disputed, 201);
+      const again = await call('insurer1', 'POST', `${base}/dispute`, dispute);
+      expectStatus(again, 200);
+      expect(again.body.txId).to.equal(disputed.body.txId);
+      expectProblem(await call('insurer2', 'POST', `${base}/dispute`, dispute), 404, 'NOT_FOUND');
       expectProblem(await call('hospital2', 'POST', `${base}/reversal`, { reason: 'x' }), 404, 'NOT_FOUND');
       const reversed = await call('hospital1', 'POST', `${base}/reversal`, { reason: 'billing error' });
       expectStatus(reversed, 201);
@@ -333,6 +358,14 @@ describe('gateways on the network', function () {
         409,
         'INVALID_STATE',
       );
+    });
+
+    it('answers the same settlement id with other content with 409 ID_CONFLICT, writing nothing', async () => {
+      const before = (await call('regulator', 'GET', `/v1/settlements/Hospital1MSP/${id('S1')}`)).body;
+      const changed = { ...settlement(id('S1'), id('INV1')), admissionDate: '2026-02-28' };
+      expectProblem(await call('hospital1', 'POST', '/v1/settlements', changed), 409, 'ID_CONFLICT');
+      const after = (await call('regulator', 'GET', `/v1/settlements/Hospital1MSP/${id('S1')}`)).body;
+      expect(after).to.deep.equal(before);
     });
 
     it('answers a reused invoice with 409 DUPLICATE_INVOICE and an alert the regulator sees', async () => {
@@ -387,6 +420,10 @@ describe('gateways on the network', function () {
         403,
         'FORBIDDEN',
       );
+      // Without filters a hospital's totals cover its own settlements only.
+      const own = await call('hospital1', 'GET', '/v1/audit/reconciliation');
+      expectStatus(own, 200);
+      expect(own.body.count).to.be.within(1, audit.body.count);
     });
 
     it('records a batch with one outcome per item', async () => {
@@ -398,10 +435,11 @@ describe('gateways on the network', function () {
     });
 
     it('streams the events each organisation may see', async () => {
-      const seen = async (org: OrgId) => {
+      const seen = async (org: OrgId, lastEventId?: string) => {
         const controller = new AbortController();
+        const resume: Record<string, string> = lastEventId ? { 'last-event-id': lastEventId } : {};
         const res = await fetch(`${urlOf(org)}/v1/events?since=0`, {
-          headers: { authorization: `Bearer ${tokenFor(org)}` },
+          headers: { authorization: `Bearer ${tokenFor(org)}`, ...resume },
           signal: controller.signal,
         });
         const reader = (res.body as ReadableStream<Uint8Array>).getReader();
@@ -420,6 +458,13 @@ describe('gateways on the network', function () {
       expect(regulator).to.contain(id('S1')).and.to.contain('event: SettlementRecorded');
       expect(await seen('insurer1')).to.contain(id('S1'));
       expect(await seen('insurer2')).not.to.contain(id('S1'));
+      // Resuming after the event that recorded S1 (Last-Event-ID wins over ?since) gives what followed it, once.
+      const ids = (text: string) => [...text.matchAll(/^id: (\S+)\n(?:.*\n)*?data: (.*)$/gm)];
+      const events = ids(regulator);
+      const s1 = events.findIndex(([, , data]) => data.includes(id('S1')));
+      const resumed = ids(await seen('regulator', events[s1][1]));
+      expect(resumed[0][1]).to.equal(events[s1 + 1][1]);
+      expect(resumed.map(([, eventId]) => eventId)).to.not.include(events[s1][1]);
     });
   });
 
