@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { Contract } from 'fabric-network';
-import { Policy, Tx, TxName } from '../../../chaincode/src/api';
+import { Policy, Reconciliation, Tx, TxName } from '../../../chaincode/src/api';
 import { OrgConnections, chaincodeError, evaluate, failure, submit } from '../support/fabric';
 import {
   ACTOR,
@@ -62,6 +62,81 @@ describe('network: callers allowed and refused', () => {
     const request = settlementRequest(policy);
     await expectRefused(await orgs.contract('insurer1'), Tx.submitSettlement, request, 'FORBIDDEN');
     await expectRefused(await orgs.contract('regulator'), Tx.submitSettlement, request, 'FORBIDDEN');
+  });
+
+  describe("a settlement's lifecycle", () => {
+    let key: { hospital: string; settlementId: string };
+
+    before(async () => {
+      const request = settlementRequest(policy);
+      await submit(await orgs.contract('hospital1'), Tx.submitSettlement, request, [
+        'Hospital1MSP',
+        'Insurer1MSP',
+      ]);
+      key = { hospital: 'Hospital1MSP', settlementId: request.settlementId };
+    });
+
+    const payout = () => ({
+      actor: ACTOR,
+      ...key,
+      amount: 1,
+      paidAt: '2025-03-20',
+      paymentReference: uniqueId('pay'),
+    });
+    const reason = () => ({ actor: ACTOR, ...key, reason: 'access test' });
+
+    it('refuses payouts and disputes by its hospital and the regulator, and hides it from another insurer', async () => {
+      for (const [org, code] of [
+        ['hospital1', 'FORBIDDEN'],
+        ['regulator', 'FORBIDDEN'],
+        ['insurer2', 'NOT_FOUND'],
+      ] as const) {
+        await expectRefused(await orgs.contract(org), Tx.payoutSettlement, payout(), code);
+        await expectRefused(await orgs.contract(org), Tx.disputeSettlement, reason(), code);
+      }
+    });
+
+    it('refuses a reversal by its insurer, the regulator and another hospital', async () => {
+      for (const [org, code] of [
+        ['insurer1', 'FORBIDDEN'],
+        ['regulator', 'FORBIDDEN'],
+        ['hospital2', 'NOT_FOUND'],
+      ] as const) {
+        await expectRefused(await orgs.contract(org), Tx.reverseSettlement, reason(), code);
+      }
+    });
+
+    it('shows its history to its parties and the regulator only', async () => {
+      for (const org of ['hospital1', 'insurer1', 'regulator']) {
+        const versions = await evaluate<unknown[]>(await orgs.contract(org), Tx.settlementHistory, key);
+        expect(versions, org).to.have.length(1);
+      }
+      for (const org of ['hospital2', 'insurer2']) {
+        const err = await failure(async () => evaluate(await orgs.contract(org), Tx.settlementHistory, key));
+        expect(chaincodeError(err)?.code, org).to.equal('NOT_FOUND');
+      }
+    });
+  });
+
+  it('lets hospitals and insurers record consents, and not the regulator', async () => {
+    const request = {
+      actor: ACTOR,
+      authorisationId: uniqueId('auth'),
+      patientRef: policy.patientRef,
+      insurer: 'Insurer1MSP',
+      purpose: 'CLAIM_SETTLEMENT',
+      ...VALIDITY,
+      evidenceHash: 'e'.repeat(64),
+    };
+    await expectRefused(await orgs.contract('regulator'), Tx.recordAuthorisation, request, 'FORBIDDEN');
+  });
+
+  it("counts nothing of another hospital's settlements in a hospital's totals", async () => {
+    const filter = { hospital: 'Hospital1MSP' };
+    const all = await evaluate<Reconciliation>(await orgs.contract('regulator'), Tx.reconciliation, filter);
+    expect(all.count).to.be.greaterThan(0);
+    const other = await evaluate<Reconciliation>(await orgs.contract('hospital2'), Tx.reconciliation, filter);
+    expect(other).to.include({ count: 0, total: 0 });
   });
 
   it('lets only the regulator list fraud alerts', async () => {
