@@ -38,23 +38,7 @@ export async function ensureGateways(): Promise<void> {
   }
   if (!existsSync(join(ROOT, 'gateway/dist/main.js')))
     throw new Error('the gateway is not built: run npm run build');
-  mkdirSync(join(RUN_DIR, 'gateway'), { recursive: true });
-  setUpDevGateways(RUN_DIR);
-  for (const org of missing) {
-    const env = Object.fromEntries(
-      readFileSync(join(RUN_DIR, 'gateway', `${org}.env`), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-    );
-    const log = openSync(join(RUN_DIR, 'gateway', `${org}.log`), 'a');
-    started.push(
-      spawn(process.execPath, [join(ROOT, 'gateway/dist/main.js')], {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', log, log],
-      }),
-    );
-  }
+  for (const org of missing) started.push(spawnGateway(org));
   const deadline = Date.now() + 60_000;
   for (const org of missing) {
     while (!(await healthy(org))) {
@@ -62,6 +46,26 @@ export async function ensureGateways(): Promise<void> {
       await new Promise((r) => setTimeout(r, 300));
     }
   }
+}
+
+/**
+ * Starts `org`'s gateway from gateway/dist with its development environment file, plus `env` (e.g. another
+ * GATEWAY_PORT for a second instance); its output goes to its log beside the environment file.
+ */
+export function spawnGateway(org: OrgId, env: Record<string, string> = {}): ChildProcess {
+  mkdirSync(join(RUN_DIR, 'gateway'), { recursive: true });
+  setUpDevGateways(RUN_DIR);
+  const fileEnv = Object.fromEntries(
+    readFileSync(join(RUN_DIR, 'gateway', `${org}.env`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  const log = openSync(join(RUN_DIR, 'gateway', `${org}.log`), 'a');
+  return spawn(process.execPath, [join(ROOT, 'gateway/dist/main.js')], {
+    env: { ...process.env, ...fileEnv, ...env },
+    stdio: ['ignore', log, log],
+  });
 }
 
 export async function stopStartedGateways(): Promise<void> {
