@@ -58,6 +58,12 @@ export function timestampToIso(ts: Timestamp): string {
  */
 const CALENDAR_OFFSET_MS = 8 * 3600 * 1000;
 
+/** The day (YYYY-MM-DD) of an ISO instant in the ledger's calendar; a date is its own day. */
+export function calendarDate(dateOrInstant: string): string {
+  if (dateOrInstant.length === 10) return dateOrInstant;
+  return new Date(Date.parse(dateOrInstant) + CALENDAR_OFFSET_MS).toISOString().slice(0, 10);
+}
+
 export class Ledger {
   /**
    * What this transaction wrote. Fabric never shows a transaction its own writes, yet the items of a batch
@@ -89,7 +95,7 @@ export class Ledger {
 
   /** The transaction's date in the ledger's calendar (YYYY-MM-DD). */
   get txDate(): string {
-    return new Date(Date.parse(this.txTime) + CALENDAR_OFFSET_MS).toISOString().slice(0, 10);
+    return calendarDate(this.txTime);
   }
 
   actor(user: string): Actor {

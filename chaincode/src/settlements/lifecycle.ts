@@ -15,7 +15,7 @@ import {
 import { visible, type Caller } from '../access';
 import { canonicalJson } from '../canonical';
 import { ChaincodeError, idConflict, invalidState } from '../errors';
-import type { Ledger } from '../ledger';
+import { calendarDate, type Ledger } from '../ledger';
 import { writeResult } from '../records';
 import { ensure } from '../validation';
 import { subtractContributions } from '../split';
@@ -103,6 +103,10 @@ function checkPayout(ledger: Ledger, settlement: Settlement, payout: StepDetails
   // From the transaction's time, never the local clock, so every endorser decides alike.
   const latest = new Date(Date.parse(ledger.txTime) + CLOCK_SKEW_MS).toISOString();
   ensure(notAfter(payout.paidAt, latest), `paidAt ${payout.paidAt} must not be after the transaction time`);
+  ensure(
+    calendarDate(payout.paidAt) >= settlement.dischargeDate,
+    `paidAt ${payout.paidAt} must not be before the discharge date ${settlement.dischargeDate}`,
+  );
 }
 
 /**

@@ -120,6 +120,24 @@ describe('Settlement lifecycle', () => {
     expect(record.status).to.equal('PAID');
   });
 
+  it('refuses a paidAt before the discharge day in China Standard Time', async () => {
+    const fabric = await submitted();
+    // The discharge is dated 27 February; 15:59 UTC on the 26th is still the 26th in Beijing.
+    for (const paidAt of ['2026-02-26', '2026-02-26T15:59:59Z']) {
+      const failure = await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(I1, Tx.payoutSettlement, { ...payout, paidAt }),
+        'VALIDATION_FAILED',
+      );
+      expect(failure.body.message).to.contain('discharge date');
+    }
+    const { record } = await fabric.invoke(I1, Tx.payoutSettlement, {
+      ...payout,
+      paidAt: '2026-02-26T16:00:00Z',
+    });
+    expect(record.status).to.equal('PAID');
+  });
+
   it('accepts a paidAt of the transaction day', async () => {
     const fabric = await submitted();
     fabric.setTime('2026-03-10T23:59:59Z');
