@@ -78,7 +78,15 @@ export class Ledger {
   /** Answers computed from committed state alone, by `once`. */
   private readonly derived = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly ctx: Context) {}
+  /**
+   * With `deferWrites`, puts stay in `pending` until flush(), which writes each key once with its last value:
+   * a batch's items update their shared accumulator and seal keys many times, and each write is a round trip
+   * to the peer.
+   */
+  constructor(
+    private readonly ctx: Context,
+    private readonly deferWrites = false,
+  ) {}
 
   get txId(): string {
     return this.ctx.stub.getTxID();
@@ -136,7 +144,14 @@ export class Ledger {
   async put(key: string, value: object): Promise<void> {
     const json = canonicalJson(value);
     this.pending.set(key, json);
-    await this.ctx.stub.putState(key, Buffer.from(json));
+    if (!this.deferWrites) await this.ctx.stub.putState(key, Buffer.from(json));
+  }
+
+  /** Writes the deferred puts, in key order. The transaction's read-write set is the same as without. */
+  async flush(): Promise<void> {
+    if (!this.deferWrites) return;
+    const keys = [...this.pending.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const key of keys) await this.ctx.stub.putState(key, Buffer.from(this.pending.get(key) as string));
   }
 
   async putIndex(key: string): Promise<void> {

@@ -65,7 +65,7 @@ export class SettlementsContract extends Contract {
    */
   @Transaction()
   async submitBatch(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
+    const ledger = new Ledger(ctx, true);
     const caller = await requireCaller(ledger, 'HOSPITAL');
     const { actor, items } = parseRequest(request, requests.submitSettlementBatch);
     const results: SubmitSettlementResult[] = [];
@@ -87,6 +87,7 @@ export class SettlementsContract extends Contract {
         results.push({ outcome: 'REJECTED', error: error.body });
       }
     }
+    await ledger.flush();
     if (parts.length > 0) ledger.emit(batchEvent(parts));
     return canonicalJson({ results } satisfies SubmitSettlementBatchResult);
   }

@@ -22,7 +22,7 @@ describe('Settlements:submitBatch', () => {
     expect(second.outcome === 'RECORDED' && second.settlement.split).to.deep.equal(b.split);
   });
 
-  it("asks the peer once per transaction for the items' shared policy, product, consent and caller", async () => {
+  it("asks the peer once per transaction for the items' shared reads, and writes each key once", async () => {
     const fabric = await seeded();
     await fabric.invoke(H1, Tx.submitSettlementBatch, {
       actor: 'clerk-1',
@@ -32,6 +32,9 @@ describe('Settlements:submitBatch', () => {
     // Per item: its settlement key and its invoice key; once for all: caller, policy, product, accumulators,
     // consent index, authorisation.
     expect(fabric.lastReads.size).to.equal(3 * 2 + 6);
+    // Writes go once per key: the shared accumulators and seal too. Per item: settlement, invoice, index.
+    expect(Math.max(...fabric.lastWrites.values())).to.equal(1);
+    expect(fabric.lastWrites.size).to.equal(3 * 3 + 2);
   });
 
   it('rejects a bad item with its error and still records the others, in one event', async () => {

@@ -72,6 +72,8 @@ export class FakeFabric {
   readonly events: RecordedEvent[] = [];
   /** How often the last transaction asked the peer for each key or range (the start key of a scan). */
   lastReads = new Map<string, number>();
+  /** How often the last transaction sent the peer a write of each key. */
+  lastWrites = new Map<string, number>();
   private readonly instances = new Map<string, ContractInstance>();
   private clock = Date.parse('2026-03-01T08:00:00.000Z');
   private txCount = 0;
@@ -138,6 +140,7 @@ export class FakeFabric {
     this.clock += 1000;
     const stub = new FakeStub(this, `tx${String(this.txCount).padStart(6, '0')}`, this.clock);
     this.lastReads = new Map();
+    this.lastWrites = new Map();
     const ctx = instance.createContext();
     ctx.stub = stub as unknown as Context['stub'];
     ctx.clientIdentity = {
@@ -186,6 +189,10 @@ export class FakeFabric {
 
   countRead(key: string): void {
     this.lastReads.set(key, (this.lastReads.get(key) ?? 0) + 1);
+  }
+
+  countWrite(key: string): void {
+    this.lastWrites.set(key, (this.lastWrites.get(key) ?? 0) + 1);
   }
 
   keysInOrder(startKey: string, endKey: string): string[] {
@@ -259,6 +266,7 @@ class FakeStub {
 
   async putState(key: string, value: Uint8Array): Promise<void> {
     if (this.paginated) throw new Error('writes are not allowed in a transaction that ran a paginated query');
+    this.fabric.countWrite(key);
     // Fabric stores an empty value as a delete.
     this.writes.set(key, value.length === 0 ? null : Buffer.from(value));
   }
