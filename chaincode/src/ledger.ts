@@ -58,10 +58,14 @@ export function timestampToIso(ts: Timestamp): string {
  */
 const CALENDAR_OFFSET_MS = 8 * 3600 * 1000;
 
-/** The day (YYYY-MM-DD) of an ISO instant in the ledger's calendar; a date is its own day. */
+/**
+ * The day (YYYY-MM-DD) of a UTC instant in the ledger's calendar; a date is its own day. The fraction of a
+ * second is dropped first: Date.parse is specified for milliseconds only, and instants may carry nanoseconds.
+ */
 export function calendarDate(dateOrInstant: string): string {
   if (dateOrInstant.length === 10) return dateOrInstant;
-  return new Date(Date.parse(dateOrInstant) + CALENDAR_OFFSET_MS).toISOString().slice(0, 10);
+  const wholeSeconds = `${dateOrInstant.slice(0, 19)}Z`;
+  return new Date(Date.parse(wholeSeconds) + CALENDAR_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 export class Ledger {

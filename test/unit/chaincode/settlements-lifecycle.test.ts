@@ -123,7 +123,7 @@ describe('Settlement lifecycle', () => {
   it('refuses a paidAt before the discharge day in China Standard Time', async () => {
     const fabric = await submitted();
     // The discharge is dated 27 February; 15:59 UTC on the 26th is still the 26th in Beijing.
-    for (const paidAt of ['2026-02-26', '2026-02-26T15:59:59Z']) {
+    for (const paidAt of ['2026-02-26', '2026-02-26T15:59:59Z', '2026-02-26T15:59:59.999999999Z']) {
       const failure = await refusedUnchanged(
         fabric,
         () => fabric.invoke(I1, Tx.payoutSettlement, { ...payout, paidAt }),
