@@ -33,6 +33,15 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
+/** A watcher on a fake network, and the commit handler of transaction tx-a, already listening. */
+async function listeningFor(timeoutSeconds = 5) {
+  const fake = fakeNetwork();
+  const watcher = await CommitWatcher.start(fake.network);
+  const handler = watcher.handlers(timeoutSeconds)('tx-a', fake.network);
+  await handler.startListening();
+  return { fake, watcher, handler };
+}
+
 describe('gateway commit watcher', () => {
   it('listens to filtered blocks and lets go of them when closed', async () => {
     const fake = fakeNetwork();
@@ -43,28 +52,21 @@ describe('gateway commit watcher', () => {
   });
 
   it('resolves a transaction when a block holds it as valid, whatever else the block holds', async () => {
-    const fake = fakeNetwork();
-    const handler = (await CommitWatcher.start(fake.network)).handlers(5)('tx-a', fake.network);
-    await handler.startListening();
+    const { fake, handler } = await listeningFor();
     const waiting = handler.waitForEvents();
     await fake.block(['tx-other', 'MVCC_READ_CONFLICT'], ['tx-a', 'VALID']);
     await waiting;
   });
 
   it('sees a block that arrives between the broadcast and the wait', async () => {
-    const fake = fakeNetwork();
-    const watcher = await CommitWatcher.start(fake.network);
-    const handler = watcher.handlers(5)('tx-a', fake.network);
-    await handler.startListening();
+    const { fake, watcher, handler } = await listeningFor();
     await fake.block(['tx-a', 'VALID']);
     await handler.waitForEvents();
     expect(watcher.pending).to.equal(0);
   });
 
   it('rejects with the validation code of an invalid transaction', async () => {
-    const fake = fakeNetwork();
-    const handler = (await CommitWatcher.start(fake.network)).handlers(5)('tx-a', fake.network);
-    await handler.startListening();
+    const { fake, handler } = await listeningFor();
     const waiting = failure(handler.waitForEvents());
     await fake.block(['tx-a', 'MVCC_READ_CONFLICT']);
     const error = await waiting;
@@ -73,10 +75,7 @@ describe('gateway commit watcher', () => {
   });
 
   it('times out with a TimeoutError when no block holds the transaction, and forgets it', async () => {
-    const fake = fakeNetwork();
-    const watcher = await CommitWatcher.start(fake.network);
-    const handler = watcher.handlers(1)('tx-a', fake.network);
-    await handler.startListening();
+    const { fake, watcher, handler } = await listeningFor(1);
     await fake.block(['tx-b', 'VALID']);
     const started = Date.now();
     const error = await failure(handler.waitForEvents());
@@ -86,10 +85,7 @@ describe('gateway commit watcher', () => {
   });
 
   it('forgets a transaction whose broadcast failed', async () => {
-    const fake = fakeNetwork();
-    const watcher = await CommitWatcher.start(fake.network);
-    const handler = watcher.handlers(5)('tx-a', fake.network);
-    await handler.startListening();
+    const { watcher, handler } = await listeningFor();
     expect(watcher.pending).to.equal(1);
     handler.cancelListening();
     expect(watcher.pending).to.equal(0);
