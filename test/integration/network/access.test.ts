@@ -85,26 +85,31 @@ describe('network: callers allowed and refused', () => {
     });
     const reason = () => ({ actor: ACTOR, ...key, reason: 'access test' });
 
-    it('refuses payouts and disputes by its hospital and the regulator, and hides it from another insurer', async () => {
-      for (const [org, code] of [
-        ['hospital1', 'FORBIDDEN'],
-        ['regulator', 'FORBIDDEN'],
-        ['insurer2', 'NOT_FOUND'],
-      ] as const) {
-        await expectRefused(await orgs.contract(org), Tx.payoutSettlement, payout(), code);
-        await expectRefused(await orgs.contract(org), Tx.disputeSettlement, reason(), code);
-      }
-    });
-
-    it('refuses a reversal by its insurer, the regulator and another hospital', async () => {
-      for (const [org, code] of [
-        ['insurer1', 'FORBIDDEN'],
-        ['regulator', 'FORBIDDEN'],
-        ['hospital2', 'NOT_FOUND'],
-      ] as const) {
-        await expectRefused(await orgs.contract(org), Tx.reverseSettlement, reason(), code);
-      }
-    });
+    // Who is refused each step: the wrong kind of organisation is FORBIDDEN, a stranger to it sees nothing.
+    const refusals = [
+      [
+        Tx.payoutSettlement,
+        payout,
+        { hospital1: 'FORBIDDEN', regulator: 'FORBIDDEN', insurer2: 'NOT_FOUND' },
+      ],
+      [
+        Tx.disputeSettlement,
+        reason,
+        { hospital1: 'FORBIDDEN', regulator: 'FORBIDDEN', insurer2: 'NOT_FOUND' },
+      ],
+      [
+        Tx.reverseSettlement,
+        reason,
+        { insurer1: 'FORBIDDEN', regulator: 'FORBIDDEN', hospital2: 'NOT_FOUND' },
+      ],
+    ] as const;
+    for (const [tx, request, refused] of refusals) {
+      it(`refuses ${tx} by ${Object.keys(refused).join(', ')}`, async () => {
+        for (const [org, code] of Object.entries(refused)) {
+          await expectRefused(await orgs.contract(org), tx, request(), code);
+        }
+      });
+    }
 
     it('shows its history to its parties and the regulator only', async () => {
       for (const org of ['hospital1', 'insurer1', 'regulator']) {
