@@ -10,9 +10,8 @@ const sealKey = (ledger: Ledger, hospital: string): string => ledger.key(KeyType
 
 /** At registration: the seal exists from then on and only the hospital's peer may endorse writes to it. */
 export async function createSeal(ledger: Ledger, hospital: string): Promise<void> {
-  const key = sealKey(ledger, hospital);
-  await ledger.put(key, { hospital, txId: ledger.txId });
-  await ledger.requireEndorsement(key, [hospital]);
+  await stampSeal(ledger, hospital);
+  await ledger.requireEndorsement(sealKey(ledger, hospital), [hospital]);
 }
 
 /** In every transaction that records something for the hospital. */

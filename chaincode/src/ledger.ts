@@ -151,11 +151,13 @@ export class Ledger {
     if (!this.deferWrites) await this.ctx.stub.putState(key, Buffer.from(json));
   }
 
-  /** Writes the deferred puts, in key order. The transaction's read-write set is the same as without. */
+  /**
+   * Writes the deferred puts in the order their keys were first written (the same on every endorser); the
+   * transaction's read-write set is the same as without deferring.
+   */
   async flush(): Promise<void> {
     if (!this.deferWrites) return;
-    const keys = [...this.pending.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const key of keys) await this.ctx.stub.putState(key, Buffer.from(this.pending.get(key) as string));
+    for (const [key, json] of this.pending) await this.ctx.stub.putState(key, Buffer.from(json));
   }
 
   async putIndex(key: string): Promise<void> {
