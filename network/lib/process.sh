@@ -52,8 +52,11 @@ start_process() {
   mkdir -p "$PID_DIR" "$LOG_DIR"
   printf '\n----- started %s -----\n' "$(date -u +%FT%TZ)" >>"$LOG_DIR/$name.log"
   setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
-  echo $! >"$(pid_file "$name")"
+  local pid=$! waited=0
+  echo "$pid" >"$(pid_file "$name")"
   echo "$match" >"$PID_DIR/$name.cmd"
+  # Until it execs, the child still shows this script's command line, and is_running would take it for dead.
+  until is_running "$name" || process_gone "$pid" || ((++waited > 50)); do sleep 0.1; done
 }
 
 stop_process() {
