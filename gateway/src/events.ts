@@ -48,13 +48,15 @@ function after(a: Position, b: Position): boolean {
   return a.block > b.block || (a.block === b.block && a.index > b.index);
 }
 
-/** Reads a resume position: Last-Event-ID ("block.index", resume after it) wins over ?since=BLOCK. */
+/** A resume position: Last-Event-ID ("block.index", validated by the route; resume after it) wins over ?since=BLOCK. */
 export function resumePosition(
   lastEventId: string | undefined,
   since: number | undefined,
 ): Position | undefined {
-  const match = lastEventId ? /^(\d{1,15})\.(\d{1,9})$/.exec(lastEventId) : null;
-  if (match) return { block: Number(match[1]), index: Number(match[2]) };
+  if (lastEventId) {
+    const [block, index] = lastEventId.split('.').map(Number);
+    return { block, index };
+  }
   return since === undefined ? undefined : { block: since, index: -1 };
 }
 
@@ -157,8 +159,7 @@ export class EventHub {
   }
 
   /** Serves one client: replays what it missed from the log, then follows live events. */
-  stream(req: Request, res: Response, principal: Principal, since: number | undefined): void {
-    const from = resumePosition(req.get('last-event-id'), since);
+  stream(req: Request, res: Response, principal: Principal, from: Position | undefined): void {
     if (from && this.dropped && after(this.dropped, from)) {
       throw new ApiError(
         410,

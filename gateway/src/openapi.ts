@@ -16,7 +16,8 @@ function jsonSchema(schema: z.ZodType): JsonSchema {
   return json;
 }
 
-function parameters(schema: z.ZodType, where: 'path' | 'query') {
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header') {
+  if (!schema) return [];
   const { properties = {}, required = [] } = jsonSchema(schema);
   return Object.entries(properties).map(([name, property]) => ({
     name,
@@ -74,7 +75,11 @@ function operation(spec: RouteSpec) {
     summary: spec.summary,
     description: `Roles: ${spec.roles.join(', ')}.`,
     security: [{ bearer: [] }],
-    parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
+    parameters: [
+      ...parameters(spec.params, 'path'),
+      ...parameters(spec.query, 'query'),
+      ...parameters(spec.headers, 'header'),
+    ],
     ...(spec.body && {
       requestBody: { required: true, content: content(jsonSchema(spec.body)) },
     }),

@@ -26,16 +26,23 @@ export interface Reply {
   body: unknown;
 }
 
-export interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+export interface RouteInput<
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType,
+  H extends z.ZodType = z.ZodType,
+> {
   params: z.output<P>;
   query: z.output<Q>;
   body: z.output<B>;
+  headers: z.output<H>;
 }
 
 export interface RouteSpec<
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
   B extends z.ZodType = z.ZodType,
+  H extends z.ZodType = z.ZodType,
 > {
   method: 'get' | 'post';
   /** Express path syntax, e.g. /v1/products/:productId. */
@@ -45,6 +52,8 @@ export interface RouteSpec<
   params: P;
   query: Q;
   body?: B;
+  /** Request headers the route reads, by lower-case name (other headers pass unchecked). */
+  headers?: H;
   /** Success statuses this route answers, with what each means. */
   responses: Record<number, string>;
   /** JSON schema of the success body; a JSON object when not given. */
@@ -54,13 +63,21 @@ export interface RouteSpec<
   /** Set when the route never calls the ledger, so it cannot answer 502 or 503. */
   offLedger?: true;
   /** Answers a reply, or nothing when it wrote the response itself (event streams). */
-  handle(input: RouteInput<P, Q, B>, ctx: RouteContext, req: Request, res: Response): Promise<Reply | void>;
+  handle(
+    input: RouteInput<P, Q, B, H>,
+    ctx: RouteContext,
+    req: Request,
+    res: Response,
+  ): Promise<Reply | void>;
 }
 
 /** Keeps each declaration's schema types attached to its handler's input. */
-export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType = z.ZodUndefined>(
-  spec: RouteSpec<P, Q, B>,
-): RouteSpec {
+export function route<
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType = z.ZodUndefined,
+  H extends z.ZodType = z.ZodUndefined,
+>(spec: RouteSpec<P, Q, B, H>): RouteSpec {
   return spec as unknown as RouteSpec;
 }
 
@@ -126,6 +143,7 @@ export function mountRoutes(app: Express, routes: readonly RouteSpec[], deps: Ro
         params: parse(spec.params, { ...req.params }, 'path'),
         query: parse(spec.query, { ...req.query }, 'query'),
         body: readBody(req, spec),
+        headers: spec.headers ? parse(spec.headers, { ...req.headers }, 'header') : undefined,
       };
       const reply = await spec.handle(input, { ...deps, principal: principalOf(res) }, req, res);
       if (reply) res.status(reply.status).json(reply.body);

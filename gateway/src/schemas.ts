@@ -196,3 +196,10 @@ export const reconciliationQuery = z.strictObject({
 });
 export const alertsQuery = z.strictObject(dateRange);
 export const eventsQuery = z.strictObject({ since: z.coerce.number().int().min(0).optional() });
+/** An event id as the stream sends it ("block.index"); a browser's EventSource echoes the last one it got. */
+export const eventsHeaders = z.object({
+  'last-event-id': z
+    .string()
+    .regex(/^\d{1,15}\.\d{1,9}$/, 'must be an event id, "block.index"')
+    .optional(),
+});

@@ -1,5 +1,6 @@
 import { ALL_ROLES, route } from '../route';
-import { eventsQuery, noParams } from '../schemas';
+import { resumePosition } from '../events';
+import { eventsHeaders, eventsQuery, noParams } from '../schemas';
 
 /** One Server-Sent Event: id "block.index", the event type, JSON {blockNumber, txId, type, refs, status, parties}. */
 const SSE_EVENT = {
@@ -21,11 +22,12 @@ export const eventRoutes = [
     roles: ALL_ROLES,
     params: noParams,
     query: eventsQuery,
+    headers: eventsHeaders,
     responses: { 200: 'the event stream' },
     returns: { schema: SSE_EVENT, mediaType: 'text/event-stream' },
     errors: ['EVENTS_EXPIRED', 'TOO_MANY_STREAMS'],
     offLedger: true,
-    handle: async ({ query }, { events, principal }, req, res) =>
-      events.stream(req, res, principal, query.since),
+    handle: async ({ query, headers }, { events, principal }, req, res) =>
+      events.stream(req, res, principal, resumePosition(headers['last-event-id'], query.since)),
   }),
 ];

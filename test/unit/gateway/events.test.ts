@@ -6,7 +6,7 @@ import { createMetrics } from '../../../gateway/src/metrics';
 import { ApiError } from '../../../gateway/src/errors';
 import { EventHub, EventHubOptions, resumePosition } from '../../../gateway/src/events';
 import { FakeLedger } from './fake-ledger';
-import { problemOf, startGateway, TestGateway } from './harness';
+import { jsonOf, problemOf, startGateway, TestGateway } from './harness';
 
 function record(
   blockNumber: number,
@@ -151,9 +151,20 @@ describe('gateway events', () => {
     expect((await hospital.call('/v1/events?since=-1')).status).to.equal(400);
   });
 
+  it('rejects a Last-Event-ID that is not an event id, and declares the header', async () => {
+    const answer = await hospital.call('/v1/events', { headers: { 'Last-Event-ID': 'junk' } });
+    expect(answer.status).to.equal(400);
+    expect((await jsonOf(answer)).errors[0].path).to.equal('header.last-event-id');
+    const doc = await jsonOf(await hospital.call('/openapi.json'));
+    const names = doc.paths['/v1/events'].get.parameters.map(
+      (p: { name: string; in: string }) => `${p.in}:${p.name}`,
+    );
+    expect(names).to.deep.equal(['query:since', 'header:last-event-id']);
+  });
+
   it('reads resume positions', () => {
     expect(resumePosition('12.3', 1)).to.deep.equal({ block: 12, index: 3 });
-    expect(resumePosition('junk', 5)).to.deep.equal({ block: 5, index: -1 });
+    expect(resumePosition(undefined, 5)).to.deep.equal({ block: 5, index: -1 });
     expect(resumePosition(undefined, undefined)).to.equal(undefined);
   });
 
@@ -176,7 +187,6 @@ describe('gateway events', () => {
       return { res: res as unknown as ExpressResponse, written, ended: () => ended };
     }
     const req = { get: () => undefined, on: () => undefined } as never;
-    const resumingAt = (lastEventId: string) => ({ get: () => lastEventId, on: () => undefined }) as never;
     const inAnHour = Math.floor(Date.now() / 1000) + 3600;
     const principal = { org: 'Hospital1MSP', role: 'clerk' as const, sub: 'u', expiresAt: inAnHour };
     const ids = (written: string[]) =>
@@ -206,7 +216,7 @@ describe('gateway events', () => {
       const { ledger, hub } = await startHub();
       ledger.emit(record(2, ['Hospital1MSP']));
       const client = fakeResponse(() => 0);
-      hub.stream(resumingAt('10.0'), client.res, principal, undefined);
+      hub.stream(req, client.res, principal, resumePosition('10.0', undefined));
       for (const block of [3, 10, 11]) ledger.emit(record(block, ['Hospital1MSP']));
       expect(ids(client.written)).to.deep.equal(['id: 11.0']);
       hub.close();
