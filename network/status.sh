@@ -19,7 +19,7 @@ HEALTHY=true
 # report NAME STATE HEIGHT: one table row; a crashed process makes the whole status unhealthy.
 report() {
   [[ $2 == crashed ]] && HEALTHY=false
-  printf '%-16s %-8s %-7s %s\n' "$1" "$2" "${3:--}" "${LOG_DIR#"$ROOT_DIR"/}/$1.log"
+  printf '%-20s %-8s %-7s %s\n' "$1" "$2" "${3:--}" "${LOG_DIR#"$ROOT_DIR"/}/$1.log"
 }
 
 # Asks the first running peer whether the chaincode definition is committed.
@@ -43,7 +43,7 @@ main() {
     exit 0
   }
   local i org name state height
-  printf '%-16s %-8s %-7s %s\n' PROCESS STATE HEIGHT LOG
+  printf '%-20s %-8s %-7s %s\n' PROCESS STATE HEIGHT LOG
   for i in $(orderer_indexes); do
     name=$(orderer_name "$i")
     state=$(process_state "$name")
@@ -58,7 +58,10 @@ main() {
     [[ $state == up ]] && height=$(peer_height "$org")
     report "$name" "$state" "$height"
   done
-  report chaincode "$(process_state chaincode)" ''
+  for org in "${ORGS[@]}"; do
+    name=$(chaincode_name "$org")
+    report "$name" "$(process_state "$name")" ''
+  done
   report_chaincode
   $HEALTHY || {
     echo "some processes crashed: see their logs, then run npm run network:up to restart them"

@@ -29,7 +29,6 @@ CHAINCODE=settlement
 ORGS=(regulator hospital1 hospital2 insurer1 insurer2)
 ORDERER_DOMAIN=example.com
 MAX_ORDERERS=3
-CHAINCODE_ADDRESS=127.0.0.1:$((9999 + PORT_OFFSET))
 
 log() { printf '[network] %s\n' "$*" >&2; }
 die() {
@@ -41,7 +40,8 @@ msp_id() { echo "${1^}MSP"; }
 org_domain() { echo "$1.$ORDERER_DOMAIN"; }
 peer_host() { echo "peer0.$(org_domain "$1")"; }
 
-# Each org's peer owns a block of ports: listen, chaincode (listen + 1) and operations.
+# Each org owns a block of ports: its peer's listen port, the peer's chaincode port (listen + 1), its chaincode
+# service (listen + 3, clear of orderer0's admin port 7053) and its peer's operations port.
 peer_port() {
   local base
   case "$1" in
@@ -54,6 +54,7 @@ peer_port() {
   esac
   echo $((base + PORT_OFFSET))
 }
+chaincode_port() { echo $(($(peer_port "$1") + 3)); }
 peer_ops_port() {
   local base
   case "$1" in

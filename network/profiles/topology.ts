@@ -24,6 +24,8 @@ export interface OrgNode {
     operationsPort: number;
     tlsCaCertFile: string;
   };
+  /** The organisation's own chaincode service, which only its peer dials. */
+  chaincode: { process: string; port: number };
   users: { client: UserFiles; admin: UserFiles };
 }
 

@@ -1,7 +1,7 @@
 /**
- * Fault 5: the chaincode service (chaincode as a service, one process for every peer) SIGKILLed. While it is
- * down, writes and reads must answer a clear 503 LEDGER_UNAVAILABLE; once it is started again the peers
- * reconnect to it by themselves (no peer restarts) and the client's retries get everything recorded.
+ * Fault 5: the chaincode services (chaincode as a service, one process per organisation) SIGKILLed. While they
+ * are down, writes and reads must answer a clear 503 LEDGER_UNAVAILABLE; once they are started again the peers
+ * reconnect to them by themselves (no peer restarts) and the client's retries get everything recorded.
  */
 import { expect } from 'chai';
 import { mspOf, startGateways } from '../support/gateways';
@@ -12,7 +12,7 @@ import { killProcess, networkUp, pidOf, sleep } from '../support/processes';
 import { topology } from '../support/instance';
 import { loadLanes, settlementBody, uniqueId } from '../support/scenario';
 
-describe('fault: the chaincode service killed', function () {
+describe('fault: the chaincode services killed', function () {
   this.timeout(300_000);
   before(() => startGateways());
   after(() => networkUp());
@@ -25,7 +25,7 @@ describe('fault: the chaincode service killed', function () {
     const recorded = settlementBody(lane.policy, uniqueId('chaincode'));
     expect((await call(lane.org, 'POST', '/v1/settlements', recorded)).status).to.equal(201);
 
-    await killProcess('chaincode');
+    for (const org of topology().orgs) await killProcess(org.chaincode.process);
     const write = await call(
       lane.org,
       'POST',
