@@ -98,6 +98,51 @@ async function waitForPeers(
   }
 }
 
+/** How far the peers' committed heights drift apart during a round: blocks between the highest and lowest. */
+export interface PeerLag {
+  maxBlocks: number;
+  meanBlocks: number;
+  samples: number;
+}
+
+/**
+ * Samples every peer's height every `intervalMs` from start() until stop(). A peer busy endorsing commits late
+ * (each simulation holds its state lock's read side, each block commit the write side), and an endorsement on a
+ * lagging peer differs from one on an up-to-date peer: this shows how often that can happen.
+ */
+export class PeerLagSampler {
+  private timer?: NodeJS.Timeout;
+  private spreads: number[] = [];
+
+  constructor(
+    private readonly peerUrls: string[],
+    private readonly intervalMs = 2000,
+  ) {}
+
+  private async sample(): Promise<void> {
+    const heights = (await Promise.all(this.peerUrls.map(scrape))).map((s) =>
+      total([...s.values()], 'ledger_blockchain_height', CHANNEL),
+    );
+    if (heights.every((h) => h > 0)) this.spreads.push(Math.max(...heights) - Math.min(...heights));
+  }
+
+  start(): void {
+    this.spreads = [];
+    this.timer = setInterval(() => void this.sample(), this.intervalMs);
+  }
+
+  stop(): PeerLag {
+    clearInterval(this.timer);
+    const n = this.spreads.length;
+    const sum = this.spreads.reduce((a, b) => a + b, 0);
+    return {
+      maxBlocks: n > 0 ? Math.max(...this.spreads) : 0,
+      meanBlocks: n > 0 ? Number((sum / n).toFixed(1)) : 0,
+      samples: n,
+    };
+  }
+}
+
 /** Until every peer has committed the same blocks: records written on one are then on all of them. */
 export const waitForEqualHeights = (peerUrls: string[]): Promise<void> =>
   waitForPeers(

@@ -5,7 +5,7 @@
 import { Tx } from '../../chaincode/src/api';
 import { closedLoop, Operation } from './load';
 import { ProcessUsage, UsageSampler } from './processes';
-import { MetricTargets, profile, Profile, startWindow } from './prometheus';
+import { MetricTargets, PeerLag, PeerLagSampler, profile, Profile, startWindow } from './prometheus';
 import type { Round } from './report';
 import { Sample, summarise } from './stats';
 import type { Workload } from './workloads';
@@ -13,6 +13,7 @@ import type { Workload } from './workloads';
 export interface MeasuredRound extends Round {
   usage: Record<string, ProcessUsage>;
   profile: Profile;
+  peerLag: PeerLag;
 }
 
 /** What the gateway metrics of a workload are labelled with (transaction and HTTP route). */
@@ -42,14 +43,20 @@ export class RoundRunner {
     await closedLoop(workload.operation, concurrency, this.warmupSeconds * 1000);
     const endWindow = await startWindow(this.targets);
     const sampler = new UsageSampler(this.pids);
+    const lag = new PeerLagSampler(this.targets.peers);
     sampler.start();
+    lag.start();
     const samples = await load(workload.operation, seconds * 1000);
     const usage = sampler.stop();
+    const peerLag = lag.stop();
     const window = await endWindow();
     this.check();
     const labels = PROFILED[workload.id] ?? { tx: Tx.submitSettlement, route: '' };
     const summary = summarise(samples, seconds);
-    this.log(`${title}: ${summary.successes} ok, ${summary.failures} failed, ${summary.throughput} tx/s`);
+    this.log(
+      `${title}: ${summary.successes} ok, ${summary.failures} failed, ${summary.throughput} tx/s; ` +
+        `peers' heights apart by up to ${peerLag.maxBlocks} blocks (mean ${peerLag.meanBlocks})`,
+    );
     return {
       title,
       concurrency,
@@ -57,6 +64,7 @@ export class RoundRunner {
       summary,
       usage,
       profile: profile(window, labels.tx, labels.route),
+      peerLag,
     };
   }
 }

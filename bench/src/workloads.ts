@@ -32,11 +32,13 @@ export interface PoolEntry {
 }
 
 /**
- * A slot's consecutive settlements alternate between its policies. A client waits for its own organisation's
- * peer only, so the insurer's peer may not have committed the previous settlement yet; reading that policy's
- * accumulator again at once would make the two endorsements differ ("Peer endorsements do not match").
+ * A slot's consecutive settlements take its policies in turn. A client waits for its own organisation's peer
+ * only, so the insurer's peer may not have committed the slot's previous settlements yet; reading one of their
+ * accumulators again at once would make the two endorsements differ ("Peer endorsements do not match"). Under
+ * batch load a busy endorsing peer commits several seconds late (see PeerLagSampler), more than one batch's
+ * round trip, hence four policies rather than two.
  */
-const POLICIES_PER_SLOT = 2;
+const POLICIES_PER_SLOT = 4;
 
 const HOSPITALS = ['hospital1', 'hospital2'];
 const INSURERS = ['insurer1', 'insurer2'];
