@@ -39,6 +39,9 @@ export interface Version<T> {
   value: T | null;
 }
 
+/** Entries per page of scanAll: large enough to take few round trips, small enough to stay far from any limit. */
+const SCAN_PAGE_SIZE = 1000;
+
 /** Index entries need a value, and Fabric treats an empty value as a delete. */
 const INDEX_MARKER = {};
 
@@ -171,10 +174,26 @@ export class Ledger {
     await this.ctx.stub.setStateValidationParameter(key, policy.getPolicy());
   }
 
-  /** Every committed entry under a partial composite key, in key order. */
+  /**
+   * Every committed entry under a partial composite key, in key order. The peer ends a plain range scan
+   * silently at its totalQueryLimit (100,000 by default): for short ranges only; see scanAll.
+   */
   async *scan<T>(type: KeyType, attributes: string[] = []): AsyncGenerator<Entry<T>> {
     const iterator = await this.ctx.stub.getStateByPartialCompositeKey(type, attributes);
     for await (const kv of drain(iterator)) yield this.entry<T>(kv);
+  }
+
+  /**
+   * Every committed entry under a partial composite key, in key order, read page by page, so none is cut off
+   * by the peer's totalQueryLimit; the pages of one transaction read the same snapshot. Read-only txs only.
+   */
+  async *scanAll<T>(type: KeyType, attributes: string[] = []): AsyncGenerator<Entry<T>> {
+    let bookmark = '';
+    do {
+      const page = await this.page<T>(type, attributes, SCAN_PAGE_SIZE, bookmark);
+      yield* page.entries;
+      bookmark = page.bookmark;
+    } while (bookmark !== '');
   }
 
   /** One page under a partial composite key; the bookmark is '' when nothing follows. Read-only txs only. */

@@ -3,7 +3,7 @@ import { Context, Contract, Transaction } from 'fabric-contract-api';
 import type { Alert, Settlement } from '../api';
 import { requireCaller } from '../access';
 import { canonicalJson } from '../canonical';
-import { KeyType, Ledger } from '../ledger';
+import { calendarDate, KeyType, Ledger } from '../ledger';
 import * as requests from '../requests';
 import { allSettlements, reconcile } from '../settlements/queries';
 import { parseRequest } from '../validation';
@@ -26,15 +26,15 @@ export class AuditContract extends Contract {
     return canonicalJson(reconcile(settlements));
   }
 
-  /** Alerts raised on dates in [from, to], oldest first (alerts are few: they are sorted here). */
+  /** Alerts raised on days in [from, to] (the ledger's calendar), oldest first (few: they are sorted here). */
   @Transaction(false)
   async alerts(ctx: Context, request: string): Promise<string> {
     const ledger = new Ledger(ctx);
     await requireCaller(ledger, 'REGULATOR');
     const { from, to } = parseRequest(request, requests.alerts);
     const alerts: Alert[] = [];
-    for await (const { value } of ledger.scan<Alert>(KeyType.alert)) {
-      const day = value.at.slice(0, 10);
+    for await (const { value } of ledger.scanAll<Alert>(KeyType.alert)) {
+      const day = calendarDate(value.at);
       if ((from === undefined || day >= from) && (to === undefined || day <= to)) alerts.push(value);
     }
     // Alerts of one batch share a time; their ids end in the item's index, which the length orders first.

@@ -105,7 +105,7 @@ export async function* allSettlements(
 ): AsyncGenerator<Settlement> {
   const scope = scopeOf(caller, filter);
   if (scope === null) return;
-  for await (const entry of ledger.scan<unknown>(scope.type, scope.attributes)) {
+  for await (const entry of ledger.scanAll<unknown>(scope.type, scope.attributes)) {
     const settlement = await resolve(ledger, scope, entry);
     if (settlement && matches(caller, filter, settlement)) yield settlement;
   }

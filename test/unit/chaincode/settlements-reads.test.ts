@@ -266,6 +266,42 @@ describe('Audit', () => {
     for (const caller of [H1, H2, I1, I2, STRANGER])
       await refused(fabric.query(caller, Tx.listAlerts, {}), 'FORBIDDEN');
   });
+
+  it("dates alerts by the ledger's calendar day (UTC+8)", async () => {
+    const fabric = await populated();
+    // 17:30 UTC on 10 March is 01:30 on 11 March in Beijing.
+    fabric.setTime('2026-03-10T17:30:00Z');
+    await fabric.invoke(
+      H2,
+      Tx.submitSettlement,
+      settlement({ settlementId: 'DUP-1', invoiceHash: sha256('S-1') }),
+    );
+    const on = async (day: string) => (await fabric.query(REG, Tx.listAlerts, { from: day, to: day })).length;
+    expect([await on('2026-03-10'), await on('2026-03-11')]).to.deep.equal([0, 1]);
+  });
+
+  it("totals and lists every record past the peer's query limit, which ends a plain scan silently", async () => {
+    const fabric = await seeded();
+    const items = (batch: number) =>
+      Array.from({ length: 100 }, (_, i) => {
+        const id = `B${batch}-${i}`;
+        return settlementItem({ settlementId: id, invoiceHash: sha256(id) });
+      });
+    // Past one page of scanAll (1000 entries) too.
+    for (let batch = 0; batch < 11; batch++)
+      await fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'c', items: items(batch) });
+    for (let i = 0; i < 3; i++)
+      await fabric.invoke(
+        H2,
+        Tx.submitSettlement,
+        settlement({ settlementId: `D-${i}`, invoiceHash: sha256('B0-0') }),
+      );
+    fabric.totalQueryLimit = 500;
+    expect((await fabric.query(REG, Tx.reconciliation, {})).count).to.equal(1100);
+    expect((await fabric.query(I1, Tx.reconciliation, {})).count).to.equal(1100);
+    fabric.totalQueryLimit = 2;
+    expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(3);
+  });
 });
 
 describe('Perf:ping', () => {

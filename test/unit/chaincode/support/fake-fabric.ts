@@ -74,6 +74,8 @@ export class FakeFabric {
   lastReads = new Map<string, number>();
   /** How often the last transaction sent the peer a write of each key. */
   lastWrites = new Map<string, number>();
+  /** As the peer's ledger.state.totalQueryLimit: a plain range scan ends, silently, after this many entries. */
+  totalQueryLimit = 100_000;
   private readonly instances = new Map<string, ContractInstance>();
   private clock = Date.parse('2026-03-01T08:00:00.000Z');
   private txCount = 0;
@@ -278,7 +280,8 @@ class FakeStub {
   async getStateByPartialCompositeKey(objectType: string, attributes: string[]) {
     const start = this.createCompositeKey(objectType, attributes);
     this.fabric.countRead(start);
-    return iteratorOver(this.kvs(this.fabric.keysInOrder(start, start + MAX_UNICODE)));
+    const keys = this.fabric.keysInOrder(start, start + MAX_UNICODE);
+    return iteratorOver(this.kvs(keys.slice(0, this.fabric.totalQueryLimit)));
   }
 
   async getStateByPartialCompositeKeyWithPagination(
