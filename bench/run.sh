@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# npm run bench: brings up the benchmark's own network (network/run-bench, every port + 30000, beside the
-# development network), runs bench/src/main.ts against it with its own gateways (ports 38081..38085), draws the
+# npm run bench: brings up the benchmark's own network (network/run-bench, every port + 10000, beside the
+# development network), runs bench/src/main.ts against it with its own gateways (ports 18081..18085), draws the
 # scaling chart, then tears the network down (--keep leaves it up). Other options go to main.ts (--help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export NETWORK_RUN_DIR=network/run-bench
-export NETWORK_PORT_OFFSET=30000
+export NETWORK_PORT_OFFSET=10000
 # The chart's Python environment lives outside the work tree, so linters never walk matplotlib's own files.
 VENV=${BENCH_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/settlement-bench/venv}
 KEEP=0

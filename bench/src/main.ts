@@ -41,7 +41,7 @@ function drawChart(resultsFile: string, hasScaling: boolean): void {
 
 async function main(options: Options): Promise<void> {
   const topology = readTopology();
-  const portOffset = Number(process.env.NETWORK_PORT_OFFSET ?? 30000);
+  const portOffset = Number(process.env.NETWORK_PORT_OFFSET ?? 10000);
   const startedAt = new Date();
   const loadBefore = loadAverage();
   const direct = new DirectConnections(options);

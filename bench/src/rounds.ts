@@ -1,11 +1,21 @@
 /**
- * One measured round: a warm-up, then the workload under the load generator while the processes' CPU and
- * memory are sampled and the metrics of the gateways, peers and orderers are scraped before and after.
+ * One measured round: once every peer has caught up and a short pause, a warm-up, then the workload under the
+ * load generator while the processes' CPU and memory are sampled and the metrics of the gateways, peers and
+ * orderers are scraped before and after.
  */
 import { Tx } from '../../chaincode/src/api';
 import { closedLoop, Operation } from './load';
 import { ProcessUsage, UsageSampler } from './processes';
-import { MetricTargets, PeerLag, PeerLagSampler, profile, Profile, startWindow } from './prometheus';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  MetricTargets,
+  PeerLag,
+  PeerLagSampler,
+  profile,
+  Profile,
+  startWindow,
+  waitForEqualHeights,
+} from './prometheus';
 import type { Round } from './report';
 import { Sample, summarise } from './stats';
 import type { Workload } from './workloads';
@@ -21,6 +31,9 @@ const PROFILED: Record<string, { tx: string; route: string }> = {
   gateway: { tx: Tx.submitSettlement, route: '/v1/settlements' },
   gatewayBatch: { tx: Tx.submitSettlementBatch, route: '/v1/settlements/batch' },
 };
+
+/** Pause once every peer has caught up, for the background work of the last commits (LevelDB compaction). */
+const SETTLE_MS = 3000;
 
 export class RoundRunner {
   constructor(
@@ -40,6 +53,10 @@ export class RoundRunner {
     seconds: number,
     load: (operation: Operation, ms: number) => Promise<Sample[]>,
   ): Promise<MeasuredRound> {
+    // Each round starts on a quiet network: after a batch round the endorsing peers are still committing the
+    // blocks they fell behind on, work that would otherwise land in this round's figures.
+    await waitForEqualHeights(this.targets.peers);
+    await sleep(SETTLE_MS);
     await closedLoop(workload.operation, concurrency, this.warmupSeconds * 1000);
     const endWindow = await startWindow(this.targets);
     const sampler = new UsageSampler(this.pids);

@@ -8,8 +8,10 @@ ROOT_DIR="$(dirname "$NETWORK_DIR")"
 # shifted by the same offset.
 RUN_DIR="$(realpath -m "${NETWORK_RUN_DIR:-$NETWORK_DIR/run}")"
 PORT_OFFSET="${NETWORK_PORT_OFFSET:-0}"
-if ! [[ $PORT_OFFSET =~ ^[0-9]+$ ]] || ((PORT_OFFSET > 50000)); then
-  echo "[network] error: NETWORK_PORT_OFFSET must be a whole number from 0 to 50000" >&2
+# Every port stays below 32768: Linux takes outgoing connections' local ports from above, so a listener there
+# can find its port held by some client socket (EADDRINUSE).
+if ! [[ $PORT_OFFSET =~ ^[0-9]+$ ]] || ((PORT_OFFSET > 21000)); then
+  echo "[network] error: NETWORK_PORT_OFFSET must be a whole number from 0 to 21000" >&2
   exit 1
 fi
 CONFIG_DIR="$RUN_DIR/config"
