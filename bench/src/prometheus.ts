@@ -79,6 +79,11 @@ export async function startWindow(targets: MetricTargets): Promise<() => Promise
 
 const CHANNEL = { channel: 'settlement' };
 
+/** One channel metric of every peer, in the order of `peerUrls` (0 for a peer that did not answer). */
+async function peerValues(peerUrls: string[], metric: string): Promise<number[]> {
+  return (await Promise.all(peerUrls.map(scrape))).map((s) => total([...s.values()], metric, CHANNEL));
+}
+
 /** Polls one metric of every peer until `ready` holds for the values, or fails with `what` after a timeout. */
 async function waitForPeers(
   peerUrls: string[],
@@ -89,9 +94,7 @@ async function waitForPeers(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const values = (await Promise.all(peerUrls.map(scrape))).map((s) =>
-      total([...s.values()], metric, CHANNEL),
-    );
+    const values = await peerValues(peerUrls, metric);
     if (ready(values)) return;
     if (Date.now() > deadline) throw new Error(`${what} (${metric}: ${values.join(', ')})`);
     await new Promise((resolveLater) => setTimeout(resolveLater, 200));
@@ -120,9 +123,7 @@ export class PeerLagSampler {
   ) {}
 
   private async sample(): Promise<void> {
-    const heights = (await Promise.all(this.peerUrls.map(scrape))).map((s) =>
-      total([...s.values()], 'ledger_blockchain_height', CHANNEL),
-    );
+    const heights = await peerValues(this.peerUrls, 'ledger_blockchain_height');
     if (heights.every((h) => h > 0)) this.spreads.push(Math.max(...heights) - Math.min(...heights));
   }
 

@@ -3,10 +3,10 @@
  * load generator while the processes' CPU and memory are sampled and the metrics of the gateways, peers and
  * orderers are scraped before and after.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Tx } from '../../chaincode/src/api';
 import { closedLoop, Operation } from './load';
 import { ProcessUsage, UsageSampler } from './processes';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   MetricTargets,
   PeerLag,
