@@ -1,6 +1,6 @@
 /**
  * Direct fabric-network connections for the "no HTTP" workloads and for seeding, opened with the same options
- * as the gateway's ledger client (gateway/src/ledger.ts): commits awaited on the same block stream, and a
+ * as the gateway's ledger client (gateway/src/ledger.ts): the same native signer, commits awaited on the same block stream, and a
  * transaction whose two endorsing peers computed different results re-run, so that the gateway ÷ direct ratio
  * measures what the HTTP layer adds, not a different SDK configuration. One Gateway per organisation, reused.
  */
@@ -17,6 +17,7 @@ import {
 import { CHAINCODE_NAME, CHANNEL_NAME, TxName } from '../../chaincode/src/api';
 import { CommitWatcher } from '../../gateway/src/commit-watcher';
 import { endorsementsDiffer } from '../../gateway/src/ledger';
+import { signNatively } from '../../gateway/src/signing';
 import { readTopology } from '../../network/profiles/topology';
 
 /** The gateway's own: commit events from one realtime block stream of the organisation's peers. */
@@ -54,9 +55,11 @@ export class DirectConnections {
 
   private async connect(orgId: string): Promise<Connection> {
     const dir = join(readTopology().runDir, 'orgs', orgId);
+    const wallet = await Wallets.newFileSystemWallet(join(dir, 'wallet'));
+    signNatively(wallet);
     const gateway = new Gateway();
     await gateway.connect(JSON.parse(readFileSync(join(dir, 'connection-profile.json'), 'utf8')), {
-      wallet: await Wallets.newFileSystemWallet(join(dir, 'wallet')),
+      wallet,
       identity: 'client',
       // The peers listen on 127.0.0.1 for real (no containers): discovered endpoints are used as they are.
       discovery: { enabled: true, asLocalhost: false },

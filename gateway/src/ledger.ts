@@ -28,6 +28,7 @@ import { ApiError, fromChaincodeError, parseChaincodeError } from './errors';
 import { KeyedQueue } from './keyed-queue';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { signNatively } from './signing';
 
 export type { TransactionInfo };
 
@@ -194,6 +195,7 @@ export class FabricLedgerClient implements LedgerClient {
   static async connect(config: GatewayConfig, metrics: Metrics, logger: Logger): Promise<FabricLedgerClient> {
     const fabric = config.fabric;
     const wallet = await Wallets.newFileSystemWallet(fabric.walletDir);
+    signNatively(wallet);
     if (!(await wallet.get(fabric.identity))) {
       throw new Error(`identity "${fabric.identity}" not found in wallet ${fabric.walletDir}`);
     }
