@@ -180,6 +180,8 @@ export function profile(window: Window, tx: string, route: string) {
       }),
       submit: ledger({ phase: 'submit' }),
       commitWait: ledger({ phase: 'commit' }),
+      // Re-runs after a read conflict or an endorsement mismatch, and resubmits after an unknown outcome.
+      retries: total(gateways, 'gateway_ledger_retries_total', { tx }),
     },
     peers: {
       proposal: mean(peers, 'endorser_proposal_duration', { chaincode: 'settlement', success: 'true' }),
@@ -187,6 +189,11 @@ export function profile(window: Window, tx: string, route: string) {
       blockstorageCommit: mean(peers, 'ledger_blockstorage_commit_time', CHANNEL),
       statedbCommit: mean(peers, 'ledger_statedb_commit_time', CHANNEL),
       transactionsPerBlock: blocks > 0 ? Number((transactions / blocks).toFixed(1)) : 0,
+      // Counted once by each peer.
+      mvccConflicts: total(peers, 'ledger_transaction_count', {
+        chaincode: 'settlement:1.0',
+        validation_code: 'MVCC_READ_CONFLICT',
+      }),
     },
     orderer: {
       broadcastValidate: mean(orderers, 'broadcast_validate_duration', { type: 'ENDORSER_TRANSACTION' }),
