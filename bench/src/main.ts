@@ -16,7 +16,7 @@ import { networkProcesses } from './processes';
 import { waitForEqualHeights, waitForGossip } from './prometheus';
 import { ratios, table, targetLines, targets } from './report';
 import { MeasuredRound, RoundRunner } from './rounds';
-import { seedPool, workloads } from './workloads';
+import { seedPool, type Workload, workloads } from './workloads';
 
 const ROOT = resolve(__dirname, '../..');
 const log = (message: string): void => console.log(`[bench] ${message}`);
@@ -38,6 +38,8 @@ function drawChart(resultsFile: string, hasScaling: boolean): void {
   execFileSync(python, [join(ROOT, 'bench/chart.py'), resultsFile, png], { stdio: 'inherit' });
   log(`chart written to ${png}`);
 }
+
+type FixedRound = MeasuredRound & { rate: number };
 
 async function main(options: Options): Promise<void> {
   const topology = readTopology();
@@ -82,21 +84,23 @@ async function main(options: Options): Promise<void> {
       );
     }
 
-    let fixed: (MeasuredRound & { rate: number }) | undefined;
+    // The same offered rate through the gateway and directly: below saturation the latencies differ by what the
+    // gateway adds, where in a closed loop they differ by the throughput gap (p50 ≈ clients ÷ throughput).
+    let fixed: FixedRound | undefined;
+    let fixedDirect: FixedRound | undefined;
     if (options.fixedRate) {
+      const { durationSeconds: seconds } = options.fixedRate;
       const measured = rounds.gateway?.summary.throughput ?? 10;
       const rate =
         options.fixedRate.rate ?? Math.max(1, Math.round(measured * options.fixedRate.fractionOfGateway));
-      log(
-        `fixed-rate round: ${rate} settlements/s via the gateway for ${options.fixedRate.durationSeconds}s`,
-      );
-      const title = `fixed rate ${rate}/s via HTTP gateway`;
-      fixed = {
-        rate,
-        ...(await runner.measure(all.gateway, title, 64, options.fixedRate.durationSeconds, (op, ms) =>
-          fixedRate(op, rate, ms, 64),
-        )),
+      const atRate = async (w: Workload, via: string): Promise<FixedRound> => {
+        log(`fixed-rate round: ${rate} settlements/s via ${via} for ${seconds}s`);
+        const title = `fixed rate ${rate}/s via ${via}`;
+        const round = await runner.measure(w, title, 64, seconds, (op, ms) => fixedRate(op, rate, ms, 64));
+        return { rate, ...round };
       };
+      fixed = await atRate(all.gateway, 'HTTP gateway');
+      if (options.workloads.includes('direct')) fixedDirect = await atRate(all.direct, 'fabric-network');
     }
 
     const scaling: MeasuredRound[] = [];
@@ -111,7 +115,7 @@ async function main(options: Options): Promise<void> {
       );
     }
 
-    const ratioValues = ratios(rounds);
+    const ratioValues = ratios(rounds, fixed, fixedDirect);
     const targetList = targets(ratioValues, rounds, fixed?.summary);
     const commit = gitCommit();
     const results = {
@@ -124,6 +128,7 @@ async function main(options: Options): Promise<void> {
       settings: { options, channel: channelSettings(topology.runDir), orderers: topology.orderers.length },
       rounds,
       fixedRate: fixed,
+      fixedRateDirect: fixedDirect,
       scaling,
       ratios: ratioValues,
       targets: targetList,
@@ -134,7 +139,11 @@ async function main(options: Options): Promise<void> {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 
-    const rows = [...Object.values(rounds), ...(fixed ? [fixed] : []), ...scaling];
+    const rows = [
+      ...Object.values(rounds),
+      ...[fixed, fixedDirect].filter((r) => r !== undefined),
+      ...scaling,
+    ];
     console.log(`\n${table(rows)}\n`);
     const gatewayUse = Object.entries(rows[0]?.usage ?? {}).filter(([name]) =>
       name.startsWith('gateway-hospital'),

@@ -27,8 +27,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --concurrency N          concurrent clients for the four workloads (default 16)
   --batch-size N           settlements per batch transaction, 1..100 (default 50)
   --only a,b               workloads to run: ${WORKLOAD_IDS.join(', ')}
-  --rate R                 fixed-rate round at R settlements/s (default 0.6 x measured gateway throughput)
-  --no-fixed-rate          skip the fixed-rate round
+  --rate R                 fixed-rate rounds (gateway, then direct) at R settlements/s (default 0.6 x gateway tps)
+  --no-fixed-rate          skip the fixed-rate rounds
   --scaling 1,4,16,64      client counts of the scaling curve; --no-scaling skips it
   --commit-strategy S      direct workloads' commit strategy: ${Object.keys(COMMIT_STRATEGIES).join(', ')}
   --commit-timeout S       commit timeout in seconds, direct and gateway (default 30)

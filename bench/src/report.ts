@@ -18,13 +18,22 @@ export interface Target {
 const ratio = (a: number, b: number): number => (b > 0 ? Number((a / b).toFixed(2)) : 0);
 
 /** Ratios between rounds that ran; a missing round leaves its ratios out. */
-export function ratios(rounds: Record<string, Round | undefined>) {
+const addedP50 = (gateway: Round, direct: Round): number =>
+  Number((gateway.summary.latencyMs.p50 - direct.summary.latencyMs.p50).toFixed(1));
+
+/**
+ * gatewayAddedP50Ms compares the fixed-rate rounds, at one offered rate below saturation. The closed-loop
+ * difference is kept as gatewayAddedP50MsClosedLoop: at saturation p50 ≈ clients ÷ throughput, so it is the
+ * throughput gap again (a gateway at 0.9 of direct throughput "adds" 11 % to p50), not the gateway's latency.
+ */
+export function ratios(rounds: Record<string, Round | undefined>, fixedGateway?: Round, fixedDirect?: Round) {
   const { gateway, direct, empty, gatewayBatch, directBatch } = rounds;
   const out: Record<string, number> = {};
   if (gateway && direct) {
     out.gatewayOverDirectThroughput = ratio(gateway.summary.throughput, direct.summary.throughput);
-    out.gatewayAddedP50Ms = Number((gateway.summary.latencyMs.p50 - direct.summary.latencyMs.p50).toFixed(1));
+    out.gatewayAddedP50MsClosedLoop = addedP50(gateway, direct);
   }
+  if (fixedGateway && fixedDirect) out.gatewayAddedP50Ms = addedP50(fixedGateway, fixedDirect);
   if (direct && empty)
     out.settlementOverEmptyThroughput = ratio(direct.summary.throughput, empty.summary.throughput);
   if (gateway && empty)
@@ -52,7 +61,7 @@ export function targets(
     if (value !== undefined) list.push({ name, target, measured: `${value}${unit}`, met: met(value) });
   };
   add('gateway ÷ direct throughput', '≥ 0.9', r.gatewayOverDirectThroughput, (v) => v >= 0.9);
-  add('gateway added p50', '≤ 20 ms', r.gatewayAddedP50Ms, (v) => v <= 20, ' ms');
+  add('gateway added p50 (same fixed rate)', '≤ 20 ms', r.gatewayAddedP50Ms, (v) => v <= 20, ' ms');
   add('settlement ÷ empty throughput', '≥ 0.5', r.settlementOverEmptyThroughput, (v) => v >= 0.5);
   add('batch ÷ single settlements/s (gateway)', '≥ 5', r.batchOverSingleGateway, (v) => v >= 5);
   const failures = Object.values(rounds).reduce((sum, round) => sum + (round?.summary.failures ?? 0), 0);
