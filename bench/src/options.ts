@@ -27,7 +27,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --concurrency N          concurrent clients for the four workloads (default 16)
   --batch-size N           settlements per batch transaction, 1..100 (default 50)
   --only a,b               workloads to run: ${WORKLOAD_IDS.join(', ')}
-  --rate R                 fixed-rate rounds (gateway, then direct) at R settlements/s (default 0.6 x gateway tps)
+  --rate R                 fixed-rate rounds (gateway, then direct) at R settlements/s (default 0.5 x gateway tps)
   --no-fixed-rate          skip the fixed-rate rounds
   --scaling 1,4,16,64      client counts of the scaling curve; --no-scaling skips it
   --commit-strategy S      direct workloads' commit strategy: ${Object.keys(COMMIT_STRATEGIES).join(', ')}
@@ -90,7 +90,7 @@ export function parseOptions(argv: string[]): Options {
       ? undefined
       : {
           rate: values.rate === undefined ? undefined : positiveInt('--rate', values.rate, 1, 10_000),
-          fractionOfGateway: 0.6,
+          fractionOfGateway: 0.5,
           durationSeconds: 20 * scale,
         },
     scaling: values['no-scaling']
