@@ -25,7 +25,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --long                   4x longer rounds (default rounds are short, for a run of a few minutes)
   --duration S             seconds per workload round (default 15)
   --concurrency N          concurrent clients for the four workloads (default 16)
-  --batch-size N           settlements per batch transaction, 1..100 (default 50)
+  --batch-size N           settlements per batch transaction, 1..100 (default 100)
   --only a,b               workloads to run: ${WORKLOAD_IDS.join(', ')}
   --rate R                 fixed-rate rounds (gateway, then direct) at R settlements/s (default 0.5 x gateway tps)
   --no-fixed-rate          skip the fixed-rate rounds
@@ -84,7 +84,7 @@ export function parseOptions(argv: string[]): Options {
   return {
     durationSeconds: positiveInt('--duration', values.duration, 15) * scale,
     concurrency: positiveInt('--concurrency', values.concurrency, 16, 64),
-    batchSize: positiveInt('--batch-size', values['batch-size'], 50, 100),
+    batchSize: positiveInt('--batch-size', values['batch-size'], 100, 100),
     workloads,
     fixedRate: values['no-fixed-rate']
       ? undefined
