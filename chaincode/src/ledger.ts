@@ -244,10 +244,16 @@ export class Ledger {
   }
 }
 
+/**
+ * Yields every result of a query. The peer frees a query's iterator itself once it has sent the last results
+ * (and after every page of a paginated query), so only a consumer that stops early costs a close message.
+ */
 async function* drain<T>(iterator: Iterators.CommonIterator<T>): AsyncGenerator<T> {
+  let exhausted = false;
   try {
     for (let result = await iterator.next(); !result.done; result = await iterator.next()) yield result.value;
+    exhausted = true;
   } finally {
-    await iterator.close();
+    if (!exhausted) await iterator.close();
   }
 }

@@ -37,6 +37,17 @@ describe('Settlements:submitBatch', () => {
     expect(fabric.lastWrites.size).to.equal(3 * 3 + 2);
   });
 
+  it('sends the peer 14 messages for a lone settlement and 6 for each further item of a batch', async () => {
+    const fabric = await seeded();
+    await fabric.invoke(H1, Tx.submitSettlement, { actor: 'clerk-1', ...item('A') });
+    // Reads: caller, settlement, policy, invoice, product, accumulators, consent scan (read to its end, so
+    // never closed), authorisation; writes: settlement and its key-level policy, invoice, index,
+    // accumulators, seal.
+    expect(fabric.lastMessages).to.equal(14);
+    await fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'clerk-1', items: [item('B'), item('C')] });
+    expect(fabric.lastMessages).to.equal(14 + 6);
+  });
+
   it('rejects a bad item with its error and still records the others, in one event', async () => {
     const fabric = await seeded();
     const bad = { ...item('B'), costs: { ...item('B').costs, total: 1 } };

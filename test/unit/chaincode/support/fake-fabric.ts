@@ -47,7 +47,11 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-function iteratorOver<T>(items: T[]): {
+/** A query's results; as with fabric-shim, close() is a message to the peer even after the last result. */
+function iteratorOver<T>(
+  items: T[],
+  onClose: () => void,
+): {
   next(): Promise<{ value: T; done: boolean }>;
   close(): Promise<void>;
 } {
@@ -55,7 +59,7 @@ function iteratorOver<T>(items: T[]): {
   return {
     next: async () =>
       index < items.length ? { value: items[index++], done: false } : { value: undefined as T, done: true },
-    close: async () => undefined,
+    close: async () => onClose(),
   };
 }
 
@@ -74,6 +78,8 @@ export class FakeFabric {
   lastReads = new Map<string, number>();
   /** How often the last transaction sent the peer a write of each key. */
   lastWrites = new Map<string, number>();
+  /** How many messages the last transaction sent the peer: each one a round trip on a real network. */
+  lastMessages = 0;
   /** As the peer's ledger.state.totalQueryLimit: a plain range scan ends, silently, after this many entries. */
   totalQueryLimit = 100_000;
   private readonly instances = new Map<string, ContractInstance>();
@@ -143,6 +149,7 @@ export class FakeFabric {
     const stub = new FakeStub(this, `tx${String(this.txCount).padStart(6, '0')}`, this.clock);
     this.lastReads = new Map();
     this.lastWrites = new Map();
+    this.lastMessages = 0;
     const ctx = instance.createContext();
     ctx.stub = stub as unknown as Context['stub'];
     ctx.clientIdentity = {
@@ -190,10 +197,12 @@ export class FakeFabric {
   }
 
   countRead(key: string): void {
+    this.lastMessages += 1;
     this.lastReads.set(key, (this.lastReads.get(key) ?? 0) + 1);
   }
 
   countWrite(key: string): void {
+    this.lastMessages += 1;
     this.lastWrites.set(key, (this.lastWrites.get(key) ?? 0) + 1);
   }
 
@@ -274,6 +283,7 @@ class FakeStub {
   }
 
   async setStateValidationParameter(key: string, parameter: Uint8Array): Promise<void> {
+    this.fabric.lastMessages += 1;
     this.validationWrites.set(key, Buffer.from(parameter));
   }
 
@@ -281,7 +291,7 @@ class FakeStub {
     const start = this.createCompositeKey(objectType, attributes);
     this.fabric.countRead(start);
     const keys = this.fabric.keysInOrder(start, start + MAX_UNICODE);
-    return iteratorOver(this.kvs(keys.slice(0, this.fabric.totalQueryLimit)));
+    return iteratorOver(this.kvs(keys.slice(0, this.fabric.totalQueryLimit)), this.closed);
   }
 
   async getStateByPartialCompositeKeyWithPagination(
@@ -300,12 +310,18 @@ class FakeStub {
     const metadata = { fetchedRecordsCount: page.length, bookmark: keys[pageSize] ?? '' };
     // As fabric-shim does: an all-default metadata message arrives as no bytes, so no metadata at all.
     const empty = metadata.fetchedRecordsCount === 0 && metadata.bookmark === '';
-    return { iterator: iteratorOver(this.kvs(page)), metadata: empty ? undefined : metadata };
+    this.fabric.lastMessages += 1;
+    return { iterator: iteratorOver(this.kvs(page), this.closed), metadata: empty ? undefined : metadata };
   }
 
   async getHistoryForKey(key: string) {
-    return iteratorOver([...(this.fabric.history.get(key) ?? [])].reverse());
+    this.fabric.lastMessages += 1;
+    return iteratorOver([...(this.fabric.history.get(key) ?? [])].reverse(), this.closed);
   }
+
+  private readonly closed = (): void => {
+    this.fabric.lastMessages += 1;
+  };
 
   setEvent(name: string, payload: Uint8Array): void {
     this.event = { name, payload: JSON.parse(Buffer.from(payload).toString('utf8')) };
