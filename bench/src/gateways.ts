@@ -49,31 +49,38 @@ export class HttpClient {
   /** POSTs JSON; answers the status and parsed body. */
   post(url: string, token: string, body: unknown): Promise<{ status: number; body: unknown }> {
     const payload = Buffer.from(JSON.stringify(body));
-    return new Promise((resolveAnswer, reject) => {
-      const req = request(
-        url,
-        {
-          method: 'POST',
-          agent: this.agent,
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'content-length': payload.length,
+    const attempt = (retried: boolean): Promise<{ status: number; body: unknown }> =>
+      new Promise((resolveAnswer, reject) => {
+        const req = request(
+          url,
+          {
+            method: 'POST',
+            agent: this.agent,
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
+              'content-length': payload.length,
+            },
           },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolveAnswer({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              resolveAnswer({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+            });
+            res.on('error', reject);
+          },
+        );
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          // The gateway closed an idle kept-alive socket as this request went out on it. Every POST here is
+          // idempotent, so it goes once more on a fresh socket, as Node's documentation advises.
+          if (!retried && req.reusedSocket && error.code === 'ECONNRESET') resolveAnswer(attempt(true));
+          else reject(error);
+        });
+        req.end(payload);
+      });
+    return attempt(false);
   }
 
   close(): void {
