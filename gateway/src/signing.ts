@@ -9,7 +9,7 @@ import type { IdentityProvider, Wallet, X509Identity } from 'fabric-network';
 type SdkUser = Awaited<ReturnType<IdentityProvider['getUserContext']>>;
 type SdkSigningIdentity = ReturnType<SdkUser['getSigningIdentity']>;
 
-/** The group order n of P-256, the curve of fabric-network's default crypto suite (by OpenSSL's name). */
+/** P-256 (by OpenSSL's name), the curve of fabric-network's default crypto suite, and its group order n. */
 const P256 = 'prime256v1';
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const P256_SIZE = 32;
