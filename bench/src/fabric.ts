@@ -1,8 +1,9 @@
 /**
  * Direct fabric-network connections for the "no HTTP" workloads and for seeding, opened with the same options
- * as the gateway's ledger client (gateway/src/ledger.ts): the same native signer, commits awaited on the same block stream, and a
- * transaction whose two endorsing peers computed different results re-run, so that the gateway ÷ direct ratio
- * measures what the HTTP layer adds, not a different SDK configuration. One Gateway per organisation, reused.
+ * as the gateway's ledger client (gateway/src/ledger.ts): the same native signer, commits awaited on the same
+ * block stream, and a transaction whose two endorsing peers computed different results re-run, so that the
+ * gateway ÷ direct ratio measures what the HTTP layer adds, not a different SDK configuration. One Gateway per
+ * organisation, reused.
  */
 import '../../test/integration/support/quiet-logs';
 import { readFileSync } from 'node:fs';

@@ -48,7 +48,9 @@ function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[
 
 async function main(options: Options): Promise<void> {
   const topology = readTopology();
-  const portOffset = Number(process.env.NETWORK_PORT_OFFSET ?? 10000);
+  // bench/run.sh sets it for the network it brought up; a second default here could drift from that one.
+  const portOffset = Number(process.env.NETWORK_PORT_OFFSET);
+  if (!Number.isInteger(portOffset)) throw new Error('NETWORK_PORT_OFFSET must be set: run npm run bench');
   const startedAt = new Date();
   const loadBefore = loadAverage();
   const direct = new DirectConnections(options);
