@@ -9,6 +9,9 @@ import { PerfContract } from './contracts/perf';
 import { PoliciesContract } from './contracts/policies';
 import { ProductsContract } from './contracts/products';
 import { SettlementsContract } from './contracts/settlements';
+import { dropUnprintedShimLogs } from './shim-logging';
+
+dropUnprintedShimLogs();
 
 export const contracts = [
   ParticipantsContract,
