@@ -84,6 +84,8 @@ export class Ledger {
   private readonly committed = new Map<string, string>();
   /** Answers computed from committed state alone, by `once`. */
   private readonly derived = new Map<string, Promise<unknown>>();
+  /** Serialised key-level policies by organisations: a batch's items all name the same two. */
+  private readonly policies = new Map<string, Uint8Array>();
 
   /**
    * With `deferWrites`, puts stay in `pending` until flush(), which writes each key once with its last value:
@@ -169,9 +171,16 @@ export class Ledger {
 
   /** Key-level endorsement: later changes of `key` need a peer of each organisation named. */
   async requireEndorsement(key: string, organisations: readonly string[]): Promise<void> {
-    const policy = new KeyEndorsementPolicy();
-    policy.addOrgs('PEER', ...[...new Set(organisations)].sort());
-    await this.ctx.stub.setStateValidationParameter(key, policy.getPolicy());
+    const orgs = [...new Set(organisations)].sort();
+    const id = orgs.join('\n');
+    let policy = this.policies.get(id);
+    if (!policy) {
+      const builder = new KeyEndorsementPolicy();
+      builder.addOrgs('PEER', ...orgs);
+      policy = builder.getPolicy();
+      this.policies.set(id, policy);
+    }
+    await this.ctx.stub.setStateValidationParameter(key, policy);
   }
 
   /**
