@@ -1,6 +1,18 @@
 import { expect } from 'chai';
 import { Tx } from '../../../chaincode/src/api';
-import { H1, I1, REG, refusedUnchanged, seeded, settlementItem, sha256 } from './support/fixtures';
+import {
+  H1,
+  I1,
+  I2,
+  REG,
+  keyEndorsers,
+  policy,
+  product,
+  refusedUnchanged,
+  seeded,
+  settlementItem,
+  sha256,
+} from './support/fixtures';
 
 const item = (id: string, invoice = id) => settlementItem({ settlementId: id, invoiceHash: sha256(invoice) });
 
@@ -46,6 +58,22 @@ describe('Settlements:submitBatch', () => {
     expect(fabric.lastMessages).to.equal(14);
     await fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'clerk-1', items: [item('B'), item('C')] });
     expect(fabric.lastMessages).to.equal(14 + 6);
+  });
+
+  it("requires each settlement's own hospital and insurer for its later changes", async () => {
+    const fabric = await seeded();
+    await fabric.invoke(I2, Tx.publishProduct, product({ productId: 'OTHER-2026' }));
+    await fabric.invoke(I2, Tx.registerPolicy, policy({ policyRef: 'POL-2', productId: 'OTHER-2026' }));
+    const { results } = await fabric.invoke(H1, Tx.submitSettlementBatch, {
+      actor: 'clerk-1',
+      items: [item('A'), { ...item('B'), policyRef: 'POL-2' }, item('C')],
+    });
+    expect(results.map((r) => r.outcome)).to.deep.equal(['RECORDED', 'RECORDED', 'RECORDED']);
+    expect(['A', 'B', 'C'].map((id) => keyEndorsers(fabric, 'settlement', H1, id))).to.deep.equal([
+      [H1, I1],
+      [H1, I2],
+      [H1, I1],
+    ]);
   });
 
   it('rejects a bad item with its error and still records the others, in one event', async () => {
