@@ -106,7 +106,7 @@ start_chaincode_server() {
   local org=$1 id=$2 tls
   tls=$(chaincode_tls_dir "$org")
   start_process "$(chaincode_name "$org")" "fabric-chaincode-node server --chaincode-address $(chaincode_address "$org")" \
-    env CORE_CHAINCODE_LOGGING_LEVEL=info \
+    env CORE_CHAINCODE_LOGGING_LEVEL="${CORE_CHAINCODE_LOGGING_LEVEL:-warning}" \
     node "$ROOT_DIR/node_modules/.bin/fabric-chaincode-node" server \
     --chaincode-address "$(chaincode_address "$org")" --chaincode-id "$id" --module-path "$CHAINCODE_MODULE_DIR" \
     --chaincode-tls-cert-file "$tls/server.crt" --chaincode-tls-key-file "$tls/server.key" \
