@@ -51,15 +51,16 @@ export async function closedLoop(
 /**
  * Submits at `rate` operations per second for `durationMs`, whatever the latency (an open loop, as a
  * fixed-rate Caliper round), with at most `maxInFlight` outstanding: beyond that a submission waits for a slot,
- * which shows up as a send rate below the target.
+ * which shows up as a send rate below the target. Submissions go to `operations` in turn, so several paths
+ * share one load and one moment; the samples come back per operation.
  */
 export async function fixedRate(
-  operation: Operation,
+  operations: readonly Operation[],
   rate: number,
   durationMs: number,
   maxInFlight: number,
-): Promise<Sample[]> {
-  const samples: Sample[] = [];
+): Promise<Sample[][]> {
+  const samples: Sample[][] = operations.map(() => []);
   const free = Array.from({ length: maxInFlight }, (_, slot) => maxInFlight - 1 - slot);
   const running = new Set<Promise<void>>();
   const origin = performance.now();
@@ -69,8 +70,9 @@ export async function fixedRate(
     if (wait > 0) await sleep(wait);
     while (free.length === 0) await Promise.race(running);
     const slot = free.pop() as number;
-    const task = timed(operation, slot).then((sample) => {
-      samples.push(sample);
+    const path = i % operations.length;
+    const task = timed(operations[path], slot).then((sample) => {
+      samples[path].push(sample);
       free.push(slot);
       running.delete(task);
     });

@@ -10,14 +10,13 @@ import { dirname, join, resolve } from 'node:path';
 import { readTopology } from '../../network/profiles/topology';
 import { DirectConnections } from './fabric';
 import { Gateways, HttpClient } from './gateways';
-import { closedLoop, fixedRate } from './load';
 import { gitCommit, loadAverage, machineFacts } from './machine';
 import { Options, parseOptions, USAGE, WorkloadId } from './options';
 import { networkProcesses } from './processes';
 import { waitForEqualHeights, waitForGossip } from './prometheus';
 import { ratios, table, targetLines, targets } from './report';
 import { MeasuredRound, RoundRunner } from './rounds';
-import { seedPool, type Workload, workloads } from './workloads';
+import { seedPool, workloads } from './workloads';
 
 const ROOT = resolve(__dirname, '../..');
 const log = (message: string): void => console.log(`[bench] ${message}`);
@@ -87,13 +86,7 @@ async function main(options: Options): Promise<void> {
       for (const id of ids) {
         const w = all[id];
         log(`round ${w.title}: ${options.concurrency} clients for ${options.durationSeconds}s`);
-        rounds[id] = await runner.measure(
-          w,
-          w.title,
-          options.concurrency,
-          options.durationSeconds,
-          (op, ms) => closedLoop(op, options.concurrency, ms),
-        );
+        rounds[id] = await runner.measure(w, w.title, options.concurrency, options.durationSeconds);
       }
     };
     // Batches go last: their tens of thousands of records grow the peers' state databases, whose compactions
@@ -101,8 +94,9 @@ async function main(options: Options): Promise<void> {
     const [singles, batches] = partition(options.workloads, (id) => all[id].itemsPerOperation === 1);
     await closedRounds(singles);
 
-    // The same offered rate through the gateway and directly: below saturation the latencies differ by what the
-    // gateway adds, where in a closed loop they differ by the throughput gap (p50 ≈ clients ÷ throughput).
+    // One offered rate, every other settlement through the gateway and the rest directly: below saturation the
+    // latencies then differ by what the gateway adds, where in a closed loop they differ by the throughput gap
+    // (p50 ≈ clients ÷ throughput), and in two rounds one after the other also by whatever changed between them.
     let fixed: FixedRound | undefined;
     let fixedDirect: FixedRound | undefined;
     if (options.fixedRate) {
@@ -110,14 +104,16 @@ async function main(options: Options): Promise<void> {
       const measured = rounds.gateway?.summary.throughput ?? 10;
       const rate =
         options.fixedRate.rate ?? Math.max(1, Math.round(measured * options.fixedRate.fractionOfGateway));
-      const atRate = async (w: Workload, via: string): Promise<FixedRound> => {
-        log(`fixed-rate round: ${rate} settlements/s via ${via} for ${seconds}s`);
-        const title = `fixed rate ${rate}/s via ${via}`;
-        const round = await runner.measure(w, title, 64, seconds, (op, ms) => fixedRate(op, rate, ms, 64));
-        return { rate, ...round };
-      };
-      fixed = await atRate(all.gateway, 'HTTP gateway');
-      if (options.workloads.includes('direct')) fixedDirect = await atRate(all.direct, 'fabric-network');
+      const paths = options.workloads.includes('direct') ? [all.gateway, all.direct] : [all.gateway];
+      const vias = ['HTTP gateway', 'fabric-network'].slice(0, paths.length);
+      log(`fixed-rate round: ${rate} settlements/s, in turn via ${vias.join(' and ')}, for ${seconds}s`);
+      const titles = vias.map(
+        (via) => `fixed rate ${rate}/s${paths.length > 1 ? ', in turn' : ''}, via ${via}`,
+      );
+      [fixed, fixedDirect] = (await runner.measureInterleaved(paths, titles, rate, seconds)).map((round) => ({
+        rate,
+        ...round,
+      }));
     }
 
     const scaling: MeasuredRound[] = [];
@@ -125,11 +121,7 @@ async function main(options: Options): Promise<void> {
     for (const clients of counts) {
       log(`scaling: ${clients} client(s) via the gateway for ${durationSeconds}s`);
       const title = `scaling: ${clients} client(s), gateway`;
-      scaling.push(
-        await runner.measure(all.gateway, title, clients, durationSeconds, (op, ms) =>
-          closedLoop(op, clients, ms),
-        ),
-      );
+      scaling.push(await runner.measure(all.gateway, title, clients, durationSeconds));
     }
 
     await closedRounds(batches);

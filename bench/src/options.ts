@@ -27,8 +27,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --concurrency N          concurrent clients for the four workloads (default 16)
   --batch-size N           settlements per batch transaction, 1..100 (default 100)
   --only a,b               workloads to run: ${WORKLOAD_IDS.join(', ')}
-  --rate R                 fixed-rate rounds (gateway, then direct) at R settlements/s (default 0.5 x gateway tps)
-  --no-fixed-rate          skip the fixed-rate rounds
+  --rate R                 the fixed-rate round's R settlements/s, in turn via the gateway and directly
+                           (default 0.5 x gateway tps)
+  --no-fixed-rate          skip the fixed-rate round
   --scaling 1,4,16,64      client counts of the scaling curve; --no-scaling skips it
   --commit-strategy S      direct workloads' commit strategy: ${Object.keys(COMMIT_STRATEGIES).join(', ')}
   --commit-timeout S       commit timeout in seconds, direct and gateway (default 30)
@@ -91,7 +92,8 @@ export function parseOptions(argv: string[]): Options {
       : {
           rate: values.rate === undefined ? undefined : positiveInt('--rate', values.rate, 1, 10_000),
           fractionOfGateway: 0.5,
-          durationSeconds: 20 * scale,
+          // One round for both paths, each taking every other submission: as long as the two rounds it replaced.
+          durationSeconds: 40 * scale,
         },
     scaling: values['no-scaling']
       ? undefined

@@ -75,7 +75,7 @@ export function targets(
 }
 
 const COLUMNS: [string, number][] = [
-  ['round', 40],
+  ['round', 44],
   ['clients', 7],
   ['ok', 7],
   ['fail', 5],

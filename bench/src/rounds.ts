@@ -1,11 +1,11 @@
 /**
- * One measured round: once every peer has caught up and a short pause, a warm-up, then the workload under the
- * load generator while the processes' CPU and memory are sampled and the metrics of the gateways, peers and
- * orderers are scraped before and after.
+ * A measured round: once every peer has caught up and a short pause, a warm-up, then the workload (or several,
+ * taking turns in one open loop) under the load generator while the processes' CPU and memory are sampled and
+ * the metrics of the gateways, peers and orderers are scraped before and after.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Tx } from '../../chaincode/src/api';
-import { closedLoop, Operation } from './load';
+import { closedLoop, fixedRate } from './load';
 import { ProcessUsage, UsageSampler } from './processes';
 import {
   MetricTargets,
@@ -14,6 +14,7 @@ import {
   profile,
   Profile,
   startWindow,
+  type Window,
   waitForEqualHeights,
 } from './prometheus';
 import type { Round } from './report';
@@ -32,6 +33,17 @@ const PROFILED: Record<string, { tx: string; route: string }> = {
   gatewayBatch: { tx: Tx.submitSettlementBatch, route: '/v1/settlements/batch' },
 };
 
+/** The open loop's limit on operations outstanding (a Caliper fixed-rate round has none; 64 bounds memory). */
+const MAX_IN_FLIGHT = 64;
+
+/** What one observation window yields besides the samples. */
+interface Observed {
+  samples: Sample[][];
+  usage: Record<string, ProcessUsage>;
+  peerLag: PeerLag;
+  window: Window;
+}
+
 /** Pause once every peer has caught up, for the background work of the last commits (LevelDB compaction). */
 const SETTLE_MS = 3000;
 
@@ -45,29 +57,71 @@ export class RoundRunner {
     private readonly check: () => void,
   ) {}
 
-  /** Runs `workload` under `load` (a closed or fixed-rate loop) for `seconds`. */
+  /** Runs `workload` in a closed loop of `concurrency` clients for `seconds`. */
   async measure(
     workload: Workload,
     title: string,
     concurrency: number,
     seconds: number,
-    load: (operation: Operation, ms: number) => Promise<Sample[]>,
   ): Promise<MeasuredRound> {
+    const observed = await this.observe([workload], concurrency, seconds, async (ms) => [
+      await closedLoop(workload.operation, concurrency, ms),
+    ]);
+    return this.round(workload, title, concurrency, seconds, observed.samples[0], observed);
+  }
+
+  /**
+   * Runs `workloads` as one open loop at `rate` operations per second for `seconds`, each submission going to
+   * the next workload in turn, so that every workload meets the network at the same moments (the same
+   * compactions, the same database size). One round per workload; all share the window's usage and profile.
+   */
+  async measureInterleaved(
+    workloads: readonly Workload[],
+    titles: readonly string[],
+    rate: number,
+    seconds: number,
+  ): Promise<MeasuredRound[]> {
+    const operations = workloads.map((w) => w.operation);
+    const observed = await this.observe(workloads, MAX_IN_FLIGHT, seconds, (ms) =>
+      fixedRate(operations, rate, ms, MAX_IN_FLIGHT),
+    );
+    return workloads.map((w, i) =>
+      this.round(w, titles[i], MAX_IN_FLIGHT, seconds, observed.samples[i], observed),
+    );
+  }
+
+  private async observe(
+    workloads: readonly Workload[],
+    concurrency: number,
+    seconds: number,
+    load: (ms: number) => Promise<Sample[][]>,
+  ): Promise<Observed> {
     // Each round starts on a quiet network: after a batch round the endorsing peers are still committing the
     // blocks they fell behind on, work that would otherwise land in this round's figures.
     await waitForEqualHeights(this.targets.peers);
     await sleep(SETTLE_MS);
-    await closedLoop(workload.operation, concurrency, this.warmupSeconds * 1000);
+    for (const w of workloads) await closedLoop(w.operation, concurrency, this.warmupSeconds * 1000);
     const endWindow = await startWindow(this.targets);
     const sampler = new UsageSampler(this.pids);
     const lag = new PeerLagSampler(this.targets.peers);
     sampler.start();
     lag.start();
-    const samples = await load(workload.operation, seconds * 1000);
+    const samples = await load(seconds * 1000);
     const usage = sampler.stop();
     const peerLag = lag.stop();
     const window = await endWindow();
     this.check();
+    return { samples, usage, peerLag, window };
+  }
+
+  private round(
+    workload: Workload,
+    title: string,
+    concurrency: number,
+    seconds: number,
+    samples: Sample[],
+    { usage, peerLag, window }: Observed,
+  ): MeasuredRound {
     const labels = PROFILED[workload.id] ?? { tx: Tx.submitSettlement, route: '' };
     const summary = summarise(samples, seconds);
     this.log(
