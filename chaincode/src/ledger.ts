@@ -86,6 +86,8 @@ export class Ledger {
   private readonly derived = new Map<string, Promise<unknown>>();
   /** Serialised key-level policies by organisations: a batch's items all name the same two. */
   private readonly policies = new Map<string, Uint8Array>();
+  private time: string | undefined;
+  private date: string | undefined;
 
   /**
    * With `deferWrites`, puts stay in `pending` until flush(), which writes each key once with its last value:
@@ -105,14 +107,19 @@ export class Ledger {
     return this.ctx.clientIdentity.getMSPID();
   }
 
-  /** The proposal's timestamp: the same on every endorsing peer, unlike the local clock. */
+  /**
+   * The proposal's timestamp: the same on every endorsing peer, unlike the local clock. Kept once computed, as
+   * is the date: a batch's items ask for them several times each.
+   */
   get txTime(): string {
-    return timestampToIso(this.ctx.stub.getTxTimestamp());
+    this.time ??= timestampToIso(this.ctx.stub.getTxTimestamp());
+    return this.time;
   }
 
   /** The transaction's date in the ledger's calendar (YYYY-MM-DD). */
   get txDate(): string {
-    return calendarDate(this.txTime);
+    this.date ??= calendarDate(this.txTime);
+    return this.date;
   }
 
   actor(user: string): Actor {
