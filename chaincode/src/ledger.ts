@@ -191,12 +191,12 @@ export class Ledger {
   }
 
   /**
-   * Every committed entry under a partial composite key, in key order. The peer ends a plain range scan
-   * silently at its totalQueryLimit (100,000 by default): for short ranges only; see scanAll.
+   * Every committed entry under a partial composite key, in key order, read to the end so that the peer frees
+   * the query itself (one message fewer than a scan left early). The peer ends a plain range scan silently at
+   * its totalQueryLimit (100,000 by default): for short ranges only; see scanAll.
    */
-  async *scan<T>(type: KeyType, attributes: string[] = []): AsyncGenerator<Entry<T>> {
-    const iterator = await this.ctx.stub.getStateByPartialCompositeKey(type, attributes);
-    for await (const kv of drain(iterator)) yield this.entry<T>(kv);
+  async scan<T>(type: KeyType, attributes: string[] = []): Promise<Entry<T>[]> {
+    return this.entries<T>(await this.ctx.stub.getStateByPartialCompositeKey(type, attributes));
   }
 
   /**
@@ -225,8 +225,7 @@ export class Ledger {
       pageSize,
       bookmark,
     );
-    const entries: Entry<T>[] = [];
-    for await (const kv of drain(response.iterator)) entries.push(this.entry<T>(kv));
+    const entries = await this.entries<T>(response.iterator);
     // The peer sends no metadata at all for an empty last page (protobuf drops an all-default message).
     return { entries, bookmark: response.metadata?.bookmark ?? '' };
   }
@@ -249,6 +248,12 @@ export class Ledger {
   /** Fabric keeps only the last event a transaction sets, so each transaction calls this once. */
   emit(event: LedgerEvent): void {
     this.ctx.stub.setEvent(event.type, Buffer.from(canonicalJson(event)));
+  }
+
+  private async entries<T>(iterator: Iterators.StateQueryIterator): Promise<Entry<T>[]> {
+    const entries: Entry<T>[] = [];
+    for await (const kv of drain(iterator)) entries.push(this.entry<T>(kv));
+    return entries;
   }
 
   private entry<T>(kv: Iterators.KV): Entry<T> {

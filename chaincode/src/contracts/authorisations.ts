@@ -29,10 +29,7 @@ export function hasConsent(
   date: string,
 ): Promise<boolean> {
   return ledger.once(ledger.key(KeyType.consent, patientRef, insurer, date), async () => {
-    // Read to the end first: a scan left early costs one more message to the peer.
-    const entries = [];
-    for await (const entry of ledger.scan(KeyType.consent, [patientRef, insurer])) entries.push(entry);
-    for (const entry of entries) {
+    for (const entry of await ledger.scan(KeyType.consent, [patientRef, insurer])) {
       const authorisationId = entry.attributes[2];
       const found = await ledger.get<Authorisation>(ledger.key(KeyType.authorisation, authorisationId));
       if (

@@ -62,9 +62,8 @@ export class ParticipantsContract extends Contract {
     const ledger = new Ledger(ctx);
     await requireCaller(ledger);
     parseRequest(request, object({}));
-    const participants: Participant[] = [];
-    for await (const entry of ledger.scan<Participant>(KeyType.participant)) participants.push(entry.value);
-    return canonicalJson(participants);
+    const entries = await ledger.scan<Participant>(KeyType.participant);
+    return canonicalJson(entries.map((entry) => entry.value));
   }
 }
 
