@@ -196,13 +196,17 @@ export class FakeFabric {
     });
   }
 
-  countRead(key: string): void {
+  countMessage(): void {
     this.lastMessages += 1;
+  }
+
+  countRead(key: string): void {
+    this.countMessage();
     this.lastReads.set(key, (this.lastReads.get(key) ?? 0) + 1);
   }
 
   countWrite(key: string): void {
-    this.lastMessages += 1;
+    this.countMessage();
     this.lastWrites.set(key, (this.lastWrites.get(key) ?? 0) + 1);
   }
 
@@ -283,7 +287,7 @@ class FakeStub {
   }
 
   async setStateValidationParameter(key: string, parameter: Uint8Array): Promise<void> {
-    this.fabric.lastMessages += 1;
+    this.fabric.countMessage();
     this.validationWrites.set(key, Buffer.from(parameter));
   }
 
@@ -310,18 +314,16 @@ class FakeStub {
     const metadata = { fetchedRecordsCount: page.length, bookmark: keys[pageSize] ?? '' };
     // As fabric-shim does: an all-default metadata message arrives as no bytes, so no metadata at all.
     const empty = metadata.fetchedRecordsCount === 0 && metadata.bookmark === '';
-    this.fabric.lastMessages += 1;
+    this.fabric.countMessage();
     return { iterator: iteratorOver(this.kvs(page), this.closed), metadata: empty ? undefined : metadata };
   }
 
   async getHistoryForKey(key: string) {
-    this.fabric.lastMessages += 1;
+    this.fabric.countMessage();
     return iteratorOver([...(this.fabric.history.get(key) ?? [])].reverse(), this.closed);
   }
 
-  private readonly closed = (): void => {
-    this.fabric.lastMessages += 1;
-  };
+  private readonly closed = (): void => this.fabric.countMessage();
 
   setEvent(name: string, payload: Uint8Array): void {
     this.event = { name, payload: JSON.parse(Buffer.from(payload).toString('utf8')) };
