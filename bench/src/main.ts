@@ -1,6 +1,6 @@
 /**
  * npm run bench (through bench/run.sh, which brings the bench network up first): seeds four policies per
- * client slot, starts the bench gateways, runs the single-settlement workloads, the fixed-rate rounds, the
+ * client slot, starts the bench gateways, runs the single-settlement workloads, the fixed-rate round, the
  * scaling curve and then the batch workloads, prints a table and writes the results JSON (the chart is drawn
  * from it by bench/chart.py).
  */

@@ -17,12 +17,12 @@ export interface Target {
 
 const ratio = (a: number, b: number): number => (b > 0 ? Number((a / b).toFixed(2)) : 0);
 
-/** Ratios between rounds that ran; a missing round leaves its ratios out. */
 const addedP50 = (gateway: Round, direct: Round): number =>
   Number((gateway.summary.latencyMs.p50 - direct.summary.latencyMs.p50).toFixed(1));
 
 /**
- * gatewayAddedP50Ms compares the fixed-rate rounds, at one offered rate below saturation. The closed-loop
+ * Ratios between rounds that ran; a missing round leaves its ratios out. gatewayAddedP50Ms compares the two
+ * paths of the fixed-rate round, at one offered rate below saturation. The closed-loop
  * difference is kept as gatewayAddedP50MsClosedLoop: at saturation p50 ≈ clients ÷ throughput, so it is the
  * throughput gap again (a gateway at 0.9 of direct throughput "adds" 11 % to p50), not the gateway's latency.
  */
