@@ -42,22 +42,22 @@ describe('Settlements:submitBatch', () => {
     });
     expect(Math.max(...fabric.lastReads.values())).to.equal(1);
     // Per item: its settlement key and its invoice key; once for all: caller, policy, product, accumulators,
-    // consent index, authorisation.
-    expect(fabric.lastReads.size).to.equal(3 * 2 + 6);
+    // consent index.
+    expect(fabric.lastReads.size).to.equal(3 * 2 + 5);
     // Writes go once per key: the shared accumulators and seal too. Per item: settlement, invoice, index.
     expect(Math.max(...fabric.lastWrites.values())).to.equal(1);
     expect(fabric.lastWrites.size).to.equal(3 * 3 + 2);
   });
 
-  it('sends the peer 14 messages for a lone settlement and 6 for each further item of a batch', async () => {
+  it('sends the peer 13 messages for a lone settlement and 6 for each further item of a batch', async () => {
     const fabric = await seeded();
     await fabric.invoke(H1, Tx.submitSettlement, { actor: 'clerk-1', ...item('A') });
     // Reads: caller, settlement, policy, invoice, product, accumulators, consent scan (read to its end, so
-    // never closed), authorisation; writes: settlement and its key-level policy, invoice, index,
-    // accumulators, seal.
-    expect(fabric.lastMessages).to.equal(14);
+    // never closed; its entries carry the terms); writes: settlement and its key-level policy, invoice,
+    // index, accumulators, seal.
+    expect(fabric.lastMessages).to.equal(13);
     await fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'clerk-1', items: [item('B'), item('C')] });
-    expect(fabric.lastMessages).to.equal(14 + 6);
+    expect(fabric.lastMessages).to.equal(13 + 6);
   });
 
   it("requires each settlement's own hospital and insurer for its later changes", async () => {

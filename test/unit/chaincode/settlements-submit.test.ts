@@ -173,6 +173,28 @@ describe('Settlements:submit', () => {
     expect(recorded(s).split.reason).to.equal(null);
   });
 
+  it('reads the record behind a consent index entry written before entries carried the terms', async () => {
+    const fabric = await seeded();
+    const keyOf = (type: string): string => [...fabric.state.keys()].find((k) => k.includes(type))!;
+    // What earlier chaincode wrote: an empty marker, the terms only in the authorisation record.
+    fabric.state.set(keyOf('consent'), Buffer.from('{}'));
+    const submit = async (id: string): Promise<Settlement> =>
+      recorded(
+        await fabric.invoke(
+          H1,
+          Tx.submitSettlement,
+          settlement({ settlementId: id, invoiceHash: sha256(id) }),
+        ),
+      );
+    expect((await submit('S-1')).split.reason).to.equal(null);
+    const record = JSON.parse(fabric.state.get(keyOf('authorisation'))!.toString('utf8')) as object;
+    fabric.state.set(
+      keyOf('authorisation'),
+      Buffer.from(JSON.stringify({ ...record, revokedAt: '2026-03-01T00:00:00.000Z' })),
+    );
+    expect((await submit('S-2')).split.reason).to.equal('NO_CONSENT');
+  });
+
   it('uses the latest product version, and keeps the version it used', async () => {
     const fabric = await seeded();
     await fabric.invoke(I1, Tx.publishProduct, {
