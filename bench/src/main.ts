@@ -1,7 +1,7 @@
 /**
  * npm run bench (through bench/run.sh, which brings the bench network up first): seeds four policies per
- * client slot, starts the bench gateways, runs the single-settlement workloads, the fixed-rate round, the
- * scaling curve and then the batch workloads, prints a table and writes the results JSON (the chart is drawn
+ * client slot, starts the bench gateways, runs the single-transaction workloads (taking turns, --cycles times),
+ * the fixed-rate round, the scaling curve and then the batch workloads, prints a table and writes the results JSON (the chart is drawn
  * from it by bench/chart.py).
  */
 import { execFileSync } from 'node:child_process';
@@ -14,8 +14,8 @@ import { gitCommit, loadAverage, machineFacts } from './machine';
 import { Options, parseOptions, USAGE, WorkloadId } from './options';
 import { networkProcesses } from './processes';
 import { waitForEqualHeights, waitForGossip } from './prometheus';
-import { ratios, table, targetLines, targets } from './report';
-import { MeasuredRound, RoundRunner } from './rounds';
+import { cycleLines, ratios, table, targetLines, targets } from './report';
+import { MeasuredRound, RoundRunner, type Segment } from './rounds';
 import { seedPool, workloads } from './workloads';
 
 const ROOT = resolve(__dirname, '../..');
@@ -55,6 +55,10 @@ async function main(options: Options): Promise<void> {
   const direct = new DirectConnections(options);
   const gateways = new Gateways();
   const http = new HttpClient(options.keepAlive);
+  // Stopped from outside (kill, or Ctrl-C reaching this process alone), it takes its gateways down with it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void gateways.stop().finally(() => process.exit(1)));
+  }
   try {
     log('starting the bench gateways');
     await gateways.start({ runDir: topology.runDir, portOffset, env: options.gatewayEnv });
@@ -82,17 +86,30 @@ async function main(options: Options): Promise<void> {
     );
 
     const rounds: Partial<Record<WorkloadId, MeasuredRound>> = {};
-    const closedRounds = async (ids: WorkloadId[]): Promise<void> => {
-      for (const id of ids) {
-        const w = all[id];
-        log(`round ${w.title}: ${options.concurrency} clients for ${options.durationSeconds}s`);
-        rounds[id] = await runner.measure(w, w.title, options.concurrency, options.durationSeconds);
-      }
-    };
     // Batches go last: their tens of thousands of records grow the peers' state databases, whose compactions
     // then slow every later round (the 16-client scaling point fell from 45 to 30 tps when it ran after them).
     const [singles, batches] = partition(options.workloads, (id) => all[id].itemsPerOperation === 1);
-    await closedRounds(singles);
+    // The single-transaction rounds take turns in short segments, so that a change in the machine's speed
+    // during the run falls on each of them alike; each cycle's ratios show how much they moved.
+    const { cycles } = options;
+    const seconds = options.durationSeconds / cycles;
+    const segments = new Map<WorkloadId, Segment[]>(singles.map((id) => [id, []]));
+    const perCycle: ReturnType<typeof ratios>[] = [];
+    for (let cycle = 1; cycle <= cycles; cycle++) {
+      const thisCycle: Partial<Record<WorkloadId, MeasuredRound>> = {};
+      for (const id of singles) {
+        const w = all[id];
+        const part = cycles > 1 ? `, cycle ${cycle} of ${cycles}` : '';
+        log(`round ${w.title}${part}: ${options.concurrency} clients for ${seconds}s`);
+        const segment = await runner.segment(w, options.concurrency, seconds);
+        segments.get(id)?.push(segment);
+        thisCycle[id] = runner.round(w, `${w.title}${part}`, options.concurrency, [segment]);
+        runner.report(thisCycle[id]);
+      }
+      perCycle.push(ratios(thisCycle));
+    }
+    for (const [id, parts] of segments)
+      rounds[id] = runner.round(all[id], all[id].title, options.concurrency, parts);
 
     // One offered rate, every other settlement through the gateway and the rest directly: below saturation the
     // latencies then differ by what the gateway adds, where in a closed loop they differ by the throughput gap
@@ -124,7 +141,11 @@ async function main(options: Options): Promise<void> {
       scaling.push(await runner.measure(all.gateway, title, clients, durationSeconds));
     }
 
-    await closedRounds(batches);
+    for (const id of batches) {
+      const w = all[id];
+      log(`round ${w.title}: ${options.concurrency} clients for ${options.durationSeconds}s`);
+      rounds[id] = await runner.measure(w, w.title, options.concurrency, options.durationSeconds);
+    }
 
     const ratioValues = ratios(rounds, fixed, fixedDirect);
     const targetList = targets(ratioValues, rounds, fixed?.summary);
@@ -142,6 +163,7 @@ async function main(options: Options): Promise<void> {
       fixedRateDirect: fixedDirect,
       scaling,
       ratios: ratioValues,
+      ratiosPerCycle: perCycle,
       targets: targetList,
     };
     const out =
@@ -164,7 +186,9 @@ async function main(options: Options): Promise<void> {
         `${name} during "${rows[0].title}": peak RSS ${use.peakRssMb} MB, CPU ${use.cpuPercent}% of a core`,
       );
     }
-    console.log(`\nratios: ${JSON.stringify(ratioValues)}\ntargets:\n${targetLines(targetList)}\n`);
+    console.log(`\nratios: ${JSON.stringify(ratioValues)}`);
+    if (cycles > 1) console.log(`ratios per cycle:\n${cycleLines(perCycle)}`);
+    console.log(`targets:\n${targetLines(targetList)}\n`);
     log(`results written to ${out}`);
     drawChart(out, scaling.length > 0);
   } finally {

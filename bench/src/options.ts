@@ -7,6 +7,8 @@ export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
 export interface Options {
   durationSeconds: number;
+  /** The single-transaction rounds run in this many segments, in turn (gateway, direct, empty, again...). */
+  cycles: number;
   concurrency: number;
   batchSize: number;
   workloads: WorkloadId[];
@@ -24,6 +26,8 @@ export interface Options {
 export const USAGE = `usage: npm run bench -- [options]
   --long                   4x longer rounds (default rounds are short, for a run of a few minutes)
   --duration S             seconds per workload round (default 15)
+  --cycles N               the gateway, direct and empty rounds take turns in N segments of S/N seconds
+                           each, merged into one row per round (default 1; 4 with --long)
   --concurrency N          concurrent clients for the four workloads (default 16)
   --batch-size N           settlements per batch transaction, 1..100 (default 100)
   --only a,b               workloads to run: ${WORKLOAD_IDS.join(', ')}
@@ -53,6 +57,7 @@ export function parseOptions(argv: string[]): Options {
     options: {
       long: { type: 'boolean', default: false },
       duration: { type: 'string' },
+      cycles: { type: 'string' },
       concurrency: { type: 'string' },
       'batch-size': { type: 'string' },
       only: { type: 'string' },
@@ -82,8 +87,13 @@ export function parseOptions(argv: string[]): Options {
     }),
   );
   const commitTimeoutSeconds = positiveInt('--commit-timeout', values['commit-timeout'], 30, 600);
+  const durationSeconds = positiveInt('--duration', values.duration, 15) * scale;
+  const cycles = positiveInt('--cycles', values.cycles, scale, 20);
+  // Each segment has its own warm-up and its own first-submit-to-last-commit window.
+  if (durationSeconds / cycles < 5) throw new Error('--duration ÷ --cycles must be at least 5 seconds');
   return {
-    durationSeconds: positiveInt('--duration', values.duration, 15) * scale,
+    durationSeconds,
+    cycles,
     concurrency: positiveInt('--concurrency', values.concurrency, 16, 64),
     batchSize: positiveInt('--batch-size', values['batch-size'], 100, 100),
     workloads,

@@ -45,6 +45,14 @@ export function ratios(rounds: Record<string, Round | undefined>, fixedGateway?:
   return out;
 }
 
+/** Each ratio of the single-transaction rounds over their cycles, one line per ratio. */
+export function cycleLines(perCycle: readonly ReturnType<typeof ratios>[]): string {
+  const names = [...new Set(perCycle.flatMap((r) => Object.keys(r)))];
+  return names
+    .map((name) => `  ${name.padEnd(40)} ${perCycle.map((r) => r[name] ?? '-').join(', ')}`)
+    .join('\n');
+}
+
 export function targets(
   r: ReturnType<typeof ratios>,
   rounds: Record<string, Round | undefined>,

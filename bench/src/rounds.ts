@@ -36,12 +36,49 @@ const PROFILED: Record<string, { tx: string; route: string }> = {
 /** The open loop's limit on operations outstanding (a Caliper fixed-rate round has none; 64 bounds memory). */
 const MAX_IN_FLIGHT = 64;
 
-/** What one observation window yields besides the samples. */
+/** One observation window: the samples of each workload run in it, and what the processes and peers did. */
 interface Observed {
   samples: Sample[][];
   usage: Record<string, ProcessUsage>;
   peerLag: PeerLag;
   window: Window;
+}
+
+/** One workload's part of an observation window; a round is one or several of them. */
+export interface Segment extends Omit<Observed, 'samples'> {
+  samples: Sample[];
+  seconds: number;
+}
+
+const mean = (values: readonly number[]): number =>
+  values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+
+/** Segments of equal length merged: mean CPU, peak memory, the peers' largest lag, the metrics' changes summed. */
+function merged(segments: readonly Segment[]): Omit<Segment, 'samples' | 'seconds'> {
+  const usage: Record<string, ProcessUsage> = {};
+  for (const name of Object.keys(segments[0].usage)) {
+    const each = segments.map((s) => s.usage[name]);
+    usage[name] = {
+      cpuPercent: Number(mean(each.map((u) => u.cpuPercent)).toFixed(1)),
+      peakRssMb: Math.max(...each.map((u) => u.peakRssMb)),
+    };
+  }
+  const lags = segments.map((s) => s.peerLag);
+  const samples = lags.reduce((sum, l) => sum + l.samples, 0);
+  const peerLag = {
+    maxBlocks: Math.max(...lags.map((l) => l.maxBlocks)),
+    meanBlocks: Number(
+      (lags.reduce((sum, l) => sum + l.meanBlocks * l.samples, 0) / (samples || 1)).toFixed(1),
+    ),
+    samples,
+  };
+  // A profile sums each metric's changes over the window's series, so the segments' series together are one window.
+  const window: Window = {
+    gateways: segments.flatMap((s) => s.window.gateways),
+    peers: segments.flatMap((s) => s.window.peers),
+    orderers: segments.flatMap((s) => s.window.orderers),
+  };
+  return { usage, peerLag, window };
 }
 
 /** Pause once every peer has caught up, for the background work of the last commits (LevelDB compaction). */
@@ -64,10 +101,19 @@ export class RoundRunner {
     concurrency: number,
     seconds: number,
   ): Promise<MeasuredRound> {
-    const observed = await this.observe([workload], concurrency, seconds, async (ms) => [
+    const round = this.round(workload, title, concurrency, [
+      await this.segment(workload, concurrency, seconds),
+    ]);
+    this.report(round);
+    return round;
+  }
+
+  /** One closed-loop segment of a round that runs in several, in turn with other rounds. */
+  async segment(workload: Workload, concurrency: number, seconds: number): Promise<Segment> {
+    const { samples, ...observed } = await this.observe([workload], concurrency, seconds, async (ms) => [
       await closedLoop(workload.operation, concurrency, ms),
     ]);
-    return this.round(workload, title, concurrency, seconds, observed.samples[0], observed);
+    return { samples: samples[0], seconds, ...observed };
   }
 
   /**
@@ -82,11 +128,40 @@ export class RoundRunner {
     seconds: number,
   ): Promise<MeasuredRound[]> {
     const operations = workloads.map((w) => w.operation);
-    const observed = await this.observe(workloads, MAX_IN_FLIGHT, seconds, (ms) =>
+    const { samples, ...observed } = await this.observe(workloads, MAX_IN_FLIGHT, seconds, (ms) =>
       fixedRate(operations, rate, ms, MAX_IN_FLIGHT),
     );
-    return workloads.map((w, i) =>
-      this.round(w, titles[i], MAX_IN_FLIGHT, seconds, observed.samples[i], observed),
+    return workloads.map((w, i) => {
+      const round = this.round(w, titles[i], MAX_IN_FLIGHT, [{ samples: samples[i], seconds, ...observed }]);
+      this.report(round);
+      return round;
+    });
+  }
+
+  /** The round made of `segments` of `workload` (one, or several run in turn with other rounds). */
+  round(workload: Workload, title: string, concurrency: number, segments: readonly Segment[]): MeasuredRound {
+    const labels = PROFILED[workload.id] ?? { tx: Tx.submitSettlement, route: '' };
+    const seconds = segments.reduce((sum, s) => sum + s.seconds, 0);
+    const summary = summarise(
+      segments.map((s) => s.samples),
+      seconds,
+    );
+    const { usage, peerLag, window } = merged(segments);
+    return {
+      title,
+      concurrency,
+      itemsPerOperation: workload.itemsPerOperation,
+      summary,
+      usage,
+      profile: profile(window, labels.tx, labels.route),
+      peerLag,
+    };
+  }
+
+  report({ title, summary, peerLag }: MeasuredRound): void {
+    this.log(
+      `${title}: ${summary.successes} ok, ${summary.failures} failed, ${summary.throughput} tx/s; ` +
+        `peers' heights apart by up to ${peerLag.maxBlocks} blocks (mean ${peerLag.meanBlocks})`,
     );
   }
 
@@ -112,30 +187,5 @@ export class RoundRunner {
     const window = await endWindow();
     this.check();
     return { samples, usage, peerLag, window };
-  }
-
-  private round(
-    workload: Workload,
-    title: string,
-    concurrency: number,
-    seconds: number,
-    samples: Sample[],
-    { usage, peerLag, window }: Observed,
-  ): MeasuredRound {
-    const labels = PROFILED[workload.id] ?? { tx: Tx.submitSettlement, route: '' };
-    const summary = summarise(samples, seconds);
-    this.log(
-      `${title}: ${summary.successes} ok, ${summary.failures} failed, ${summary.throughput} tx/s; ` +
-        `peers' heights apart by up to ${peerLag.maxBlocks} blocks (mean ${peerLag.meanBlocks})`,
-    );
-    return {
-      title,
-      concurrency,
-      itemsPerOperation: workload.itemsPerOperation,
-      summary,
-      usage,
-      profile: profile(window, labels.tx, labels.route),
-      peerLag,
-    };
   }
 }

@@ -60,14 +60,15 @@ export function latencySummary(latencies: readonly number[]): LatencySummary {
 }
 
 /**
- * `submitSeconds` is how long the generator kept submitting (the round's duration): send rate is operations
- * over that window, so a round whose clients each submitted once is not reported as a burst of infinite rate.
+ * `submitSeconds` is how long the generator kept submitting (the round's duration, all segments together): send
+ * rate is operations over that window, so a round whose clients each submitted once is not reported as a burst
+ * of infinite rate. A round run in several segments (in turn with other rounds) has for throughput its
+ * successes over the sum of the segments' commit windows, so the pauses between them do not count.
  */
-export function summarise(samples: readonly Sample[], submitSeconds: number): Summary {
+export function summarise(segments: readonly (readonly Sample[])[], submitSeconds: number): Summary {
+  const samples = segments.flat();
   const ok = samples.filter((s) => s.ok);
-  const firstStart = Math.min(...samples.map((s) => s.start));
-  const lastCommit = Math.max(...ok.map((s) => s.end));
-  const commitWindow = ok.length > 0 ? (lastCommit - firstStart) / 1000 : 0;
+  const commitWindow = segments.reduce((sum, segment) => sum + commitSeconds(segment), 0);
   const items = ok.reduce((sum, s) => sum + s.items, 0);
   const errors: Record<string, number> = {};
   for (const s of samples) if (!s.ok) errors[s.error ?? 'unknown'] = (errors[s.error ?? 'unknown'] ?? 0) + 1;
@@ -83,4 +84,11 @@ export function summarise(samples: readonly Sample[], submitSeconds: number): Su
     latencyMs: latencySummary(ok.map((s) => s.end - s.start)),
     errors,
   };
+}
+
+/** From the first submit to the last commit; 0 without a success. */
+function commitSeconds(samples: readonly Sample[]): number {
+  const ok = samples.filter((s) => s.ok);
+  if (ok.length === 0) return 0;
+  return (Math.max(...ok.map((s) => s.end)) - Math.min(...samples.map((s) => s.start))) / 1000;
 }
