@@ -5,12 +5,12 @@
  * from it by bench/chart.py).
  */
 import { execFileSync } from 'node:child_process';
+import { constants as os } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readTopology } from '../../network/profiles/topology';
 import { DirectConnections } from './fabric';
 import { Gateways, HttpClient } from './gateways';
-import { closedLoop } from './load';
 import { gitCommit, loadAverage, machineFacts } from './machine';
 import { Options, parseOptions, USAGE, WorkloadId } from './options';
 import { networkProcesses } from './processes';
@@ -60,7 +60,7 @@ async function main(options: Options): Promise<void> {
   const http = new HttpClient(options.keepAlive);
   // Stopped from outside (kill, or Ctrl-C reaching this process alone), it takes its gateways down with it.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void gateways.stop().finally(() => process.exit(1)));
+    process.once(signal, () => void gateways.stop().finally(() => process.exit(128 + os.signals[signal])));
   }
   try {
     log('starting the bench gateways');
@@ -98,27 +98,29 @@ async function main(options: Options): Promise<void> {
     // without this the first gateway segment of a run measured 0.78 of direct, the three after it 0.90 to 0.93.
     for (const id of singles) {
       log(`warming up: ${all[id].title}, ${options.concurrency} clients for ${WARM_UP_SECONDS}s, unmeasured`);
-      await closedLoop(all[id].operation, options.concurrency, WARM_UP_SECONDS * 1000);
+      await runner.warmUp(all[id], options.concurrency, WARM_UP_SECONDS);
     }
     const { cycles } = options;
     const seconds = options.durationSeconds / cycles;
-    const segments = new Map<WorkloadId, Segment[]>(singles.map((id) => [id, []]));
+    const segments: Segment[][] = singles.map(() => []);
     const perCycle: ReturnType<typeof ratios>[] = [];
     for (let cycle = 1; cycle <= cycles; cycle++) {
       const thisCycle: Partial<Record<WorkloadId, MeasuredRound>> = {};
-      for (const id of singles) {
+      for (const [i, id] of singles.entries()) {
         const w = all[id];
         const part = cycles > 1 ? `, cycle ${cycle} of ${cycles}` : '';
         log(`round ${w.title}${part}: ${options.concurrency} clients for ${seconds}s`);
         const segment = await runner.segment(w, options.concurrency, seconds);
-        segments.get(id)?.push(segment);
+        segments[i].push(segment);
         thisCycle[id] = runner.round(w, `${w.title}${part}`, options.concurrency, [segment]);
         runner.report(thisCycle[id]);
       }
       perCycle.push(ratios(thisCycle));
     }
-    for (const [id, parts] of segments)
-      rounds[id] = runner.round(all[id], all[id].title, options.concurrency, parts);
+    for (const [i, id] of singles.entries()) {
+      rounds[id] = runner.round(all[id], all[id].title, options.concurrency, segments[i]);
+      if (cycles > 1) runner.report(rounds[id]);
+    }
 
     // One offered rate, every other settlement through the gateway and the rest directly: below saturation the
     // latencies then differ by what the gateway adds, where in a closed loop they differ by the throughput gap

@@ -50,26 +50,24 @@ export interface Segment extends Omit<Observed, 'samples'> {
   seconds: number;
 }
 
-const mean = (values: readonly number[]): number =>
-  values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
-
-/** Segments of equal length merged: mean CPU, peak memory, the peers' largest lag, the metrics' changes summed. */
-function merged(segments: readonly Segment[]): Omit<Segment, 'samples' | 'seconds'> {
+/** Segments merged: CPU weighted by each segment's length, peak memory, the peers' largest lag, metrics summed. */
+export function merged(segments: readonly Segment[]): Omit<Segment, 'samples' | 'seconds'> {
+  if (segments.length === 0) throw new Error('a round needs at least one segment');
+  const seconds = segments.reduce((sum, s) => sum + s.seconds, 0);
   const usage: Record<string, ProcessUsage> = {};
   for (const name of Object.keys(segments[0].usage)) {
-    const each = segments.map((s) => s.usage[name]);
+    const cpu = segments.reduce((sum, s) => sum + s.usage[name].cpuPercent * s.seconds, 0) / seconds;
     usage[name] = {
-      cpuPercent: Number(mean(each.map((u) => u.cpuPercent)).toFixed(1)),
-      peakRssMb: Math.max(...each.map((u) => u.peakRssMb)),
+      cpuPercent: Number(cpu.toFixed(1)),
+      peakRssMb: Math.max(...segments.map((s) => s.usage[name].peakRssMb)),
     };
   }
   const lags = segments.map((s) => s.peerLag);
   const samples = lags.reduce((sum, l) => sum + l.samples, 0);
+  const lagSum = lags.reduce((sum, l) => sum + l.meanBlocks * l.samples, 0);
   const peerLag = {
     maxBlocks: Math.max(...lags.map((l) => l.maxBlocks)),
-    meanBlocks: Number(
-      (lags.reduce((sum, l) => sum + l.meanBlocks * l.samples, 0) / (samples || 1)).toFixed(1),
-    ),
+    meanBlocks: Number((lagSum / (samples || 1)).toFixed(1)),
     samples,
   };
   // A profile sums each metric's changes over the window's series, so the segments' series together are one window.
@@ -106,6 +104,12 @@ export class RoundRunner {
     ]);
     this.report(round);
     return round;
+  }
+
+  /** Unmeasured closed-loop load, e.g. to bring processes that the setup did not use up to speed. */
+  async warmUp(workload: Workload, concurrency: number, seconds: number): Promise<void> {
+    await closedLoop(workload.operation, concurrency, seconds * 1000);
+    this.check();
   }
 
   /** One closed-loop segment of a round that runs in several, in turn with other rounds. */

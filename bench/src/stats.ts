@@ -86,9 +86,13 @@ export function summarise(segments: readonly (readonly Sample[])[], submitSecond
   };
 }
 
-/** From the first submit to the last commit; 0 without a success. */
+/**
+ * From the first submit to the last commit; a segment without a success counts from its first submit to its
+ * last answer, so that merged with others it lowers the round's throughput instead of vanishing from it.
+ */
 function commitSeconds(samples: readonly Sample[]): number {
+  if (samples.length === 0) return 0;
   const ok = samples.filter((s) => s.ok);
-  if (ok.length === 0) return 0;
-  return (Math.max(...ok.map((s) => s.end)) - Math.min(...samples.map((s) => s.start))) / 1000;
+  const last = Math.max(...(ok.length > 0 ? ok : samples).map((s) => s.end));
+  return (last - Math.min(...samples.map((s) => s.start))) / 1000;
 }

@@ -173,12 +173,10 @@ describe('Settlements:submit', () => {
     expect(recorded(s).split.reason).to.equal(null);
   });
 
-  it('reads the record behind a consent index entry written before entries carried the terms', async () => {
-    const fabric = await seeded();
-    const keyOf = (type: string): string => [...fabric.state.keys()].find((k) => k.includes(type))!;
-    // What earlier chaincode wrote: an empty marker, the terms only in the authorisation record.
-    fabric.state.set(keyOf('consent'), Buffer.from('{}'));
-    const submit = async (id: string): Promise<Settlement> =>
+  describe('consent index entries written before entries carried the terms', () => {
+    const keyOf = (fabric: FakeFabric, type: string): string =>
+      [...fabric.state.keys()].find((k) => k.startsWith(`\u0000${type}\u0000`))!;
+    const submit = async (fabric: FakeFabric, id: string): Promise<Settlement> =>
       recorded(
         await fabric.invoke(
           H1,
@@ -186,13 +184,36 @@ describe('Settlements:submit', () => {
           settlement({ settlementId: id, invoiceHash: sha256(id) }),
         ),
       );
-    expect((await submit('S-1')).split.reason).to.equal(null);
-    const record = JSON.parse(fabric.state.get(keyOf('authorisation'))!.toString('utf8')) as object;
-    fabric.state.set(
-      keyOf('authorisation'),
-      Buffer.from(JSON.stringify({ ...record, revokedAt: '2026-03-01T00:00:00.000Z' })),
-    );
-    expect((await submit('S-2')).split.reason).to.equal('NO_CONSENT');
+    /** What earlier chaincode wrote: an empty marker, the terms only in the authorisation record. */
+    async function withOldIndex(): Promise<FakeFabric> {
+      const fabric = await seeded();
+      fabric.state.set(keyOf(fabric, 'consent'), Buffer.from('{}'));
+      return fabric;
+    }
+
+    it('are checked against their record', async () => {
+      const fabric = await withOldIndex();
+      expect((await submit(fabric, 'S-1')).split.reason).to.equal(null);
+      const key = keyOf(fabric, 'authorisation');
+      const record = JSON.parse(fabric.state.get(key)!.toString('utf8')) as object;
+      fabric.state.set(
+        key,
+        Buffer.from(JSON.stringify({ ...record, revokedAt: '2026-03-01T00:00:00.000Z' })),
+      );
+      expect((await submit(fabric, 'S-2')).split.reason).to.equal('NO_CONSENT');
+    });
+
+    it('get the terms when the authorisation is revoked', async () => {
+      const fabric = await withOldIndex();
+      await fabric.invoke(H1, Tx.revokeAuthorisation, {
+        actor: 'c',
+        authorisationId: 'AUTH-1',
+        reason: 'withdrawn',
+      });
+      const entry = JSON.parse(fabric.state.get(keyOf(fabric, 'consent'))!.toString('utf8')) as object;
+      expect(entry).to.include({ purpose: 'CLAIM_SETTLEMENT' }).and.to.have.property('revokedAt');
+      expect((await submit(fabric, 'S-1')).split.reason).to.equal('NO_CONSENT');
+    });
   });
 
   it('uses the latest product version, and keeps the version it used', async () => {
