@@ -106,7 +106,11 @@ async function main(options: Options): Promise<void> {
     const perCycle: ReturnType<typeof ratios>[] = [];
     for (let cycle = 1; cycle <= cycles; cycle++) {
       const thisCycle: Partial<Record<WorkloadId, MeasuredRound>> = {};
-      for (const [i, id] of singles.entries()) {
+      // Every other cycle in reverse order, so that a slowdown at the same point of every run does not always fall
+      // on the same round (in the first four cycled runs the fourth direct segment was the slowest each time).
+      const order = cycle % 2 === 1 ? [...singles.keys()] : [...singles.keys()].reverse();
+      for (const i of order) {
+        const id = singles[i];
         const w = all[id];
         const part = cycles > 1 ? `, cycle ${cycle} of ${cycles}` : '';
         log(`round ${w.title}${part}: ${options.concurrency} clients for ${seconds}s`);
