@@ -1,8 +1,8 @@
 /**
  * npm run bench (through bench/run.sh, which brings the bench network up first): seeds four policies per
  * client slot, starts the bench gateways, runs the single-transaction workloads (taking turns, --cycles times),
- * the fixed-rate round, the scaling curve and then the batch workloads, prints a table and writes the results JSON (the chart is drawn
- * from it by bench/chart.py).
+ * the fixed-rate round, the scaling curve and then the batch workloads, prints a table and writes the results
+ * JSON (the chart is drawn from it by bench/chart.py).
  */
 import { execFileSync } from 'node:child_process';
 import { constants as os } from 'node:os';
@@ -92,14 +92,14 @@ async function main(options: Options): Promise<void> {
     // Batches go last: their tens of thousands of records grow the peers' state databases, whose compactions
     // then slow every later round (the 16-client scaling point fell from 45 to 30 tps when it ran after them).
     const [singles, batches] = partition(options.workloads, (id) => all[id].itemsPerOperation === 1);
-    // The single-transaction rounds take turns in short segments, so that a change in the machine's speed
-    // during the run falls on each of them alike; each cycle's ratios show how much they moved.
     // Seeding goes through the direct client only, so the gateways' code, connections and caches start cold:
     // without this the first gateway segment of a run measured 0.78 of direct, the three after it 0.90 to 0.93.
     for (const id of singles) {
       log(`warming up: ${all[id].title}, ${options.concurrency} clients for ${WARM_UP_SECONDS}s, unmeasured`);
       await runner.warmUp(all[id], options.concurrency, WARM_UP_SECONDS);
     }
+    // The single-transaction rounds take turns in short segments, so that a change in the machine's speed
+    // during the run falls on each of them alike; each cycle's ratios show how much they moved.
     const { cycles } = options;
     const seconds = options.durationSeconds / cycles;
     const segments: Segment[][] = singles.map(() => []);

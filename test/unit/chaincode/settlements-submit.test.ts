@@ -27,10 +27,13 @@ function recorded(result: SubmitSettlementResult): Settlement {
   return result.settlement;
 }
 
-async function accumulators(fabric: FakeFabric): Promise<unknown> {
-  const key = [...fabric.state.keys()].find((k) => k.includes('accumulators'));
-  return JSON.parse(fabric.state.get(key!)!.toString('utf8'));
-}
+const REVOKE_AUTH_1 = { actor: 'c', authorisationId: 'AUTH-1', reason: 'withdrawn' };
+
+/** The first committed key of a record type, and its value. */
+const keyOf = (fabric: FakeFabric, type: string): string =>
+  [...fabric.state.keys()].find((k) => k.startsWith(`\u0000${type}\u0000`))!;
+const storedValue = (fabric: FakeFabric, type: string): object =>
+  JSON.parse(fabric.state.get(keyOf(fabric, type))!.toString('utf8')) as object;
 
 describe('Settlements:submit', () => {
   it('records the split, the product version, the actor and the status', async () => {
@@ -107,7 +110,7 @@ describe('Settlements:submit', () => {
   it('updates the accumulators of the policy for the discharge year', async () => {
     const fabric = await seeded();
     await fabric.invoke(H1, Tx.submitSettlement, settlement());
-    expect(await accumulators(fabric)).to.deep.equal({
+    expect(storedValue(fabric, 'accumulators')).to.deep.equal({
       policyRef: 'POL-1',
       years: {
         '2026': {
@@ -130,11 +133,11 @@ describe('Settlements:submit', () => {
 
   it('without consent the commercial share is 0 (NOTHING_DUE) and the accumulators are untouched', async () => {
     const fabric = await seeded({ consent: false });
-    const before = await accumulators(fabric);
+    const before = storedValue(fabric, 'accumulators');
     const s = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement()));
     expect(s.split).to.include({ commercialShare: 0, reason: 'NO_CONSENT' });
     expect(s.status).to.equal('NOTHING_DUE');
-    const after = (await accumulators(fabric)) as { years: Record<string, { paidTotal: number }> };
+    const after = storedValue(fabric, 'accumulators') as { years: Record<string, { paidTotal: number }> };
     expect(after.years['2026'].paidTotal).to.equal(0);
     expect(before).to.deep.equal({ policyRef: 'POL-1', years: {} });
   });
@@ -156,11 +159,7 @@ describe('Settlements:submit', () => {
 
   it('a revoked authorisation is no consent; another valid one is', async () => {
     const fabric = await seeded();
-    await fabric.invoke(H1, Tx.revokeAuthorisation, {
-      actor: 'c',
-      authorisationId: 'AUTH-1',
-      reason: 'withdrawn',
-    });
+    await fabric.invoke(H1, Tx.revokeAuthorisation, REVOKE_AUTH_1);
     expect(recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement())).split.reason).to.equal(
       'NO_CONSENT',
     );
@@ -174,8 +173,6 @@ describe('Settlements:submit', () => {
   });
 
   describe('consent index entries written before entries carried the terms', () => {
-    const keyOf = (fabric: FakeFabric, type: string): string =>
-      [...fabric.state.keys()].find((k) => k.startsWith(`\u0000${type}\u0000`))!;
     const submit = async (fabric: FakeFabric, id: string): Promise<Settlement> =>
       recorded(
         await fabric.invoke(
@@ -194,24 +191,17 @@ describe('Settlements:submit', () => {
     it('are checked against their record', async () => {
       const fabric = await withOldIndex();
       expect((await submit(fabric, 'S-1')).split.reason).to.equal(null);
-      const key = keyOf(fabric, 'authorisation');
-      const record = JSON.parse(fabric.state.get(key)!.toString('utf8')) as object;
-      fabric.state.set(
-        key,
-        Buffer.from(JSON.stringify({ ...record, revokedAt: '2026-03-01T00:00:00.000Z' })),
-      );
+      const revoked = { ...storedValue(fabric, 'authorisation'), revokedAt: '2026-03-01T00:00:00.000Z' };
+      fabric.state.set(keyOf(fabric, 'authorisation'), Buffer.from(JSON.stringify(revoked)));
       expect((await submit(fabric, 'S-2')).split.reason).to.equal('NO_CONSENT');
     });
 
     it('get the terms when the authorisation is revoked', async () => {
       const fabric = await withOldIndex();
-      await fabric.invoke(H1, Tx.revokeAuthorisation, {
-        actor: 'c',
-        authorisationId: 'AUTH-1',
-        reason: 'withdrawn',
-      });
-      const entry = JSON.parse(fabric.state.get(keyOf(fabric, 'consent'))!.toString('utf8')) as object;
-      expect(entry).to.include({ purpose: 'CLAIM_SETTLEMENT' }).and.to.have.property('revokedAt');
+      await fabric.invoke(H1, Tx.revokeAuthorisation, REVOKE_AUTH_1);
+      expect(storedValue(fabric, 'consent'))
+        .to.include({ purpose: 'CLAIM_SETTLEMENT' })
+        .and.to.have.property('revokedAt');
       expect((await submit(fabric, 'S-1')).split.reason).to.equal('NO_CONSENT');
     });
   });
@@ -374,8 +364,7 @@ describe('Settlements:submit', () => {
   it('refuses a policy whose product record is missing (inconsistent state)', async () => {
     const fabric = await seeded();
     await fabric.invoke(I1, Tx.registerPolicy, policy({ policyRef: 'POL-2' }));
-    const key = [...fabric.state.keys()].find((k) => k.startsWith('\u0000product\u0000'))!;
-    fabric.state.delete(key);
+    fabric.state.delete(keyOf(fabric, 'product'));
     await refusedUnchanged(
       fabric,
       () => fabric.invoke(H1, Tx.submitSettlement, settlement({ policyRef: 'POL-2' })),
