@@ -1,5 +1,6 @@
 /**
- * Server-Sent Events of ledger events. One ledger listener per gateway feeds a bounded in-memory log; every
+ * Server-Sent Events of ledger events. One ledger listener per gateway, started by the first stream, feeds a
+ * bounded in-memory log; every
  * client gets the events its organisation is a party to (auditors get all), can resume from a block number or
  * from the Last-Event-ID its browser sends, and is cut off (to reconnect and resume) when it reads so slowly that
  * its socket buffer grows past a limit, so one slow reader never holds the others back or exhausts memory.
@@ -40,7 +41,6 @@ export interface EventHubOptions {
   maxStreamsPerSubject: number;
 }
 
-const BEFORE_EVERYTHING: Position = { block: -1, index: -1 };
 /** setTimeout's longest delay (about 24.8 days); a token living longer is cut at that point. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -65,7 +65,10 @@ export class EventHub {
   /** Position of the newest event dropped from the log; a resume before it cannot be served. */
   private dropped: Position | undefined;
   private readonly clients = new Set<Client>();
+  /** The ledger listener's start; undefined until the first stream, and again after a failed start. */
+  private following: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
+  private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
@@ -75,14 +78,34 @@ export class EventHub {
     private readonly logger: Logger,
   ) {}
 
-  /** Listens from the first block so that any position still in the log can be resumed. */
-  async start(): Promise<void> {
-    this.unsubscribe = await this.ledger.subscribe(0, (record) => this.publish(record));
+  start(): void {
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatSeconds * 1000);
     this.heartbeat.unref();
   }
 
+  /**
+   * Starts the ledger listener once, from the first block so that any position still in the log can be
+   * resumed, and keeps it. Not at start-up: the listener decodes every full block (filtered blocks carry no
+   * event payloads), CPU a gateway nobody streams from would spend on every transaction of the channel.
+   */
+  private follow(): Promise<void> {
+    this.following ??= this.ledger
+      .subscribe(0, (record) => this.publish(record))
+      .then(
+        (unsubscribe) => {
+          if (this.closed) unsubscribe();
+          else this.unsubscribe = unsubscribe;
+        },
+        (error: unknown) => {
+          this.following = undefined;
+          throw error;
+        },
+      );
+    return this.following;
+  }
+
   close(): void {
+    this.closed = true;
     this.unsubscribe?.();
     clearInterval(this.heartbeat);
     for (const client of this.clients) this.drop(client);
@@ -158,8 +181,17 @@ export class EventHub {
     for (const client of this.clients) this.write(client, ': heartbeat\n\n');
   }
 
-  /** Serves one client: replays what it missed from the log, then follows live events. */
-  stream(req: Request, res: Response, principal: Principal, from: Position | undefined): void {
+  /**
+   * Serves one client: replays what it missed from the log, then follows live events. Without a resume
+   * position it follows from the ledger's current height: the log may still be replaying older blocks.
+   */
+  async stream(req: Request, res: Response, principal: Principal, from: Position | undefined): Promise<void> {
+    let gone = false;
+    req.once('close', () => (gone = true));
+    await this.follow();
+    const { block, index } = from ?? { block: (await this.ledger.blockHeight()) - 1, index: Infinity };
+    if (gone) return;
+    if (this.closed) throw new ApiError(503, 'LEDGER_UNAVAILABLE', 'the gateway is shutting down');
     if (from && this.dropped && after(this.dropped, from)) {
       throw new ApiError(
         410,
@@ -178,8 +210,6 @@ export class EventHub {
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
-    // Without a resume position the client follows from now on: what the log holds counts as seen.
-    const { block, index } = from ?? this.log.at(-1) ?? this.dropped ?? BEFORE_EVERYTHING;
     const lifetime = Math.min(Math.max(principal.expiresAt * 1000 - Date.now(), 0), MAX_TIMER_MS);
     const client: Client = {
       res,

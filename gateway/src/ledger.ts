@@ -471,11 +471,15 @@ export class FabricLedgerClient implements LedgerClient {
         this.logger.warn({ err: error, txId: txEvent.transactionId }, 'ignoring an event that is not JSON');
       }
     };
-    await this.contract.addContractListener(listener, {
-      type: 'full',
-      startBlock: fromBlock,
-      checkpointer: new MemoryCheckpointer(),
-    });
+    try {
+      await this.contract.addContractListener(listener, {
+        type: 'full',
+        startBlock: fromBlock,
+        checkpointer: new MemoryCheckpointer(),
+      });
+    } catch (error) {
+      throw unavailable(error);
+    }
     return () => this.contract.removeContractListener(listener);
   }
 

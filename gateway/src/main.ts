@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics(true);
   const ledger = await FabricLedgerClient.connect(config, metrics, logger);
   const { app, events } = createServer({ config, ledger, logger, metrics });
-  await events.start();
+  events.start();
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
   logger.info({ url: `http://${config.host}:${config.port}` }, 'gateway listening');

@@ -27,9 +27,13 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'he
   }));
 }
 
-/** Problems any authenticated, validated route can answer. */
-const EVERY_ROUTE: readonly ProblemCode[] = ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN'];
-const LEDGER_CALLS: readonly ProblemCode[] = ['LEDGER_UNAVAILABLE'];
+/** Problems any authenticated, validated route can answer: each one calls the ledger. */
+const EVERY_ROUTE: readonly ProblemCode[] = [
+  'VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'LEDGER_UNAVAILABLE',
+];
 /** Only a write can commit invalid (LEDGER_REJECTED) or outlive its deadline. */
 const WRITES: readonly ProblemCode[] = [
   'PAYLOAD_TOO_LARGE',
@@ -60,12 +64,7 @@ function problemResponses(codes: readonly ProblemCode[]): Record<string, unknown
 }
 
 function operation(spec: RouteSpec) {
-  const codes = [
-    ...EVERY_ROUTE,
-    ...(spec.offLedger ? [] : LEDGER_CALLS),
-    ...(spec.method === 'post' ? WRITES : []),
-    ...(spec.errors ?? []),
-  ];
+  const codes = [...EVERY_ROUTE, ...(spec.method === 'post' ? WRITES : []), ...(spec.errors ?? [])];
   const { schema, mediaType } = spec.returns ?? { schema: OBJECT };
   const success = Object.entries(spec.responses).map(([status, description]) => [
     status,

@@ -60,8 +60,6 @@ export interface RouteSpec<
   returns?: { schema: Record<string, unknown>; mediaType?: string };
   /** Problems this route answers besides those every route, every ledger call and every write can answer. */
   errors?: readonly ProblemCode[];
-  /** Set when the route never calls the ledger, so it cannot answer 502 or 503. */
-  offLedger?: true;
   /** Answers a reply, or nothing when it wrote the response itself (event streams). */
   handle(
     input: RouteInput<P, Q, B, H>,

@@ -26,7 +26,6 @@ export const eventRoutes = [
     responses: { 200: 'the event stream' },
     returns: { schema: SSE_EVENT, mediaType: 'text/event-stream' },
     errors: ['EVENTS_EXPIRED', 'TOO_MANY_STREAMS'],
-    offLedger: true,
     handle: async ({ query, headers }, { events, principal }, req, res) =>
       events.stream(req, res, principal, resumePosition(headers['last-event-id'], query.since)),
   }),

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { expect } from 'chai';
 import type { Response as ExpressResponse } from 'express';
 import type { LedgerEventRecord } from '../../../gateway/src/ledger';
@@ -87,10 +88,6 @@ describe('gateway events', () => {
     await Promise.all([hospital.close(), regulator.close()]);
   });
 
-  it('listens to the ledger from the first block', () => {
-    expect(hospital.ledger.subscribedFrom).to.equal(0);
-  });
-
   it('replays from ?since only what the caller is a party to, with block.index ids', async () => {
     const { events } = await collect(hospital, '/v1/events?since=0', (e) => e.length >= 2);
     expect(events.map((e) => e.id)).to.deep.equal(['3.0', '4.1']);
@@ -108,7 +105,8 @@ describe('gateway events', () => {
     expect(events.map((e) => e.id)).to.deep.equal(['4.0', '4.1']);
   });
 
-  it('follows live events after the replay', async () => {
+  it('follows live events from the ledger height without a resume position', async () => {
+    hospital.ledger.height = 5;
     const { events } = await collect(
       hospital,
       '/v1/events',
@@ -186,7 +184,12 @@ describe('gateway events', () => {
       };
       return { res: res as unknown as ExpressResponse, written, ended: () => ended };
     }
-    const req = { get: () => undefined, on: () => undefined } as never;
+    const request = () => new EventEmitter() as never;
+    const failure = (attempt: Promise<unknown>) =>
+      attempt.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     const inAnHour = Math.floor(Date.now() / 1000) + 3600;
     const principal = { org: 'Hospital1MSP', role: 'clerk' as const, sub: 'u', expiresAt: inAnHour };
     const ids = (written: string[]) =>
@@ -207,16 +210,65 @@ describe('gateway events', () => {
         metrics,
         createLogger('silent'),
       );
-      await hub.start();
+      hub.start();
       return { ledger, hub };
     }
+
+    it('listens to the ledger only once a stream opens, and then from the first block', async () => {
+      const { ledger, hub } = await startHub();
+      expect(ledger.subscribedFrom).to.equal(undefined);
+      await hub.stream(request(), fakeResponse(() => 0).res, principal, undefined);
+      await hub.stream(request(), fakeResponse(() => 0).res, principal, undefined);
+      expect(ledger.subscribedFrom).to.equal(0);
+      expect(ledger.subscriptions).to.equal(1);
+      hub.close();
+      expect(ledger.subscribed).to.equal(false);
+    });
+
+    it('answers 503 when the listener cannot start, and starts it with the next stream', async () => {
+      const { ledger, hub } = await startHub();
+      ledger.subscribeFailure = new ApiError(503, 'LEDGER_UNAVAILABLE', 'down');
+      const client = fakeResponse(() => 0);
+      expect(await failure(hub.stream(request(), client.res, principal, undefined)))
+        .to.be.instanceOf(ApiError)
+        .with.property('status', 503);
+      expect(client.written).to.deep.equal([]);
+      ledger.subscribeFailure = undefined;
+      await hub.stream(request(), client.res, principal, undefined);
+      expect(ledger.subscribed).to.equal(true);
+      hub.close();
+    });
+
+    it('skips, without a resume position, blocks below the ledger height that the hub is still replaying', async () => {
+      const { ledger, hub } = await startHub();
+      ledger.height = 10;
+      const client = fakeResponse(() => 0);
+      await hub.stream(request(), client.res, principal, undefined);
+      for (const block of [8, 9, 10]) ledger.emit(record(block, ['Hospital1MSP']));
+      expect(ids(client.written)).to.deep.equal(['id: 10.0']);
+      hub.close();
+    });
+
+    it('registers no client that left, nor any once the hub closed, while the listener started', async () => {
+      const { ledger, hub } = await startHub();
+      const leaving = request() as EventEmitter;
+      const left = hub.stream(leaving as never, fakeResponse(() => 0).res, principal, undefined);
+      leaving.emit('close');
+      await left;
+      expect(hub.clientCount).to.equal(0);
+      const late = hub.stream(request(), fakeResponse(() => 0).res, principal, undefined);
+      hub.close();
+      expect(await failure(late)).to.be.instanceOf(ApiError);
+      expect(hub.clientCount).to.equal(0);
+      expect(ledger.subscribed).to.equal(false);
+    });
 
     it('sends a client that resumed ahead of the hub only entries after its position', async () => {
       // The hub replays the ledger from block 0 after a restart while a client resumes from a later event.
       const { ledger, hub } = await startHub();
       ledger.emit(record(2, ['Hospital1MSP']));
       const client = fakeResponse(() => 0);
-      hub.stream(req, client.res, principal, resumePosition('10.0', undefined));
+      await hub.stream(request(), client.res, principal, resumePosition('10.0', undefined));
       for (const block of [3, 10, 11]) ledger.emit(record(block, ['Hospital1MSP']));
       expect(ids(client.written)).to.deep.equal(['id: 11.0']);
       hub.close();
@@ -225,8 +277,9 @@ describe('gateway events', () => {
     it('sends a live client each entry once, and nothing it cannot see', async () => {
       const { ledger, hub } = await startHub();
       ledger.emit(record(1, ['Hospital1MSP']));
+      ledger.height = 2;
       const client = fakeResponse(() => 0);
-      hub.stream(req, client.res, principal, undefined);
+      await hub.stream(request(), client.res, principal, undefined);
       ledger.emit(record(2, ['Hospital2MSP']));
       ledger.emit(record(2, ['Hospital1MSP']));
       expect(ids(client.written)).to.deep.equal(['id: 2.1']);
@@ -237,7 +290,7 @@ describe('gateway events', () => {
       const { hub } = await startHub();
       const client = fakeResponse(() => 0);
       const expiresAt = Date.now() / 1000 + 0.05;
-      hub.stream(req, client.res, { ...principal, expiresAt }, undefined);
+      await hub.stream(request(), client.res, { ...principal, expiresAt }, undefined);
       expect(client.ended()).to.equal(false);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(client.ended()).to.equal(true);
@@ -248,15 +301,15 @@ describe('gateway events', () => {
     it('caps streams per subject and in total with 429', async () => {
       const { hub } = await startHub({ maxStreams: 3, maxStreamsPerSubject: 2 });
       const open = (sub: string) =>
-        hub.stream(req, fakeResponse(() => 0).res, { ...principal, sub }, undefined);
-      open('a');
-      open('a');
-      expect(() => open('a'))
-        .to.throw(ApiError)
+        hub.stream(request(), fakeResponse(() => 0).res, { ...principal, sub }, undefined);
+      await open('a');
+      await open('a');
+      expect(await failure(open('a')))
+        .to.be.instanceOf(ApiError)
         .with.property('status', 429);
-      open('b');
-      expect(() => open('c'))
-        .to.throw(ApiError)
+      await open('b');
+      expect(await failure(open('c')))
+        .to.be.instanceOf(ApiError)
         .with.property('code', 'TOO_MANY_STREAMS');
       expect(hub.clientCount).to.equal(3);
       hub.close();
@@ -266,10 +319,11 @@ describe('gateway events', () => {
     it('cuts off a client that reads too slowly without holding back the others', async () => {
       const metrics = createMetrics();
       const { ledger, hub } = await startHub({ maxClientBufferBytes: 100 }, metrics);
+      ledger.height = 1;
       const slow = fakeResponse(() => 1000);
       const fast = fakeResponse(() => 0);
-      hub.stream(req, slow.res, principal, undefined);
-      hub.stream(req, fast.res, principal, undefined);
+      await hub.stream(request(), slow.res, principal, undefined);
+      await hub.stream(request(), fast.res, principal, undefined);
       ledger.emit(record(1, ['Hospital1MSP']));
       ledger.emit(record(2, ['Hospital1MSP']));
       expect(slow.ended()).to.equal(true);
@@ -286,7 +340,7 @@ describe('gateway events', () => {
     it('sends heartbeats', async () => {
       const { hub } = await startHub({ heartbeatSeconds: 1 });
       const client = fakeResponse(() => 0);
-      hub.stream(req, client.res, principal, undefined);
+      await hub.stream(request(), client.res, principal, undefined);
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect(client.written).to.include(': heartbeat\n\n');
       hub.close();

@@ -38,7 +38,10 @@ export class FakeLedger implements LedgerClient {
   height: number | Error = 7;
   peerOrgs = ['Hospital1MSP', 'Hospital2MSP', 'Insurer1MSP', 'Insurer2MSP', 'RegulatorMSP'];
   private listener: ((record: LedgerEventRecord) => void) | undefined;
+  private readonly events: LedgerEventRecord[] = [];
   subscribedFrom: number | undefined;
+  subscribeFailure: Error | undefined;
+  subscriptions = 0;
   closed = false;
   private txCounter = 0;
 
@@ -86,15 +89,25 @@ export class FakeLedger implements LedgerClient {
     return this.transactions.get(txId);
   }
 
+  /** Like the SDK's listener: replays the events committed from fromBlock on, then follows. */
   async subscribe(fromBlock: number, onEvent: (record: LedgerEventRecord) => void): Promise<() => void> {
+    if (this.subscribeFailure) throw this.subscribeFailure;
+    this.subscriptions += 1;
     this.subscribedFrom = fromBlock;
+    for (const record of this.events) if (record.blockNumber >= fromBlock) onEvent(record);
     this.listener = onEvent;
     return () => {
       this.listener = undefined;
     };
   }
 
+  get subscribed(): boolean {
+    return this.listener !== undefined;
+  }
+
+  /** Commits an event: kept for later subscribers and sent to the current one. */
   emit(record: LedgerEventRecord): void {
+    this.events.push(record);
     this.listener?.(record);
   }
 

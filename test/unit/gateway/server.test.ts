@@ -64,7 +64,7 @@ describe('gateway server', () => {
       expect(statuses(`/v1/settlements/{hospital}/{settlementId}/${action}`, 'post')).to.include('404');
     }
     expect(statuses('/v1/products', 'post')).to.include('409');
-    expect(statuses('/v1/events', 'get')).to.include.members(['410', '429']).and.not.include('503');
+    expect(statuses('/v1/events', 'get')).to.include.members(['410', '429', '503']).and.not.include('502');
     const read = statuses('/v1/participants', 'get');
     expect(read).to.include('503');
     for (const status of ['413', '502', '504']) expect(read).to.not.include(status);
