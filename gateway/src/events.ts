@@ -1,9 +1,9 @@
 /**
  * Server-Sent Events of ledger events. One ledger listener per gateway, started by the first stream, feeds a
- * bounded in-memory log; every
- * client gets the events its organisation is a party to (auditors get all), can resume from a block number or
- * from the Last-Event-ID its browser sends, and is cut off (to reconnect and resume) when it reads so slowly that
- * its socket buffer grows past a limit, so one slow reader never holds the others back or exhausts memory.
+ * bounded in-memory log; every client gets the events its organisation is a party to (auditors get all), can
+ * resume from a block number or from the Last-Event-ID its browser sends, and is cut off (to reconnect and
+ * resume) when it reads so slowly that its socket buffer grows past a limit, so one slow reader never holds the
+ * others back or exhausts memory.
  * A stream ends when its token expires (the client reconnects with a fresh token and Last-Event-ID), and the
  * number of open streams is capped per subject and in total.
  */
