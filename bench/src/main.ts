@@ -9,6 +9,7 @@ import { constants as os } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readTopology } from '../../network/profiles/topology';
+import { DirectAgents, type DirectClient } from './direct-agents';
 import { DirectConnections } from './fabric';
 import { Gateways, HttpClient } from './gateways';
 import { gitCommit, loadAverage, machineFacts } from './machine';
@@ -17,7 +18,7 @@ import { networkProcesses } from './processes';
 import { waitForEqualHeights, waitForGossip } from './prometheus';
 import { cycleLines, ratios, table, targetLines, targets } from './report';
 import { MeasuredRound, RoundRunner, type Segment } from './rounds';
-import { seedPool, workloads } from './workloads';
+import { HOSPITALS, seedPool, workloads } from './workloads';
 
 const ROOT = resolve(__dirname, '../..');
 /** Unmeasured load of each single-transaction workload before the first round. */
@@ -55,7 +56,8 @@ async function main(options: Options): Promise<void> {
   if (!Number.isInteger(portOffset)) throw new Error('NETWORK_PORT_OFFSET must be set: run npm run bench');
   const startedAt = new Date();
   const loadBefore = loadAverage();
-  const direct = new DirectConnections(options);
+  const seeding = new DirectConnections(options);
+  const agents = new DirectAgents(options);
   const gateways = new Gateways();
   const http = new HttpClient(options.keepAlive);
   // Stopped from outside (kill, or Ctrl-C reaching this process alone), it takes its gateways down with it.
@@ -81,7 +83,15 @@ async function main(options: Options): Promise<void> {
     // A fresh network's peers take a few seconds to find each other; discovery misses those not yet found.
     await waitForGossip(metricTargets.peers);
     log(`seeding products, policies and consents for ${poolSize} client slots`);
-    const pool = await seedPool(direct, poolSize, () => waitForEqualHeights(metricTargets.peers));
+    const pool = await seedPool(seeding, poolSize, () => waitForEqualHeights(metricTargets.peers));
+    let direct: DirectClient = seeding;
+    if (!options.directInProcess) {
+      // Closed first, so that its connections' block streams cost nothing during the rounds.
+      await seeding.close();
+      await agents.start(HOSPITALS);
+      Object.assign(pids, agents.pids());
+      direct = agents;
+    }
     const all = workloads({ pool, direct, gateways, http, batchSize: options.batchSize });
 
     const runner = new RoundRunner(metricTargets, pids, options.warmupSeconds, log, () =>
@@ -208,7 +218,8 @@ async function main(options: Options): Promise<void> {
     drawChart(out, scaling.length > 0);
   } finally {
     await gateways.stop();
-    await direct.close();
+    await seeding.close();
+    agents.close();
     http.close();
   }
 }

@@ -17,6 +17,8 @@ export interface Options {
   warmupSeconds: number;
   commitStrategy: CommitStrategy;
   commitTimeoutSeconds: number;
+  /** The direct workloads in the bench's own process instead of one process per hospital. */
+  directInProcess: boolean;
   keepAlive: boolean;
   gatewayEnv: Record<string, string>;
   out?: string;
@@ -37,6 +39,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --scaling 1,4,16,64      client counts of the scaling curve; --no-scaling skips it
   --commit-strategy S      direct workloads' commit strategy: ${Object.keys(COMMIT_STRATEGIES).join(', ')}
   --commit-timeout S       commit timeout in seconds, direct and gateway (default 30)
+  --direct-in-process      the direct workloads from the bench's own process, one fabric-network client
+                           per hospital side by side, instead of one process per hospital (as the gateways)
   --no-keepalive           a new HTTP connection per gateway request
   --gateway-env K=V        extra gateway configuration (repeatable)
   --out FILE               results file (default bench/results/<date>-<commit>.json)
@@ -67,6 +71,7 @@ export function parseOptions(argv: string[]): Options {
       'no-scaling': { type: 'boolean', default: false },
       'commit-strategy': { type: 'string', default: 'BLOCK_STREAM' },
       'commit-timeout': { type: 'string' },
+      'direct-in-process': { type: 'boolean', default: false },
       'no-keepalive': { type: 'boolean', default: false },
       'gateway-env': { type: 'string', multiple: true, default: [] },
       out: { type: 'string' },
@@ -115,6 +120,7 @@ export function parseOptions(argv: string[]): Options {
     warmupSeconds: 2,
     commitStrategy: values['commit-strategy'] as CommitStrategy,
     commitTimeoutSeconds,
+    directInProcess: values['direct-in-process'],
     keepAlive: !values['no-keepalive'],
     gatewayEnv: { FABRIC_COMMIT_TIMEOUT_SECONDS: String(commitTimeoutSeconds), ...gatewayEnv },
     out: values.out,

@@ -17,7 +17,7 @@ import {
   uniqueId,
   VALIDITY,
 } from '../../test/integration/support/fixtures';
-import type { DirectConnections } from './fabric';
+import type { DirectClient } from './direct-agents';
 import type { Gateways, HttpClient } from './gateways';
 import { mapLimit, Operation } from './load';
 
@@ -40,7 +40,7 @@ export interface PoolEntry {
  */
 const POLICIES_PER_SLOT = 4;
 
-const HOSPITALS = ['hospital1', 'hospital2'];
+export const HOSPITALS = ['hospital1', 'hospital2'];
 const INSURERS = ['insurer1', 'insurer2'];
 const mspOf = (org: string): string => `${org[0].toUpperCase()}${org.slice(1)}MSP`;
 
@@ -63,11 +63,7 @@ interface Seed {
  * endorse each setup step. Steps run in phases (all products, then all policies, then all consents) with
  * `settle` in between, so that each step reads the previous one's records on both endorsing peers.
  */
-async function seedPolicies(
-  direct: DirectConnections,
-  seeds: Seed[],
-  settle: () => Promise<void>,
-): Promise<void> {
+async function seedPolicies(direct: DirectClient, seeds: Seed[], settle: () => Promise<void>): Promise<void> {
   const endorsers = (seed: Seed): string[] => [mspOf(seed.hospital), mspOf(seed.insurer)];
   const phase = async (submitter: (seed: Seed) => string, tx: TxName, request: (seed: Seed) => object) => {
     await mapLimit(seeds, 16, (seed) =>
@@ -109,7 +105,7 @@ async function seedPolicies(
  * until every peer has committed what was submitted so far.
  */
 export async function seedPool(
-  direct: DirectConnections,
+  direct: DirectClient,
   size: number,
   settle: () => Promise<void>,
 ): Promise<PoolEntry[]> {
@@ -171,7 +167,7 @@ function requireStatus(answer: { status: number; body: unknown }, expected: numb
 
 export interface WorkloadContext {
   pool: PoolEntry[];
-  direct: DirectConnections;
+  direct: DirectClient;
   gateways: Gateways;
   http: HttpClient;
   batchSize: number;
