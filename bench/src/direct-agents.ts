@@ -4,7 +4,9 @@
  * own process instead, every organisation's connection side by side, as the bench did before.
  */
 import { ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TxName } from '../../chaincode/src/api';
 import type { DirectOptions } from './fabric';
 
@@ -18,7 +20,7 @@ export interface AgentRequest {
 export interface AgentReply {
   id: number;
   result?: unknown;
-  error?: string;
+  error?: { message: string; code?: unknown; transactionCode?: unknown };
 }
 
 /** What the workloads and the seeding submit through. */
@@ -29,6 +31,16 @@ export interface DirectClient {
 interface Agent {
   child: ChildProcess;
   pending: Map<number, { resolve(value: unknown): void; reject(error: Error): void }>;
+  /** Why the agent is gone, once it is. */
+  gone?: Error;
+}
+
+/** ts-node compiles the agent and what it imports before it can connect. */
+const READY_TIMEOUT_MS = 120_000;
+const EXIT_TIMEOUT_MS = 15_000;
+
+function rebuilt({ message, code, transactionCode }: NonNullable<AgentReply['error']>): Error {
+  return Object.assign(new Error(message), { code, transactionCode });
 }
 
 export class DirectAgents implements DirectClient {
@@ -45,26 +57,36 @@ export class DirectAgents implements DirectClient {
   private spawn(orgId: string): Promise<void> {
     const child = fork(join(__dirname, 'direct-agent.ts'), [orgId, JSON.stringify(this.options)], {
       execArgv: ['-r', 'ts-node/register'],
-      // The bench's own type check (npm run lint) covers the agent; compiling it without one starts it faster.
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const agent: Agent = { child, pending: new Map() };
     this.agents.set(orgId, agent);
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => fail(new Error(`the direct agent of ${orgId} did not start`)),
+        READY_TIMEOUT_MS,
+      );
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        agent.gone ??= error;
+        reject(error);
+        for (const waiting of agent.pending.values()) waiting.reject(error);
+        agent.pending.clear();
+      };
       child.on('message', ({ id, result, error }: AgentReply) => {
-        if (id === 0) return resolve();
+        if (id === 0) {
+          clearTimeout(timer);
+          return resolve();
+        }
         const waiting = agent.pending.get(id);
         agent.pending.delete(id);
         if (error === undefined) waiting?.resolve(result);
-        else waiting?.reject(new Error(error));
+        else waiting?.reject(rebuilt(error));
       });
-      child.once('exit', (code, signal) => {
-        const gone = new Error(`the direct agent of ${orgId} exited (${signal ?? code})`);
-        reject(gone);
-        for (const waiting of agent.pending.values()) waiting.reject(gone);
-        agent.pending.clear();
-      });
+      child.on('error', fail);
+      child.once('exit', (code, signal) =>
+        fail(new Error(`the direct agent of ${orgId} exited (${signal ?? code})`)),
+      );
     });
   }
 
@@ -75,18 +97,39 @@ export class DirectAgents implements DirectClient {
     );
   }
 
+  /** Throws when an agent has gone: a round against it would only count its errors. */
+  assertRunning(): void {
+    const gone = [...this.agents.values()].find((a) => a.gone);
+    if (gone) throw gone.gone;
+  }
+
   submit<T>(orgId: string, tx: TxName, request: object, endorsers?: string[]): Promise<T> {
     const agent = this.agents.get(orgId);
     if (!agent) return Promise.reject(new Error(`no direct agent for ${orgId}`));
+    if (agent.gone) return Promise.reject(agent.gone);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       agent.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      agent.child.send({ id, tx, request, endorsers } satisfies AgentRequest);
+      agent.child.send({ id, tx, request, endorsers } satisfies AgentRequest, (error) => {
+        if (!error) return;
+        agent.pending.delete(id);
+        reject(error);
+      });
     });
   }
 
-  close(): void {
-    for (const { child } of this.agents.values()) if (child.connected) child.disconnect();
+  /** Lets each agent close its connections and exit; one that does not in time is killed. */
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.agents.values()].map(async ({ child }) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = once(child, 'exit');
+        if (child.connected) child.disconnect();
+        if ((await Promise.race([exited.then(() => true), sleep(EXIT_TIMEOUT_MS, false)])) === false) {
+          child.kill('SIGKILL');
+        }
+      }),
+    );
     this.agents.clear();
   }
 }

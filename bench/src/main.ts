@@ -94,9 +94,10 @@ async function main(options: Options): Promise<void> {
     }
     const all = workloads({ pool, direct, gateways, http, batchSize: options.batchSize });
 
-    const runner = new RoundRunner(metricTargets, pids, options.warmupSeconds, log, () =>
-      gateways.assertRunning(),
-    );
+    const runner = new RoundRunner(metricTargets, pids, options.warmupSeconds, log, () => {
+      gateways.assertRunning();
+      agents.assertRunning();
+    });
 
     const rounds: Partial<Record<WorkloadId, MeasuredRound>> = {};
     // Batches go last: their tens of thousands of records grow the peers' state databases, whose compactions
@@ -219,7 +220,7 @@ async function main(options: Options): Promise<void> {
   } finally {
     await gateways.stop();
     await seeding.close();
-    agents.close();
+    await agents.close();
     http.close();
   }
 }

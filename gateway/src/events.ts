@@ -169,6 +169,10 @@ export class EventHub {
     client.res.end();
   }
 
+  private checkOpen(): void {
+    if (this.closed) throw new ApiError(503, 'LEDGER_UNAVAILABLE', 'the gateway is shutting down');
+  }
+
   /** Refuses a stream beyond the caps before anything is written. */
   private checkCapacity(principal: Principal): void {
     const own = [...this.clients].filter((c) => c.principal.sub === principal.sub).length;
@@ -186,12 +190,15 @@ export class EventHub {
    * position it follows from the ledger's current height: the log may still be replaying older blocks.
    */
   async stream(req: Request, res: Response, principal: Principal, from: Position | undefined): Promise<void> {
+    // Checked before the ledger is asked anything, and again once it has answered.
+    this.checkOpen();
+    this.checkCapacity(principal);
     let gone = false;
     req.once('close', () => (gone = true));
     await this.follow();
     const { block, index } = from ?? { block: (await this.ledger.blockHeight()) - 1, index: Infinity };
-    if (gone) return;
-    if (this.closed) throw new ApiError(503, 'LEDGER_UNAVAILABLE', 'the gateway is shutting down');
+    if (gone || req.destroyed || res.closed) return;
+    this.checkOpen();
     if (from && this.dropped && after(this.dropped, from)) {
       throw new ApiError(
         410,

@@ -478,6 +478,8 @@ export class FabricLedgerClient implements LedgerClient {
         checkpointer: new MemoryCheckpointer(),
       });
     } catch (error) {
+      // The SDK may have registered the listener before failing; a retry must not add a second one.
+      this.contract.removeContractListener(listener);
       throw unavailable(error);
     }
     return () => this.contract.removeContractListener(listener);

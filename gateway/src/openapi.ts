@@ -27,7 +27,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'he
   }));
 }
 
-/** Problems any authenticated, validated route can answer: each one calls the ledger. */
+/** Problems any authenticated, validated route can answer; every route may ask the ledger. */
 const EVERY_ROUTE: readonly ProblemCode[] = [
   'VALIDATION_FAILED',
   'UNAUTHENTICATED',

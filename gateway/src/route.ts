@@ -58,7 +58,7 @@ export interface RouteSpec<
   responses: Record<number, string>;
   /** JSON schema of the success body; a JSON object when not given. */
   returns?: { schema: Record<string, unknown>; mediaType?: string };
-  /** Problems this route answers besides those every route, every ledger call and every write can answer. */
+  /** Problems this route answers besides those every route and every write can answer. */
   errors?: readonly ProblemCode[];
   /** Answers a reply, or nothing when it wrote the response itself (event streams). */
   handle(

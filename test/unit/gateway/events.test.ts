@@ -217,7 +217,9 @@ describe('gateway events', () => {
     it('listens to the ledger only once a stream opens, and then from the first block', async () => {
       const { ledger, hub } = await startHub();
       expect(ledger.subscribedFrom).to.equal(undefined);
-      await hub.stream(request(), fakeResponse(() => 0).res, principal, undefined);
+      await Promise.all(
+        [1, 2].map(() => hub.stream(request(), fakeResponse(() => 0).res, principal, undefined)),
+      );
       await hub.stream(request(), fakeResponse(() => 0).res, principal, undefined);
       expect(ledger.subscribedFrom).to.equal(0);
       expect(ledger.subscriptions).to.equal(1);
@@ -249,18 +251,30 @@ describe('gateway events', () => {
       hub.close();
     });
 
-    it('registers no client that left, nor any once the hub closed, while the listener started', async () => {
+    it('registers no client that left while the listener started, and none once the hub closed', async () => {
       const { ledger, hub } = await startHub();
       const leaving = request() as EventEmitter;
       const left = hub.stream(leaving as never, fakeResponse(() => 0).res, principal, undefined);
       leaving.emit('close');
       await left;
       expect(hub.clientCount).to.equal(0);
-      const late = hub.stream(request(), fakeResponse(() => 0).res, principal, undefined);
       hub.close();
-      expect(await failure(late)).to.be.instanceOf(ApiError);
-      expect(hub.clientCount).to.equal(0);
       expect(ledger.subscribed).to.equal(false);
+      expect(await failure(hub.stream(request(), fakeResponse(() => 0).res, principal, undefined)))
+        .to.be.instanceOf(ApiError)
+        .with.property('code', 'LEDGER_UNAVAILABLE');
+    });
+
+    it('stops the listener when the hub closes while it starts, and registers no client', async () => {
+      const { ledger, hub } = await startHub();
+      const first = hub.stream(request(), fakeResponse(() => 0).res, principal, undefined);
+      hub.close();
+      expect(await failure(first))
+        .to.be.instanceOf(ApiError)
+        .with.property('status', 503);
+      expect(ledger.subscriptions).to.equal(1);
+      expect(ledger.subscribed).to.equal(false);
+      expect(hub.clientCount).to.equal(0);
     });
 
     it('sends a client that resumed ahead of the hub only entries after its position', async () => {

@@ -89,7 +89,10 @@ export class FakeLedger implements LedgerClient {
     return this.transactions.get(txId);
   }
 
-  /** Like the SDK's listener: replays the events committed from fromBlock on, then follows. */
+  /**
+   * Like the SDK's listener: replays the events committed from fromBlock on, then follows. The SDK replays after
+   * it resolves; replaying before keeps the tests deterministic, and the hub must cope with either.
+   */
   async subscribe(fromBlock: number, onEvent: (record: LedgerEventRecord) => void): Promise<() => void> {
     if (this.subscribeFailure) throw this.subscribeFailure;
     this.subscriptions += 1;
