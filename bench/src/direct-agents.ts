@@ -6,7 +6,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TxName } from '../../chaincode/src/api';
 import type { DirectOptions } from './fabric';
 
@@ -125,9 +124,9 @@ export class DirectAgents implements DirectClient {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = once(child, 'exit');
         if (child.connected) child.disconnect();
-        if ((await Promise.race([exited.then(() => true), sleep(EXIT_TIMEOUT_MS, false)])) === false) {
-          child.kill('SIGKILL');
-        }
+        const kill = setTimeout(() => child.kill('SIGKILL'), EXIT_TIMEOUT_MS);
+        await exited;
+        clearTimeout(kill);
       }),
     );
     this.agents.clear();
