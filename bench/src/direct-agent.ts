@@ -6,6 +6,7 @@
  */
 import { DirectConnections, DirectOptions } from './fabric';
 import type { AgentReply, AgentRequest } from './direct-agents';
+import { errorCode } from './load';
 
 const [orgId, json] = process.argv.slice(2);
 const direct = new DirectConnections(JSON.parse(json) as DirectOptions);
@@ -18,14 +19,8 @@ const reply = (message: AgentReply): void => {
 process.on('message', (request: AgentRequest) => {
   direct.submit(orgId, request.tx, request.request, request.endorsers).then(
     (result) => reply({ id: request.id, result }),
-    (error: unknown) => {
-      // The bench counts failures by code (load.ts errorCode): keep the SDK's codes, not the message alone.
-      const { message, code, transactionCode } = error as Error & {
-        code?: unknown;
-        transactionCode?: unknown;
-      };
-      reply({ id: request.id, error: { message: String(message), code, transactionCode } });
-    },
+    // The bench tallies failures by their code; the Error object itself does not cross the IPC channel.
+    (error: unknown) => reply({ id: request.id, error: errorCode(error) }),
   );
 });
 // The bench closed the channel (it finished or died): nothing more will come.

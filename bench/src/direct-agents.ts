@@ -19,7 +19,8 @@ export interface AgentRequest {
 export interface AgentReply {
   id: number;
   result?: unknown;
-  error?: { message: string; code?: unknown; transactionCode?: unknown };
+  /** The failure's code, as errorCode (load.ts) reads it from the SDK's error. */
+  error?: string;
 }
 
 /** What the workloads and the seeding submit through. */
@@ -38,8 +39,9 @@ interface Agent {
 const READY_TIMEOUT_MS = 120_000;
 const EXIT_TIMEOUT_MS = 15_000;
 
-function rebuilt({ message, code, transactionCode }: NonNullable<AgentReply['error']>): Error {
-  return Object.assign(new Error(message), { code, transactionCode });
+/** An Error whose code errorCode reads back unchanged. */
+function failure(code: string): Error {
+  return Object.assign(new Error(code), { code });
 }
 
 export class DirectAgents implements DirectClient {
@@ -80,7 +82,7 @@ export class DirectAgents implements DirectClient {
         const waiting = agent.pending.get(id);
         agent.pending.delete(id);
         if (error === undefined) waiting?.resolve(result);
-        else waiting?.reject(rebuilt(error));
+        else waiting?.reject(failure(error));
       });
       child.on('error', fail);
       child.once('exit', (code, signal) =>
