@@ -5,7 +5,7 @@
  */
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { authenticate, principalOf, Principal, requireRole } from './auth';
+import { authenticate, principalOf, Principal, requireRole, TokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
 import { ApiError, ProblemCode, validationFailed } from './errors';
 import type { EventHub } from './events';
@@ -129,13 +129,14 @@ export function mountMethodGuards(app: Express, served: readonly { method: strin
 export function mountRoutes(app: Express, routes: readonly RouteSpec[], deps: RouteDeps): void {
   // Bodies are read only once the caller is known and allowed: a stranger's large or broken body gets 401.
   const jsonBody = express.json({ limit: deps.config.bodyLimit, strict: true });
+  const authenticated = authenticate(new TokenVerifier(deps.config));
   for (const spec of routes) {
     app[spec.method](spec.path, (_req, res, next) => {
       // Metrics and logs label requests by pattern: raw paths would explode label cardinality.
       res.locals.route = spec.path;
       next();
     });
-    const guards = [authenticate(deps.config), requireRole(spec.roles), jsonBody];
+    const guards = [authenticated, requireRole(spec.roles), jsonBody];
     app[spec.method](spec.path, ...guards, async (req, res) => {
       const input = {
         params: parse(spec.params, { ...req.params }, 'path'),

@@ -1,7 +1,17 @@
 import { expect } from 'chai';
 import { Tx } from '@settlement/chaincode/dist/api';
 import jwt from 'jsonwebtoken';
-import { claimsFor, idpKeys, newKeyPair, problemOf, sign, startGateway, TestGateway } from './harness';
+import { TokenVerifier } from '../../../gateway/src/auth';
+import {
+  claimsFor,
+  idpKeys,
+  newKeyPair,
+  problemOf,
+  sign,
+  startGateway,
+  TestGateway,
+  testConfig,
+} from './harness';
 
 function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -114,5 +124,50 @@ describe('gateway authentication', () => {
     } finally {
       await insurer.close();
     }
+  });
+});
+
+describe('gateway token verification cache', () => {
+  const config = testConfig('hospital1');
+  const tolerance = config.jwt.clockToleranceSeconds;
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('answers a token it verified before from memory until its expiry, then rejects it', () => {
+    let clock = now();
+    const verifier = new TokenVerifier(config, 10, () => clock);
+    const exp = now() + 60;
+    const token = sign(claimsFor('hospital1', { exp }));
+    const principal = verifier.verify(token);
+    expect(principal).to.deep.include({ org: 'Hospital1MSP', role: 'clerk', expiresAt: exp });
+    clock = exp + tolerance - 1;
+    expect(verifier.verify(token)).to.equal(principal);
+    clock = exp + tolerance;
+    expect(() => verifier.verify(token)).to.throw('token expired');
+    expect(verifier.size).to.equal(0);
+  });
+
+  it('does not remember rejected tokens', () => {
+    const verifier = new TokenVerifier(config, 10);
+    const forged = sign(claimsFor('hospital1'), newKeyPair().privateKey);
+    for (let i = 0; i < 2; i++) expect(() => verifier.verify(forged)).to.throw('invalid token');
+    const [header, , signature] = sign(claimsFor('hospital1')).split('.');
+    const tampered = `${header}.${base64url(claimsFor('hospital1', { sub: 'mallory' }))}.${signature}`;
+    expect(() => verifier.verify(tampered)).to.throw('invalid token');
+    expect(verifier.size).to.equal(0);
+  });
+
+  it('keeps at most its limit, dropping the oldest first', () => {
+    let clock = now();
+    const verifier = new TokenVerifier(config, 2, () => clock);
+    const exp = now() + 60;
+    const tokens = ['a', 'b', 'c'].map((sub) => sign(claimsFor('hospital1', { sub, exp })));
+    for (const token of tokens) verifier.verify(token);
+    expect(verifier.size).to.equal(2);
+    // Past their expiry on the verifier's clock only: the two remembered ones are refused from memory, and the
+    // dropped one is verified afresh (jwt.verify reads the real clock), so it is still accepted.
+    clock = exp + tolerance;
+    expect(() => verifier.verify(tokens[2])).to.throw('token expired');
+    expect(() => verifier.verify(tokens[1])).to.throw('token expired');
+    expect(verifier.verify(tokens[0]).sub).to.equal('a');
   });
 });
