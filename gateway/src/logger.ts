@@ -19,6 +19,9 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Gives every request an id (the caller's X-Request-Id when sane), a child logger and one access-log line. */
 export function requestLogging(logger: Logger) {
+  // The access line's keys are the ones written below, none of them redacted, so it skips redaction: pino's
+  // wildcard paths cost some 35 µs a line, four times the rest of the line (bench/README, Tuning).
+  const access = logger.child({}, { redact: { paths: [] } });
   return (req: Request, res: Response, next: NextFunction): void => {
     const header = req.get('x-request-id');
     const requestId = header && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
@@ -29,8 +32,9 @@ export function requestLogging(logger: Logger) {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = typeof res.locals.route === 'string' ? res.locals.route : undefined;
-      (res.locals.log as Logger).info(
+      access.info(
         {
+          requestId,
           method: req.method,
           path: req.path,
           route,

@@ -166,4 +166,27 @@ describe('gateway server', () => {
     expect(replaced.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
     expect(gw.logs.join('')).to.contain('"requestId":"his-42"');
   });
+
+  it('writes one access line per request, with its id, route, status and subject, and redacts other lines', async () => {
+    gw.ledger.on(Tx.listParticipants, () => {
+      throw Object.assign(new Error('boom'), { token: 'not-for-logs' });
+    });
+    const before = gw.logs.length;
+    const res = await gw.call('/v1/participants', { headers: { 'x-request-id': 'acc-1' } });
+    expect(res.status).to.equal(500);
+    const lines = gw.logs.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const access = lines.filter((line) => line.msg === 'request');
+    expect(access).to.have.length(1);
+    expect(access[0]).to.include({
+      requestId: 'acc-1',
+      method: 'GET',
+      route: '/v1/participants',
+      status: 500,
+      sub: 'user-of-hospital1',
+    });
+    const error = lines.find((line) => line.msg === 'unhandled error') as { err: Record<string, unknown> };
+    expect(error).to.include({ requestId: 'acc-1' });
+    expect(error.err.token).to.equal('[redacted]');
+    gw.ledger.on(Tx.listParticipants, () => []);
+  });
 });
