@@ -1,11 +1,9 @@
 /**
  * The benchmark's own gateways: one `node gateway/dist/main.js` per organisation, configured like scripts/start.sh
- * (the environment files of gateway/src/cli/dev-keys.ts for the bench network's run folder) on the bench ports,
- * plus the HTTP client the workloads call them with.
+ * (the environment files of gateway/src/cli/dev-keys.ts for the bench network's run folder) on the bench ports.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { Agent, request } from 'node:http';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,55 +35,6 @@ function readEnvFile(file: string): Record<string, string> {
       .split('\n')
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
-}
-
-/** Keep-alive connections, as any long-running client would use; `--no-keepalive` measures without. */
-export class HttpClient {
-  private readonly agent: Agent;
-  constructor(keepAlive: boolean) {
-    this.agent = new Agent({ keepAlive, maxSockets: Infinity });
-  }
-
-  /** POSTs JSON; answers the status and parsed body. */
-  post(url: string, token: string, body: unknown): Promise<{ status: number; body: unknown }> {
-    const payload = Buffer.from(JSON.stringify(body));
-    const attempt = (retried: boolean): Promise<{ status: number; body: unknown }> =>
-      new Promise((resolveAnswer, reject) => {
-        const req = request(
-          url,
-          {
-            method: 'POST',
-            agent: this.agent,
-            headers: {
-              authorization: `Bearer ${token}`,
-              'content-type': 'application/json',
-              'content-length': payload.length,
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
-              resolveAnswer({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-            });
-            res.on('error', reject);
-          },
-        );
-        req.on('error', (error: NodeJS.ErrnoException) => {
-          // The gateway closed an idle kept-alive socket as this request went out on it. Every POST here is
-          // idempotent, so it goes once more on a fresh socket, as Node's documentation advises.
-          if (!retried && req.reusedSocket && error.code === 'ECONNRESET') resolveAnswer(attempt(true));
-          else reject(error);
-        });
-        req.end(payload);
-      });
-    return attempt(false);
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
 }
 
 async function healthy(url: string): Promise<boolean> {

@@ -18,7 +18,8 @@ import {
   VALIDITY,
 } from '../../test/integration/support/fixtures';
 import type { DirectClient } from './direct-agents';
-import type { Gateways, HttpClient } from './gateways';
+import type { Gateways } from './gateways';
+import type { HttpClient } from './http-client';
 import { mapLimit, Operation } from './load';
 
 export interface PoolEntry {
