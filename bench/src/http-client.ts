@@ -12,6 +12,8 @@ export interface HttpAnswer {
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
+/** Failures of a request on a reused socket that mean the server had closed it. */
+const RESEND_ON = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_WRITE_AFTER_END', 'ERR_STREAM_DESTROYED']);
 
 /** One connection: a request written, its answer parsed from what arrives. */
 class Connection {
@@ -26,8 +28,11 @@ class Connection {
   constructor(private readonly socket: Socket) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    const closed = () => this.fail(Object.assign(new Error('socket closed'), { code: 'ECONNRESET' }));
     socket.on('error', (error) => this.fail(error));
-    socket.on('close', () => this.fail(Object.assign(new Error('socket closed'), { code: 'ECONNRESET' })));
+    // The server's FIN (its keep-alive timeout) comes before the close: from then on nothing may be sent.
+    socket.on('end', closed);
+    socket.on('close', closed);
   }
 
   static open(host: string, port: number): Promise<Connection> {
@@ -58,19 +63,26 @@ class Connection {
     const end = this.buffered.indexOf(HEADER_END);
     if (end < 0 || !this.waiting) return;
     const head = this.buffered.subarray(0, end).toString('latin1');
-    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    const status = Number(head.slice(9, 12));
+    // 204 and 304 carry no body and need no length (Node's server leaves it out).
+    const length = status === 204 || status === 304 ? ['', '0'] : /\r\ncontent-length: *(\d+)/i.exec(head);
     if (!length) return this.fail(new Error(`an answer without Content-Length: ${head.split('\r\n')[0]}`));
     const total = end + HEADER_END.length + Number(length[1]);
     if (this.buffered.length < total) return;
     const text = this.buffered.subarray(end + HEADER_END.length, total).toString('utf8');
     this.buffered = this.buffered.subarray(total);
-    const { resolve } = this.waiting;
+    const { resolve, reject } = this.waiting;
     this.waiting = undefined;
-    resolve({
-      status: Number(head.slice(9, 12)),
-      body: text ? JSON.parse(text) : undefined,
-      close: /\r\nconnection: *close/i.test(head),
-    });
+    try {
+      resolve({
+        status,
+        body: text ? JSON.parse(text) : undefined,
+        close: /\r\nconnection: *close/i.test(head),
+      });
+    } catch (error) {
+      this.destroy();
+      reject(error as Error);
+    }
   }
 
   private fail(error: Error): void {
@@ -85,6 +97,7 @@ class Connection {
 export class HttpClient {
   private readonly idle = new Map<string, Connection[]>();
   private readonly all = new Set<Connection>();
+  private closed = false;
 
   constructor(private readonly keepAlive: boolean) {}
 
@@ -99,7 +112,9 @@ export class HttpClient {
     const pool = this.idle.get(host) ?? [];
     this.idle.set(host, pool);
     for (let retried = false; ; retried = true) {
-      const reused = this.takeOpen(pool);
+      if (this.closed) throw new Error('the HTTP client is closed');
+      // A resend always goes on a fresh socket: the next pooled one may have been closed as well.
+      const reused = retried ? undefined : this.takeOpen(pool);
       const connection = reused ?? (await Connection.open(hostname, Number(port)));
       this.all.add(connection);
       try {
@@ -112,12 +127,13 @@ export class HttpClient {
         // The gateway closed an idle kept-alive socket as this request went out on it. Every POST here is
         // idempotent, so it goes once more on a fresh socket, as Node's documentation advises.
         const code = (error as NodeJS.ErrnoException).code;
-        if (retried || !reused || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw error;
+        if (!reused || !RESEND_ON.has(code ?? '')) throw error;
       }
     }
   }
 
   close(): void {
+    this.closed = true;
     for (const connection of this.all) connection.destroy();
     this.all.clear();
     this.idle.clear();

@@ -86,7 +86,8 @@ export class TokenVerifier {
       this.verified.delete(token);
       throw unauthenticated('token expired');
     }
-    const principal = verifyToken(token, this.config);
+    // Shared by every request that brings this token (and kept by its event streams): frozen.
+    const principal = Object.freeze(verifyToken(token, this.config));
     if (this.verified.size >= this.max) this.verified.delete(this.verified.keys().next().value as string);
     this.verified.set(token, principal);
     return principal;

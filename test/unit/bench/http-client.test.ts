@@ -60,7 +60,7 @@ describe('bench HTTP client', () => {
 
   it('reads an answer that arrives in pieces, and an empty one', async () => {
     const { url } = await start((_req, body, res) => {
-      if (JSON.parse(body).empty) return res.writeHead(204, { 'content-length': 0 }).end();
+      if (JSON.parse(body).empty) return res.writeHead(204).end();
       const reply = JSON.stringify({ long: 'x'.repeat(100_000) });
       res.writeHead(200, { 'content-length': Buffer.byteLength(reply) });
       res.write(reply.slice(0, 10));
@@ -88,6 +88,33 @@ describe('bench HTTP client', () => {
     expect((await http.post(url, 't', { n: 2 })).body).to.deep.include({ got: { n: 2 } });
     expect(requests).to.equal(3);
     expect(connections()).to.equal(2);
+  });
+
+  it('skips pooled connections the server closed while they idled', async function () {
+    this.timeout(5000);
+    const { url, connections, server } = await start(echo);
+    // Node's server closes an idle socket a second after this.
+    server.keepAliveTimeout = 10;
+    const http = client();
+    await Promise.all([1, 2, 3].map((n) => http.post(url, 't', { n })));
+    expect(connections()).to.equal(3);
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    expect((await http.post(url, 't', { n: 4 })).body).to.deep.include({ got: { n: 4 } });
+    expect(connections()).to.equal(4);
+  });
+
+  it('rejects an answer that is not JSON, and is then closed for good', async () => {
+    const { url } = await start((_req, _body, res) => {
+      res.writeHead(200, { 'content-length': 5 }).end('oops!');
+    });
+    const http = client();
+    let failure: unknown;
+    await http.post(url, 't', {}).catch((error: unknown) => (failure = error));
+    expect(failure).to.be.instanceOf(SyntaxError);
+    http.close();
+    let closed: unknown;
+    await http.post(url, 't', {}).catch((error: unknown) => (closed = error));
+    expect((closed as Error).message).to.equal('the HTTP client is closed');
   });
 
   it('does not resend on a fresh connection, and opens one per request without keep-alive', async () => {
