@@ -65,9 +65,10 @@ class Connection {
     const head = this.buffered.subarray(0, end).toString('latin1');
     const status = Number(head.slice(9, 12));
     // 204 and 304 carry no body and need no length (Node's server leaves it out).
-    const length = status === 204 || status === 304 ? ['', '0'] : /\r\ncontent-length: *(\d+)/i.exec(head);
-    if (!length) return this.fail(new Error(`an answer without Content-Length: ${head.split('\r\n')[0]}`));
-    const total = end + HEADER_END.length + Number(length[1]);
+    const length = status === 204 || status === 304 ? '0' : /\r\ncontent-length: *(\d+)/i.exec(head)?.[1];
+    if (length === undefined)
+      return this.fail(new Error(`an answer without Content-Length: ${head.split('\r\n')[0]}`));
+    const total = end + HEADER_END.length + Number(length);
     if (this.buffered.length < total) return;
     const text = this.buffered.subarray(end + HEADER_END.length, total).toString('utf8');
     this.buffered = this.buffered.subarray(total);
@@ -109,8 +110,8 @@ export class HttpClient {
       `POST ${pathname} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n` +
       (this.keepAlive ? '\r\n' : 'Connection: close\r\n\r\n');
-    const pool = this.idle.get(host) ?? [];
-    this.idle.set(host, pool);
+    let pool = this.idle.get(host);
+    if (!pool) this.idle.set(host, (pool = []));
     for (let retried = false; ; retried = true) {
       if (this.closed) throw new Error('the HTTP client is closed');
       // A resend always goes on a fresh socket: the next pooled one may have been closed as well.

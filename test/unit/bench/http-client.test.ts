@@ -19,6 +19,14 @@ async function serve(handler: Handler): Promise<{ url: string; connections: () =
   return { url: `http://127.0.0.1:${port}/v1/things`, connections: () => connections, server };
 }
 
+/** The error `promise` rejects with (undefined when it resolves). */
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
 const echo: Handler = (req, body, res) => {
   const reply = JSON.stringify({ path: req.url, auth: req.headers.authorization, got: JSON.parse(body) });
   res.writeHead(201, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) });
@@ -108,12 +116,9 @@ describe('bench HTTP client', () => {
       res.writeHead(200, { 'content-length': 5 }).end('oops!');
     });
     const http = client();
-    let failure: unknown;
-    await http.post(url, 't', {}).catch((error: unknown) => (failure = error));
-    expect(failure).to.be.instanceOf(SyntaxError);
+    expect(await rejectionOf(http.post(url, 't', {}))).to.be.instanceOf(SyntaxError);
     http.close();
-    let closed: unknown;
-    await http.post(url, 't', {}).catch((error: unknown) => (closed = error));
+    const closed = await rejectionOf(http.post(url, 't', {}));
     expect((closed as Error).message).to.equal('the HTTP client is closed');
   });
 
@@ -124,11 +129,7 @@ describe('bench HTTP client', () => {
     await http.post(url, 't', {});
     expect(connections()).to.equal(2);
     const broken = await start((req) => req.socket.destroy());
-    let failure: unknown;
-    await client()
-      .post(broken.url, 't', {})
-      .catch((error: unknown) => (failure = error));
-    expect(failure).to.be.instanceOf(Error);
+    expect(await rejectionOf(client().post(broken.url, 't', {}))).to.be.instanceOf(Error);
     expect(broken.connections()).to.equal(1);
   });
 });
