@@ -4,10 +4,10 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { keyDir, keyFiles, setUpDevGateways } from '../../gateway/src/cli/dev-keys';
+import { keyDir, keyFiles, readDevEnvironment, setUpDevGateways } from '../../gateway/src/cli/dev-keys';
 import { mintToken } from '../../gateway/src/cli/token';
 import { ORGS, OrgInfo, ROLE_OF_KIND } from '../../gateway/src/orgs';
 
@@ -28,15 +28,6 @@ export interface GatewayOptions {
   env: Record<string, string>;
 }
 
-function readEnvFile(file: string): Record<string, string> {
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
-
 async function healthy(url: string): Promise<boolean> {
   try {
     return (await fetch(`${url}/healthz`)).status === 200;
@@ -52,16 +43,15 @@ export class Gateways {
   private stopping = false;
 
   async start({ runDir, portOffset, env }: GatewayOptions): Promise<void> {
-    const dir = join(runDir, 'gateway');
-    mkdirSync(dir, { recursive: true });
     setUpDevGateways(runDir);
+    const dir = join(runDir, 'gateway');
     for (const org of ORGS) {
       const port = org.port + portOffset;
       const log = openSync(join(dir, `${org.id}.log`), 'a');
       const child = spawn(process.execPath, [join(ROOT, 'gateway/dist/main.js')], {
         env: {
           ...process.env,
-          ...readEnvFile(join(dir, `${org.id}.env`)),
+          ...readDevEnvironment(runDir, org.id),
           ...env,
           GATEWAY_PORT: String(port),
         },

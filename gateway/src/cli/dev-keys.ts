@@ -9,7 +9,7 @@
  * Usage: ts-node gateway/src/cli/dev-keys.ts [--run-dir network/run]
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { devTokenClaims, ORGS, OrgInfo } from '../orgs';
@@ -23,6 +23,8 @@ export const keyFiles = (dir: string, org: OrgInfo) => ({
   publicKey: join(dir, `${org.id}.jwt-public.pem`),
 });
 export const pseudonymKeyFile = (dir: string): string => join(dir, 'pseudonym.key');
+/** `org`'s environment file, which scripts/start.sh sources and the test and bench harnesses read. */
+export const envFile = (runDir: string, orgId: string): string => join(runDir, 'gateway', `${orgId}.env`);
 
 /** Creates the missing keys and answers the files it created. */
 export function ensureDevKeys(dir: string): string[] {
@@ -71,10 +73,17 @@ export function devEnvironment(runDir: string, org: OrgInfo): string {
 export function setUpDevGateways(runDir: string): string[] {
   const created = ensureDevKeys(keyDir(runDir));
   for (const org of ORGS) {
-    const file = join(runDir, 'gateway', `${org.id}.env`);
-    writeFileSync(file, devEnvironment(runDir, org));
+    writeFileSync(envFile(runDir, org.id), devEnvironment(runDir, org));
   }
   return created;
+}
+
+/** The variables of `org`'s environment file (KEY=value lines; a value may itself contain "="). */
+export function readDevEnvironment(runDir: string, orgId: string): Record<string, string> {
+  const lines = readFileSync(envFile(runDir, orgId), 'utf8').trim().split('\n');
+  return Object.fromEntries(
+    lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }
 
 if (require.main === module) {

@@ -7,9 +7,9 @@
  * CLI (used by run.sh): ts-node test/faults/support/gateways.ts up|down
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setUpDevGateways } from '../../../gateway/src/cli/dev-keys';
+import { readDevEnvironment, setUpDevGateways } from '../../../gateway/src/cli/dev-keys';
 import { ORGS, OrgInfo } from '../../../gateway/src/orgs';
 import { PORT_OFFSET, RUN_DIR } from './instance';
 import { isAlive, until } from './processes';
@@ -37,15 +37,6 @@ export function gatewayLog(org: OrgId): string {
   return join(GATEWAY_DIR, `${org}.log`);
 }
 
-function readEnvFile(org: OrgId): Record<string, string> {
-  const lines = readFileSync(join(GATEWAY_DIR, `${org}.env`), 'utf8')
-    .trim()
-    .split('\n');
-  return Object.fromEntries(
-    lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
-
 export function gatewayPid(org: OrgId): number | undefined {
   if (!existsSync(pidFile(org))) return undefined;
   const pid = Number(readFileSync(pidFile(org), 'utf8'));
@@ -67,7 +58,7 @@ export async function startGateway(org: OrgId): Promise<void> {
     const port = Number(new URL(gatewayUrl(org)).port);
     const log = openSync(gatewayLog(org), 'a');
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, ...readEnvFile(org), GATEWAY_PORT: String(port) },
+      env: { ...process.env, ...readDevEnvironment(RUN_DIR, org), GATEWAY_PORT: String(port) },
       stdio: ['ignore', log, log],
       detached: true,
     });
@@ -89,7 +80,6 @@ export async function stopGateway(org: OrgId, signal: NodeJS.Signals = 'SIGTERM'
 
 /** Writes the development keys and environment files (kept across runs), then starts every gateway. */
 export async function startGateways(): Promise<void> {
-  mkdirSync(GATEWAY_DIR, { recursive: true });
   setUpDevGateways(RUN_DIR);
   await Promise.all(ORG_IDS.map((org) => startGateway(org)));
 }

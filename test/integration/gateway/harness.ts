@@ -5,9 +5,9 @@
  * (npm run network:up) and the gateway built (npm run build).
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { keyDir, keyFiles, setUpDevGateways } from '../../../gateway/src/cli/dev-keys';
+import { keyDir, keyFiles, readDevEnvironment, setUpDevGateways } from '../../../gateway/src/cli/dev-keys';
 import { mintToken } from '../../../gateway/src/cli/token';
 import { findOrg, ORGS, ROLE_OF_KIND, Role } from '../../../gateway/src/orgs';
 
@@ -53,17 +53,10 @@ export async function ensureGateways(): Promise<void> {
  * GATEWAY_PORT for a second instance); its output goes to its log beside the environment file.
  */
 export function spawnGateway(org: OrgId, env: Record<string, string> = {}): ChildProcess {
-  mkdirSync(join(RUN_DIR, 'gateway'), { recursive: true });
   setUpDevGateways(RUN_DIR);
-  const fileEnv = Object.fromEntries(
-    readFileSync(join(RUN_DIR, 'gateway', `${org}.env`), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
   const log = openSync(join(RUN_DIR, 'gateway', `${org}.log`), 'a');
   return spawn(process.execPath, [join(ROOT, 'gateway/dist/main.js')], {
-    env: { ...process.env, ...fileEnv, ...env },
+    env: { ...process.env, ...readDevEnvironment(RUN_DIR, org), ...env },
     stdio: ['ignore', log, log],
   });
 }

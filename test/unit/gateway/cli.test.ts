@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { verifyToken } from '../../../gateway/src/auth';
 import {
   ensureDevKeys,
+  envFile,
   keyFiles,
   pseudonymKeyFile,
+  readDevEnvironment,
   setUpDevGateways,
 } from '../../../gateway/src/cli/dev-keys';
 import { mintToken } from '../../../gateway/src/cli/token';
@@ -35,12 +37,9 @@ describe('gateway development tooling', () => {
   it('writes one environment file per gateway naming its port, keys and Fabric identity', () => {
     const runDir = join(dir, '..', 'run');
     setUpDevGateways(runDir);
-    const env = Object.fromEntries(
-      readFileSync(join(runDir, 'gateway', 'insurer2.env'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => line.split('=') as [string, string]),
-    );
+    // scripts/start.sh sources the file, so it must be plain KEY=value lines.
+    expect(readFileSync(envFile(runDir, 'insurer2'), 'utf8')).to.match(/^([A-Z_]+=[^\n]*\n)+$/);
+    const env = readDevEnvironment(runDir, 'insurer2');
     expect(env).to.include({ GATEWAY_ORG: 'insurer2', GATEWAY_PORT: '8084', JWT_ISSUER: 'dev-idp.insurer2' });
     expect(env.FABRIC_WALLET).to.equal(join(runDir, 'orgs', 'insurer2', 'wallet'));
     expect(existsSync(env.JWT_PUBLIC_KEY_FILE)).to.equal(true);
