@@ -370,6 +370,8 @@ export class FabricLedgerClient implements LedgerClient {
           continue;
         }
         if (code) throw this.rejected(txId, code);
+        // Not "unreachable": both peers answered, one from a state the other had already moved past.
+        if (conflict) throw busy({ reason: conflict });
         const refused = proposalFailure(error, this.logger);
         if (refused) throw refused;
         const stage = phases.stage();

@@ -55,6 +55,11 @@ const fail =
   };
 const invalidated = (code: string) =>
   Object.assign(new Error(`invalidated ${code}`), { transactionCode: code });
+/** fabric-common's failure when the endorsing peers answered from different states. */
+const endorsementsDiffer = () =>
+  Object.assign(new Error('No valid responses from any peers.'), {
+    errors: [new Error('Peer endorsements do not match')],
+  });
 const endorsementFailure = (status: number, message: string) =>
   Object.assign(new Error('No valid responses from any peers.'), {
     responses: [{ response: { status, message } }],
@@ -209,10 +214,7 @@ describe('gateway Fabric ledger client', () => {
   });
 
   it('re-runs a transaction whose endorsing peers computed different results', async () => {
-    const differ = Object.assign(new Error('No valid responses from any peers.'), {
-      errors: [new Error('Peer endorsements do not match')],
-    });
-    const h = harness([fail(differ), ok('second')]);
+    const h = harness([fail(endorsementsDiffer()), ok('second')]);
     const answer = await h.client.submit(Tx.ping, {});
     expect(answer).to.deep.equal({ result: 'second', txId: h.created[1].txId });
     const retries = await h.metrics.registry.getSingleMetricAsString('gateway_ledger_retries_total');
@@ -224,6 +226,15 @@ describe('gateway Fabric ledger client', () => {
     const error = await rejection(h.client.submit(Tx.ping, {}));
     expect(error).to.include({ status: 503, code: 'LEDGER_UNAVAILABLE' });
     expect(error.extra).to.deep.include({ validationCode: 'MVCC_READ_CONFLICT', txId: h.created[3].txId });
+    expect(h.created).to.have.length(4);
+  });
+
+  it('gives up on endorsing peers that keep differing with a 503 saying the record is busy', async () => {
+    const h = harness(Array(4).fill(fail(endorsementsDiffer())));
+    const error = await rejection(h.client.submit(Tx.ping, {}));
+    expect(error).to.include({ status: 503, code: 'LEDGER_UNAVAILABLE' });
+    expect(error.message).to.equal('the record is busy; retry the request');
+    expect(error.extra).to.deep.equal({ reason: 'ENDORSEMENTS_DIFFER' });
     expect(h.created).to.have.length(4);
   });
 
