@@ -1,7 +1,7 @@
 /** What a result was measured on and from: machine, toolchain, commit, and how busy the machine was. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, loadavg, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem, uptime } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
@@ -33,6 +33,8 @@ export function machineFacts() {
     node: process.version,
     go: run('go', ['version']),
     fabric: fabricPin ? `v2.5.9 (${fabricPin[1]})` : 'unknown',
+    // This machine has run the same code at twice the speed just after booting (bench/README, Results).
+    uptimeHours: Number((uptime() / 3600).toFixed(1)),
   };
 }
 
