@@ -18,6 +18,7 @@ import {
   waitForEqualHeights,
 } from './prometheus';
 import type { Round } from './report';
+import { addStalls, StallSampler, type Stalls } from './stalls';
 import { Sample, summarise } from './stats';
 import type { Workload } from './workloads';
 
@@ -25,6 +26,8 @@ export interface MeasuredRound extends Round {
   usage: Record<string, ProcessUsage>;
   profile: Profile;
   peerLag: PeerLag;
+  /** Absent where the kernel reports no pressure stalls. */
+  stalls?: Stalls;
 }
 
 /** What the gateway metrics of a workload are labelled with (transaction and HTTP route). */
@@ -41,6 +44,7 @@ interface Observed {
   samples: Sample[][];
   usage: Record<string, ProcessUsage>;
   peerLag: PeerLag;
+  stalls?: Stalls;
   window: Window;
 }
 
@@ -50,7 +54,10 @@ export interface Segment extends Omit<Observed, 'samples'> {
   seconds: number;
 }
 
-/** Segments merged: CPU weighted by each segment's length, peak memory, the peers' largest lag, metrics summed. */
+/**
+ * Segments merged: CPU weighted by each segment's length, peak memory, the peers' largest lag, stalls and
+ * metrics summed.
+ */
 export function merged(segments: readonly Segment[]): Omit<Segment, 'samples' | 'seconds'> {
   if (segments.length === 0) throw new Error('a round needs at least one segment');
   const seconds = segments.reduce((sum, s) => sum + s.seconds, 0);
@@ -76,7 +83,7 @@ export function merged(segments: readonly Segment[]): Omit<Segment, 'samples' | 
     peers: segments.flatMap((s) => s.window.peers),
     orderers: segments.flatMap((s) => s.window.orderers),
   };
-  return { usage, peerLag, window };
+  return { usage, peerLag, stalls: addStalls(segments.map((s) => s.stalls)), window };
 }
 
 /** Pause once every peer has caught up, for the background work of the last commits (LevelDB compaction). */
@@ -150,7 +157,7 @@ export class RoundRunner {
       segments.map((s) => s.samples),
       seconds,
     );
-    const { usage, peerLag, window } = merged(segments);
+    const { usage, peerLag, stalls, window } = merged(segments);
     return {
       title,
       concurrency,
@@ -159,13 +166,17 @@ export class RoundRunner {
       usage,
       profile: profile(window, labels.tx, labels.route),
       peerLag,
+      stalls,
     };
   }
 
-  report({ title, summary, peerLag }: MeasuredRound): void {
+  report({ title, summary, peerLag, stalls }: MeasuredRound): void {
+    const stood = stalls
+      ? `; the machine stood waiting for its disk ${stalls.ioFullMs} ms (at most ${stalls.ioFullWorstSecondMs} in a second)`
+      : '';
     this.log(
       `${title}: ${summary.successes} ok, ${summary.failures} failed, ${summary.throughput} tx/s; ` +
-        `peers' heights apart by up to ${peerLag.maxBlocks} blocks (mean ${peerLag.meanBlocks})`,
+        `peers' heights apart by up to ${peerLag.maxBlocks} blocks (mean ${peerLag.meanBlocks})${stood}`,
     );
   }
 
@@ -183,13 +194,16 @@ export class RoundRunner {
     const endWindow = await startWindow(this.targets);
     const sampler = new UsageSampler(this.pids);
     const lag = new PeerLagSampler(this.targets.peers);
+    const stallSampler = new StallSampler();
     sampler.start();
     lag.start();
+    stallSampler.start();
     const samples = await load(seconds * 1000);
     const usage = sampler.stop();
     const peerLag = lag.stop();
+    const stalls = stallSampler.stop();
     const window = await endWindow();
     this.check();
-    return { samples, usage, peerLag, window };
+    return { samples, usage, peerLag, stalls, window };
   }
 }

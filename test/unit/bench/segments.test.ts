@@ -25,6 +25,7 @@ function segment(
     seconds,
     usage: { 'peer-hospital1': { cpuPercent, peakRssMb } },
     peerLag: { maxBlocks, meanBlocks, samples },
+    stalls: { ioFullMs: seconds * 10, ioFullWorstSecondMs: cpuPercent, cpuSomeMs: seconds * 100 },
     window: { gateways: [], peers: [series], orderers: [] },
   };
 }
@@ -50,10 +51,11 @@ describe('bench: a round made of segments', () => {
     expect(summarise([failed], 10).throughput).to.equal(0);
   });
 
-  it('weights CPU by segment length, keeps the peak memory and the largest lag, and sums the metrics', () => {
+  it('weights CPU by segment length, keeps the peak memory and the largest lag, sums stalls and metrics', () => {
     const result = merged([segment(10, 30, 100, [2, 1, 5]), segment(30, 10, 150, [1, 0.2, 15])]);
     expect(result.usage['peer-hospital1']).to.deep.equal({ cpuPercent: 15, peakRssMb: 150 });
     expect(result.peerLag).to.deep.equal({ maxBlocks: 2, meanBlocks: 0.4, samples: 20 });
+    expect(result.stalls).to.deep.equal({ ioFullMs: 400, ioFullWorstSecondMs: 30, cpuSomeMs: 4000 });
     expect(result.window.peers.map((s) => s.value)).to.deep.equal([5, 5]);
     expect(() => merged([])).to.throw('at least one segment');
   });
