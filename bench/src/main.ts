@@ -1,5 +1,5 @@
 /**
- * npm run bench (through bench/run.sh, which brings the bench network up first): seeds four policies per
+ * npm run bench (through bench/run.sh, which brings the bench network up first): seeds eight policies per
  * client slot, starts the bench gateways, runs the single-transaction workloads (taking turns, --cycles times),
  * the fixed-rate round, the scaling curve and then the batch workloads, prints a table and writes the results
  * JSON (the chart is drawn from it by bench/chart.py).

@@ -21,12 +21,24 @@ export function pressureTotal(text: string, line: 'some' | 'full'): number | und
   return match ? Number(match[1]) : undefined;
 }
 
-function readTotal(resource: 'io' | 'cpu', line: 'some' | 'full'): number | undefined {
+/** The kernel's running totals, in µs: every non-idle task waiting for I/O, and some task waiting for a CPU. */
+export interface PressureTotals {
+  ioFullUs: number;
+  cpuSomeUs: number;
+}
+
+function readPressure(resource: 'io' | 'cpu', line: 'some' | 'full'): number | undefined {
   try {
     return pressureTotal(readFileSync(`/proc/pressure/${resource}`, 'utf8'), line);
   } catch {
     return undefined;
   }
+}
+
+function readTotals(): PressureTotals | undefined {
+  const ioFullUs = readPressure('io', 'full');
+  const cpuSomeUs = readPressure('cpu', 'some');
+  return ioFullUs === undefined || cpuSomeUs === undefined ? undefined : { ioFullUs, cpuSomeUs };
 }
 
 /** Stalls of consecutive windows: totals added, the worst second the worst of all. */
@@ -43,35 +55,42 @@ export function addStalls(all: readonly (Stalls | undefined)[]): Stalls | undefi
 /** Reads the totals once a second from start() until stop(); undefined where the kernel has no PSI. */
 export class StallSampler {
   private timer?: NodeJS.Timeout;
-  private io: number[] = [];
-  private cpu: number[] = [];
+  private readings: (PressureTotals & { at: number })[] = [];
 
-  private sample(): void {
-    const io = readTotal('io', 'full');
-    const cpu = readTotal('cpu', 'some');
-    if (io === undefined || cpu === undefined) return;
-    this.io.push(io);
-    this.cpu.push(cpu);
+  constructor(
+    private readonly read: () => PressureTotals | undefined = readTotals,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** One reading; the timer takes one a second. */
+  sample(): void {
+    const totals = this.read();
+    if (totals) this.readings.push({ ...totals, at: this.now() });
   }
 
   start(): void {
-    this.io = [];
-    this.cpu = [];
+    this.readings = [];
     this.sample();
     this.timer = setInterval(() => this.sample(), 1000);
+    // A round that throws must not leave the process waiting on this timer.
+    this.timer.unref();
   }
 
   stop(): Stalls | undefined {
     clearInterval(this.timer);
     this.sample();
-    const n = this.io.length;
-    if (n < 2) return undefined;
+    const r = this.readings;
+    if (r.length < 2) return undefined;
     const ms = (us: number): number => Math.round(us / 1000);
-    const steps = this.io.slice(1).map((total, i) => total - this.io[i]);
+    // A timer that fires late makes a step longer than a second; its stall is scaled down to one second's share.
+    const perSecond = r.slice(1).map((b, i) => {
+      const a = r[i];
+      return ((b.ioFullUs - a.ioFullUs) * Math.min(1, 1000 / Math.max(b.at - a.at, 1))) / 1000;
+    });
     return {
-      ioFullMs: ms(this.io[n - 1] - this.io[0]),
-      ioFullWorstSecondMs: ms(Math.max(...steps)),
-      cpuSomeMs: ms(this.cpu[n - 1] - this.cpu[0]),
+      ioFullMs: ms(r[r.length - 1].ioFullUs - r[0].ioFullUs),
+      ioFullWorstSecondMs: Math.round(Math.max(...perSecond)),
+      cpuSomeMs: ms(r[r.length - 1].cpuSomeUs - r[0].cpuSomeUs),
     };
   }
 }

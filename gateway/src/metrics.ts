@@ -10,7 +10,7 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   /** Labels: tx, phase (evaluate, endorse, commit, submit), outcome (ok, error). */
   ledgerDuration: Histogram<'tx' | 'phase' | 'outcome'>;
-  /** Labels: tx, reason (MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT, COMMIT_UNKNOWN). */
+  /** Labels: tx, reason (MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT, ENDORSEMENTS_DIFFER, COMMIT_UNKNOWN). */
   ledgerRetries: Counter<'tx' | 'reason'>;
   /** Labels: outcome (delivered, dropped_slow_client). */
   eventsSent: Counter<'outcome'>;

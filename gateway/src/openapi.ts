@@ -97,6 +97,10 @@ const PROBLEM_SCHEMA = {
     code: { type: 'string', enum: Object.keys(PROBLEM_STATUS) },
     txId: { type: 'string', description: 'the transaction concerned (COMMIT_TIMEOUT, LEDGER_REJECTED, ...)' },
     validationCode: { type: 'string', description: 'Fabric validation code of an invalidated transaction' },
+    reason: {
+      type: 'string',
+      description: 'LEDGER_UNAVAILABLE: ENDORSEMENTS_DIFFER when the endorsing peers kept differing',
+    },
     alertId: { type: 'string', description: 'DUPLICATE_INVOICE: the fraud alert recorded' },
     existing: {
       type: 'object',

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { addStalls, pressureTotal } from '../../../bench/src/stalls';
+import { addStalls, pressureTotal, StallSampler } from '../../../bench/src/stalls';
 
 describe('bench: pressure stalls', () => {
   const io = [
@@ -23,5 +23,28 @@ describe('bench: pressure stalls', () => {
       cpuSomeMs: 1500,
     });
     expect(addStalls([undefined])).to.equal(undefined);
+  });
+
+  it('turns the kernel totals into milliseconds, a late step scaled to one second of it', () => {
+    // io full (µs) and reading times (ms): 300 ms of stall in a 1 s step, then 400 ms in a 2 s step.
+    const readings = [
+      { ioFullUs: 1_000_000, cpuSomeUs: 0, at: 0 },
+      { ioFullUs: 1_300_000, cpuSomeUs: 2_000_000, at: 1000 },
+      { ioFullUs: 1_700_000, cpuSomeUs: 2_500_000, at: 3000 },
+    ];
+    let next = 0;
+    const sampler = new StallSampler(
+      () => readings[next],
+      () => readings[next++].at,
+    );
+    sampler.start();
+    sampler.sample();
+    expect(sampler.stop()).to.deep.equal({ ioFullMs: 700, ioFullWorstSecondMs: 300, cpuSomeMs: 2500 });
+  });
+
+  it('reports nothing where the kernel has no pressure figures', () => {
+    const sampler = new StallSampler(() => undefined);
+    sampler.start();
+    expect(sampler.stop()).to.equal(undefined);
   });
 });
