@@ -1,8 +1,8 @@
 /**
  * How long the whole machine stood still during a window, from the kernel's pressure-stall information
  * (/proc/pressure): the time in which every non-idle task waited for the disk at once ("io full"), and in which
- * some runnable task waited for a CPU ("cpu some"). A fixed-rate round's seconds-long tail with the CPUs not
- * saturated is the first kind: the five peers wait for their fsyncs together.
+ * some runnable task waited for a CPU ("cpu some"). Recorded to tell whether a fixed-rate round's seconds-long
+ * tail, with the CPUs not saturated, is the machine waiting on its disk (the peers fsync every block).
  */
 import { readFileSync } from 'node:fs';
 
