@@ -69,6 +69,8 @@ peer_ops_port() {
   esac
   echo $((base + PORT_OFFSET))
 }
+# Go's pprof for a peer, served only with NETWORK_PEER_PROFILE=true (a CPU profile costs the peer little).
+peer_profile_port() { echo $(($(peer_ops_port "$1") + 1000)); }
 
 # Orderer i (0-based) listens on 7050 + 100 i, admin on 7053 + 100 i, operations on 9443 + 100 i (+ offset).
 orderer_port() { echo $((7050 + 100 * $1 + PORT_OFFSET)); }

@@ -35,6 +35,8 @@ start_peer() {
     CORE_LEDGER_STATE_STATEDATABASE=goleveldb \
     CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$org")" \
     CORE_METRICS_PROVIDER=prometheus \
+    CORE_PEER_PROFILE_ENABLED="${NETWORK_PEER_PROFILE:-false}" \
+    CORE_PEER_PROFILE_LISTENADDRESS="127.0.0.1:$(peer_profile_port "$org")" \
     CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $NETWORK_DIR/builders/ccaas}]" \
     "$(fabric_cmd peer)" node start
 }
