@@ -5,6 +5,7 @@
  */
 import { Tx, TxName } from '../../chaincode/src/api';
 import type {
+  SubmitBatchItemResult,
   SubmitSettlementBatchResult,
   SubmitSettlementRequest,
   SubmitSettlementResult,
@@ -154,7 +155,7 @@ function httpItem(policy: SeededPolicy) {
   return { ...item, invoiceNumber: uniqueId('INV') };
 }
 
-function requireRecorded(results: SubmitSettlementResult[]): number {
+function requireRecorded(results: (SubmitSettlementResult | SubmitBatchItemResult)[]): number {
   const refused = results.find((r) => r.outcome !== 'RECORDED');
   if (refused) throw new WorkloadError(refused.outcome === 'REJECTED' ? refused.error.code : refused.outcome);
   return results.length;

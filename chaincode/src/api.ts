@@ -379,13 +379,57 @@ export interface WriteResult<T> {
   record: T;
 }
 
-export type SubmitSettlementResult =
-  | { outcome: 'RECORDED' | 'EXISTING'; settlement: Settlement }
+/** A submitted item's outcome; `Recorded` is what a recorded (or already recorded) item's result carries. */
+type ItemOutcome<Recorded> =
+  | ({ outcome: 'RECORDED' | 'EXISTING' } & Recorded)
   | { outcome: 'DUPLICATE_INVOICE'; alert: Alert; existing: SettlementKey }
   | { outcome: 'REJECTED'; error: ChaincodeErrorBody };
 
+export type SubmitSettlementResult = ItemOutcome<{ settlement: Settlement }>;
+
+/** The fields a settlement record keeps from its submitted item, exactly as they were submitted. */
+export const SETTLEMENT_ITEM_FIELDS = [
+  'settlementId',
+  'patientRef',
+  'policyRef',
+  'invoiceHash',
+  'admissionDate',
+  'dischargeDate',
+  'mode',
+  'costs',
+] as const;
+type SettlementItemField = (typeof SETTLEMENT_ITEM_FIELDS)[number];
+/** A record less its item's fields: what the ledger added (split, status, insurer, product, recorder). */
+export type SettlementAdditions = Omit<Settlement, SettlementItemField>;
+
+/**
+ * A batch's item results leave out what the caller sent: each would otherwise repeat its item in the
+ * transaction, which every peer then stores, hashes and decodes (a third of a batch's bytes).
+ * `settlementOfBatchItem` puts a record back together from its item and its result.
+ */
+export type SubmitBatchItemResult = ItemOutcome<{ added: SettlementAdditions }>;
 export interface SubmitSettlementBatchResult {
-  results: SubmitSettlementResult[];
+  results: SubmitBatchItemResult[];
+}
+
+export function batchItemResult(result: SubmitSettlementResult): SubmitBatchItemResult {
+  if (!('settlement' in result)) return result;
+  const added: Partial<Settlement> = { ...result.settlement };
+  for (const field of SETTLEMENT_ITEM_FIELDS) delete added[field];
+  return { outcome: result.outcome, added: added as SettlementAdditions };
+}
+
+/**
+ * The submit result a batch item's result stands for. A recorded item's fields are its record's (the
+ * chaincode keeps them unchanged, and an existing record is only EXISTING when they are the same).
+ */
+export function settlementOfBatchItem(
+  item: Pick<Settlement, SettlementItemField>,
+  result: SubmitBatchItemResult,
+): SubmitSettlementResult {
+  if (!('added' in result)) return result;
+  const fields = Object.fromEntries(SETTLEMENT_ITEM_FIELDS.map((field) => [field, item[field]]));
+  return { outcome: result.outcome, settlement: { ...result.added, ...fields } as Settlement };
 }
 
 export interface HistoryEntry<T> {

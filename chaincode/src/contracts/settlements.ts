@@ -1,14 +1,15 @@
 /** Settlements: submit (hospital), payout and dispute (its insurer), reversal (its hospital), and reads. */
 import { Context, Contract, Transaction } from 'fabric-contract-api';
 import {
+  batchItemResult,
   EventName,
   type EndorsersResult,
   type HistoryEntry,
   type LedgerEvent,
   type Settlement,
   type SettlementKey,
+  type SubmitBatchItemResult,
   type SubmitSettlementBatchResult,
-  type SubmitSettlementResult,
 } from '../api';
 import { requireCaller, visible, type Caller } from '../access';
 import { canonicalJson } from '../canonical';
@@ -68,7 +69,7 @@ export class SettlementsContract extends Contract {
     const ledger = new Ledger(ctx, true);
     const caller = await requireCaller(ledger, 'HOSPITAL');
     const { actor, items } = parseRequest(request, requests.submitSettlementBatch);
-    const results: SubmitSettlementResult[] = [];
+    const results: SubmitBatchItemResult[] = [];
     const parts: EventPart[] = [];
     for (const [index, raw] of items.entries()) {
       try {
@@ -80,7 +81,7 @@ export class SettlementsContract extends Contract {
           item,
           `${ledger.txId}-${index}`,
         );
-        results.push(result);
+        results.push(batchItemResult(result));
         if (event) parts.push(event);
       } catch (error) {
         if (!(error instanceof ChaincodeError)) throw error;

@@ -3,7 +3,13 @@
  * attempt, however often it is retried), the policy and consent checks, the split and the accumulators.
  * Shared by Settlements:submit and Settlements:submitBatch.
  */
-import type { Alert, LedgerEvent, Settlement, SubmitSettlementResult } from '../api';
+import {
+  SETTLEMENT_ITEM_FIELDS,
+  type Alert,
+  type LedgerEvent,
+  type Settlement,
+  type SubmitSettlementResult,
+} from '../api';
 import { hasConsent } from '../contracts/authorisations';
 import { findPolicy } from '../contracts/policies';
 import { latestProduct } from '../contracts/products';
@@ -25,18 +31,7 @@ export interface Submitted {
   event?: EventPart;
 }
 
-const ITEM_FIELDS = [
-  'settlementId',
-  'patientRef',
-  'policyRef',
-  'invoiceHash',
-  'admissionDate',
-  'dischargeDate',
-  'mode',
-  'costs',
-] as const;
-
-const contentOf = (s: SettlementItem): object => pick(s, ITEM_FIELDS);
+const contentOf = (s: SettlementItem): object => pick(s, SETTLEMENT_ITEM_FIELDS);
 
 export async function submitOne(
   ledger: Ledger,
@@ -80,7 +75,7 @@ export async function submitOne(
   });
   const recordedBy = ledger.actor(user);
   const settlement: Settlement = {
-    ...pick(item, ITEM_FIELDS),
+    ...pick(item, SETTLEMENT_ITEM_FIELDS),
     hospital,
     insurer: policy.insurer,
     productId: product.productId,

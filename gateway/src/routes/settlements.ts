@@ -1,4 +1,4 @@
-import { Tx } from '@settlement/chaincode/dist/api';
+import { settlementOfBatchItem, Tx } from '@settlement/chaincode/dist/api';
 import type {
   HistoryEntry,
   Page,
@@ -156,7 +156,7 @@ export const settlementRoutes = [
         { endorsingOrgs, serialiseOn: accumulatorKeys(policyRefs) },
       );
       const results = result.results.map((outcome, i) =>
-        batchItemReply(outcome, txId, items[i].settlementId),
+        batchItemReply(settlementOfBatchItem(items[i], outcome), txId, items[i].settlementId),
       );
       return { status: 200, body: { txId, results } };
     },

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { Tx } from '../../../chaincode/src/api';
+import { SETTLEMENT_ITEM_FIELDS, settlementOfBatchItem, Tx } from '../../../chaincode/src/api';
 import {
+  EXPECTED_COMMERCIAL_SHARE,
   H1,
   I1,
   I2,
@@ -24,7 +25,7 @@ describe('Settlements:submitBatch', () => {
       items: [item('A'), item('B')],
     });
     expect(results.map((r) => r.outcome)).to.deep.equal(['RECORDED', 'RECORDED']);
-    const [a, b] = results.map((r) => (r.outcome === 'RECORDED' ? r.settlement : expect.fail()));
+    const [a, b] = results.map((r) => (r.outcome === 'RECORDED' ? r.added : expect.fail()));
     expect(a.split.lines[0]).to.include({ deductibleApplied: 2000000, paid: 1200000 });
     expect(b.split.lines[0]).to.include({ deductibleApplied: 0, paid: 2800000 });
     // Same as submitting them one after another.
@@ -32,6 +33,41 @@ describe('Settlements:submitBatch', () => {
     await sequential.invoke(H1, Tx.submitSettlement, { actor: 'x', ...item('A') });
     const second = await sequential.invoke(H1, Tx.submitSettlement, { actor: 'x', ...item('B') });
     expect(second.outcome === 'RECORDED' && second.settlement.split).to.deep.equal(b.split);
+  });
+
+  it("leaves out what each item sent; with its item, a result is the ledger's record as it stands", async () => {
+    const fabric = await seeded();
+    const items = [item('A'), item('B')];
+    const request = { actor: 'clerk-1', items };
+    const records = async () =>
+      Promise.all(
+        items.map((i) => fabric.query(H1, Tx.getSettlement, { hospital: H1, settlementId: i.settlementId })),
+      );
+    const first = await fabric.invoke(H1, Tx.submitSettlementBatch, request);
+    for (const r of first.results) {
+      expect(r).to.have.all.keys('outcome', 'added');
+      expect(r)
+        .to.have.property('added')
+        .that.not.has.any.keys(...SETTLEMENT_ITEM_FIELDS);
+    }
+    expect(first.results.map((r, i) => settlementOfBatchItem(items[i], r))).to.deep.equal(
+      (await records()).map((settlement) => ({ outcome: 'RECORDED', settlement })),
+    );
+    // A replay after the payout answers with the record paid.
+    await fabric.invoke(I1, Tx.payoutSettlement, {
+      actor: 'adjuster-1',
+      hospital: H1,
+      settlementId: 'A',
+      amount: EXPECTED_COMMERCIAL_SHARE,
+      paidAt: '2026-03-01',
+      paymentReference: 'PAY-1',
+    });
+    const replay = await fabric.invoke(H1, Tx.submitSettlementBatch, request);
+    const now = await records();
+    expect(now[0].status).to.equal('PAID');
+    expect(replay.results.map((r, i) => settlementOfBatchItem(items[i], r))).to.deep.equal(
+      now.map((settlement) => ({ outcome: 'EXISTING', settlement })),
+    );
   });
 
   it("asks the peer once per transaction for the items' shared reads, and writes each key once", async () => {

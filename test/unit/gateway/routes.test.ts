@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Tx } from '@settlement/chaincode/dist/api';
+import { batchItemResult, Tx } from '@settlement/chaincode/dist/api';
 import type { ErrorCode, Settlement, SubmitSettlementResult } from '@settlement/chaincode/dist/api';
 import { ApiError } from '../../../gateway/src/errors';
 import { chaincodeFailure } from './fake-ledger';
@@ -219,9 +219,10 @@ describe('gateway routes', () => {
     });
 
     it('submits a batch with the union of endorsers and answers per item', async () => {
+      const recorded = settlementRecord();
       hospital.ledger.on(Tx.submitSettlementBatch, () => ({
         results: [
-          { outcome: 'RECORDED', settlement: settlementRecord() },
+          batchItemResult({ outcome: 'RECORDED', settlement: recorded }),
           { outcome: 'REJECTED', error: { code: 'NOT_FOUND', message: 'no policy' } },
         ],
       }));
@@ -233,6 +234,9 @@ describe('gateway routes', () => {
       expect(res.status).to.equal(200);
       const body = await jsonOf(res);
       expect(body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 404]);
+      // The ledger's result leaves out the item; the reply has the whole record, from the item as sent.
+      const sent = (hospital.ledger.submits()[0].request.items as object[])[0];
+      expect(body.results[0].body).to.deep.equal({ ...recorded, ...sent, txId: body.txId });
       expect(body.results[1]).to.deep.include({ settlementId: 'S-2' });
       expect(body.results[1].body.code).to.equal('NOT_FOUND');
       const submit = hospital.ledger.submits()[0];
