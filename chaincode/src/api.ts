@@ -404,7 +404,7 @@ export type SettlementAdditions = Omit<Settlement, SettlementItemField>;
 
 /**
  * A batch's item results leave out what the caller sent: each would otherwise repeat its item in the
- * transaction, which every peer then stores, hashes and decodes (a third of a batch's bytes).
+ * transaction, which every peer then stores, hashes and decodes (an eighth of a 100-item batch's bytes).
  * `settlementOfBatchItem` puts a record back together from its item and its result.
  */
 export type SubmitBatchItemResult = ItemOutcome<{ added: SettlementAdditions }>;
