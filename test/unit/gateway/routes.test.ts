@@ -234,12 +234,12 @@ describe('gateway routes', () => {
       expect(res.status).to.equal(200);
       const body = await jsonOf(res);
       expect(body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 404]);
-      // The ledger's result leaves out the item; the reply has the whole record, from the item as sent.
-      const sent = (hospital.ledger.submits()[0].request.items as object[])[0];
-      expect(body.results[0].body).to.deep.equal({ ...recorded, ...sent, txId: body.txId });
       expect(body.results[1]).to.deep.include({ settlementId: 'S-2' });
       expect(body.results[1].body.code).to.equal('NOT_FOUND');
       const submit = hospital.ledger.submits()[0];
+      // The ledger's result leaves out the item; the reply has the whole record, from the item as sent.
+      const sent = (submit.request.items as object[])[0];
+      expect(body.results[0].body).to.deep.equal({ ...recorded, ...sent, txId: body.txId });
       expect(submit.options?.endorsingOrgs).to.deep.equal(['Hospital1MSP', 'Insurer1MSP', 'Insurer2MSP']);
       expect(submit.options?.serialiseOn).to.deep.equal(['policy:P-1', 'policy:P-2']);
       expect((submit.request.items as unknown[]).length).to.equal(2);
