@@ -56,7 +56,6 @@ peer_port() {
   esac
   echo $((base + PORT_OFFSET))
 }
-chaincode_port() { echo $(($(peer_port "$1") + 3)); }
 peer_ops_port() {
   local base
   case "$1" in

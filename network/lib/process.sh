@@ -87,8 +87,6 @@ wait_until() {
 }
 
 http_ok() { curl -fsS --max-time 2 "$1" >/dev/null; }
-tcp_open() { (: <"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
-
 # Waits for a freshly started process to answer CMD; stops early with its log if it dies meanwhile.
 wait_ready() {
   local name=$1 seconds=$2

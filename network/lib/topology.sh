@@ -10,9 +10,9 @@ user_json() {
 
 org_json() {
   local org=$1
-  printf '{"id":"%s","mspId":"%s","peer":{"name":"%s","process":"%s","port":%s,"operationsPort":%s,"tlsCaCertFile":"%s"},"chaincode":{"process":"%s","port":%s},"users":{"client":%s,"admin":%s}}' \
+  printf '{"id":"%s","mspId":"%s","peer":{"name":"%s","process":"%s","port":%s,"operationsPort":%s,"tlsCaCertFile":"%s"},"chaincode":{"process":"%s","socket":"%s"},"users":{"client":%s,"admin":%s}}' \
     "$org" "$(msp_id "$org")" "$(peer_host "$org")" "$(peer_name "$org")" "$(peer_port "$org")" \
-    "$(peer_ops_port "$org")" "$(peer_tls_ca "$org")" "$(chaincode_name "$org")" "$(chaincode_port "$org")" \
+    "$(peer_ops_port "$org")" "$(peer_tls_ca "$org")" "$(chaincode_name "$org")" "$(chaincode_socket "$org")" \
     "$(user_json "$org" User1)" "$(user_json "$org" Admin)"
 }
 

@@ -25,7 +25,7 @@ export interface OrgNode {
     tlsCaCertFile: string;
   };
   /** The organisation's own chaincode service, which only its peer dials. */
-  chaincode: { process: string; port: number };
+  chaincode: { process: string; socket: string };
   users: { client: UserFiles; admin: UserFiles };
 }
 
