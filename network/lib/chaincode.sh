@@ -60,6 +60,7 @@ ensure_chaincode_package() {
   local org=$1 package work
   package=$(chaincode_package "$org")
   [[ -f $package ]] && return 0
+  mkdir -p "$(chaincode_dir "$org")"
   work=$(mktemp -d)
   printf '{"address":"%s","dial_timeout":"10s","tls_required":false}\n' "$(chaincode_address "$org")" >"$work/connection.json"
   printf '{"type":"ccaas","label":"%s"}\n' "$CHAINCODE_LABEL" >"$work/metadata.json"
