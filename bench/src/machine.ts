@@ -1,6 +1,8 @@
 /** What a result was measured on and from: machine, toolchain, commit, and how busy the machine was. */
 import { execFileSync } from 'node:child_process';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, connect, type AddressInfo } from 'node:net';
 import { cpus, loadavg, release, totalmem, uptime } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -40,3 +42,55 @@ export function machineFacts() {
 
 /** 1, 5 and 15 minute load averages: a busy machine at the start makes the figures noisy. */
 export const loadAverage = (): number[] => loadavg().map((l) => Number(l.toFixed(2)));
+
+export interface SpeedWork {
+  hashMiB: number;
+  signatures: number;
+  roundTrips: number;
+}
+
+/** About 0.5 s on this machine when it is fast; the kinds of work a settlement's path is made of. */
+export const SPEED_WORK: SpeedWork = { hashMiB: 300, signatures: 3000, roundTrips: 20000 };
+
+const elapsedMs = (start: bigint): number => Number((process.hrtime.bigint() - start) / 1000n) / 1000;
+
+async function loopbackRoundTrips(count: number): Promise<number> {
+  const server = createServer((socket) => socket.on('data', (data) => socket.write(data)));
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const client = connect((server.address() as AddressInfo).port, '127.0.0.1').setNoDelay(true);
+  try {
+    await new Promise<void>((done) => client.once('connect', done));
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) {
+      await new Promise<void>((done) => {
+        client.once('data', () => done());
+        client.write('x');
+      });
+    }
+    return elapsedMs(start);
+  } finally {
+    client.destroy();
+    server.close();
+  }
+}
+
+/**
+ * The same fixed work timed on the idle machine before the rounds (ms, lower is faster). This machine's speed
+ * moves by up to twice between sessions, and the figures say which speed a result was measured at.
+ */
+export async function machineSpeed(work: SpeedWork = SPEED_WORK) {
+  const block = Buffer.alloc(2 ** 20, 7);
+  let start = process.hrtime.bigint();
+  const hash = createHash('sha256');
+  for (let i = 0; i < work.hashMiB; i++) hash.update(block);
+  hash.digest();
+  const sha256Ms = elapsedMs(start);
+
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const digestInput = block.subarray(0, 64);
+  start = process.hrtime.bigint();
+  for (let i = 0; i < work.signatures; i++) sign('sha256', digestInput, privateKey);
+  const p256SignMs = elapsedMs(start);
+
+  return { work, sha256Ms, p256SignMs, loopbackRoundTripsMs: await loopbackRoundTrips(work.roundTrips) };
+}

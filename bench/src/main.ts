@@ -13,7 +13,7 @@ import { DirectAgents, type DirectClient } from './direct-agents';
 import { DirectConnections } from './fabric';
 import { Gateways } from './gateways';
 import { HttpClient } from './http-client';
-import { gitCommit, loadAverage, machineFacts } from './machine';
+import { gitCommit, loadAverage, machineFacts, machineSpeed } from './machine';
 import { Options, parseOptions, USAGE, WorkloadId } from './options';
 import { networkProcesses } from './processes';
 import { waitForEqualHeights, waitForGossip } from './prometheus';
@@ -57,6 +57,13 @@ async function main(options: Options): Promise<void> {
   if (!Number.isInteger(portOffset)) throw new Error('NETWORK_PORT_OFFSET must be set: run npm run bench');
   const startedAt = new Date();
   const loadBefore = loadAverage();
+  // Timed before the gateways start, on a network that has done nothing yet.
+  const speed = await machineSpeed();
+  log(
+    `machine speed (ms, lower is faster): SHA-256 of ${speed.work.hashMiB} MiB ${speed.sha256Ms.toFixed(0)}, ` +
+      `${speed.work.signatures} P-256 signatures ${speed.p256SignMs.toFixed(0)}, ` +
+      `${speed.work.roundTrips} loopback round trips ${speed.loopbackRoundTripsMs.toFixed(0)}`,
+  );
   const seeding = new DirectConnections(options);
   const agents = new DirectAgents(options);
   const gateways = new Gateways();
@@ -182,7 +189,7 @@ async function main(options: Options): Promise<void> {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       commit,
-      machine: machineFacts(),
+      machine: { ...machineFacts(), speed },
       loadAverage: { before: loadBefore, after: loadAverage() },
       settings: { options, channel: channelSettings(topology.runDir), orderers: topology.orderers.length },
       rounds,
