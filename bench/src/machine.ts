@@ -52,7 +52,8 @@ export interface SpeedWork {
 /** About 0.5 s on this machine when it is fast; the kinds of work a settlement's path is made of. */
 export const SPEED_WORK: SpeedWork = { hashMiB: 300, signatures: 3000, roundTrips: 20000 };
 
-const elapsedMs = (start: bigint): number => Number((process.hrtime.bigint() - start) / 1000n) / 1000;
+const elapsedMs = (start: bigint): number =>
+  Number((Number(process.hrtime.bigint() - start) / 1e6).toFixed(1));
 
 async function loopbackRoundTrips(count: number): Promise<number> {
   const server = createServer((socket) => socket.on('data', (data) => socket.write(data)));
