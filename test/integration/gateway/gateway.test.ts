@@ -16,6 +16,7 @@ import {
   tokenFor,
   urlOf,
 } from './harness';
+import { eventually } from '../support/nodes';
 
 const RUN = randomBytes(4).toString('hex');
 const id = (name: string) => `${name}-${RUN}`;
@@ -338,6 +339,12 @@ describe('gateways on the network', function () {
     it('disputes and reverses another settlement; other hospitals cannot reverse it', async () => {
       expectStatus(await call('hospital1', 'POST', '/v1/settlements', settlement(id('S2'), id('INV2'))), 201);
       const base = `/v1/settlements/Hospital1MSP/${id('S2')}`;
+      // The hospital's gateway answered once its own peer committed; the insurer's peer commits the same block
+      // moments later, and a dispute endorsed before that finds no settlement (a CI run once failed here).
+      await eventually(
+        "the insurer's peer to have the settlement",
+        async () => (await call('insurer1', 'GET', base)).status === 200,
+      );
       const dispute = { reason: 'invoice unreadable' };
       const disputed = await call('insurer1', 'POST', `${base}/dispute`, dispute);
       expectStatus(disputed, 201);
