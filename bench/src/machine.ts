@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { cpus, loadavg, release, totalmem, uptime } from 'node:os';
 import { join, resolve } from 'node:path';
+import { round } from './stats';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -36,12 +37,12 @@ export function machineFacts() {
     go: run('go', ['version']),
     fabric: fabricPin ? `v2.5.9 (${fabricPin[1]})` : 'unknown',
     // This machine has run the same code at twice the speed just after booting (bench/README, Results).
-    uptimeHours: Number((uptime() / 3600).toFixed(1)),
+    uptimeHours: round(uptime() / 3600),
   };
 }
 
 /** 1, 5 and 15 minute load averages: a busy machine at the start makes the figures noisy. */
-export const loadAverage = (): number[] => loadavg().map((l) => Number(l.toFixed(2)));
+export const loadAverage = (): number[] => loadavg().map((l) => round(l, 2));
 
 export interface SpeedWork {
   hashMiB: number;
@@ -49,11 +50,15 @@ export interface SpeedWork {
   roundTrips: number;
 }
 
-/** About 0.5 s on this machine when it is fast; the kinds of work a settlement's path is made of. */
+/** About 0.4 to 0.8 s on this machine, by its speed; the kinds of work a settlement's path is made of. */
 export const SPEED_WORK: SpeedWork = { hashMiB: 300, signatures: 3000, roundTrips: 20000 };
 
-const elapsedMs = (start: bigint): number =>
-  Number((Number(process.hrtime.bigint() - start) / 1e6).toFixed(1));
+/** How long `work` took, in milliseconds. */
+async function timedMs(work: () => unknown): Promise<number> {
+  const start = performance.now();
+  await work();
+  return round(performance.now() - start);
+}
 
 async function loopbackRoundTrips(count: number): Promise<number> {
   const server = createServer((socket) => socket.on('data', (data) => socket.write(data)));
@@ -61,14 +66,14 @@ async function loopbackRoundTrips(count: number): Promise<number> {
   const client = connect((server.address() as AddressInfo).port, '127.0.0.1').setNoDelay(true);
   try {
     await new Promise<void>((done) => client.once('connect', done));
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < count; i++) {
-      await new Promise<void>((done) => {
-        client.once('data', () => done());
-        client.write('x');
-      });
-    }
-    return elapsedMs(start);
+    return await timedMs(async () => {
+      for (let i = 0; i < count; i++) {
+        await new Promise<void>((done) => {
+          client.once('data', () => done());
+          client.write('x');
+        });
+      }
+    });
   } finally {
     client.destroy();
     server.close();
@@ -81,17 +86,15 @@ async function loopbackRoundTrips(count: number): Promise<number> {
  */
 export async function machineSpeed(work: SpeedWork = SPEED_WORK) {
   const block = Buffer.alloc(2 ** 20, 7);
-  let start = process.hrtime.bigint();
-  const hash = createHash('sha256');
-  for (let i = 0; i < work.hashMiB; i++) hash.update(block);
-  hash.digest();
-  const sha256Ms = elapsedMs(start);
-
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const digestInput = block.subarray(0, 64);
-  start = process.hrtime.bigint();
-  for (let i = 0; i < work.signatures; i++) sign('sha256', digestInput, privateKey);
-  const p256SignMs = elapsedMs(start);
-
+  const signed = block.subarray(0, 64);
+  const sha256Ms = await timedMs(() => {
+    const hash = createHash('sha256');
+    for (let i = 0; i < work.hashMiB; i++) hash.update(block);
+    hash.digest();
+  });
+  const p256SignMs = await timedMs(() => {
+    for (let i = 0; i < work.signatures; i++) sign('sha256', signed, privateKey);
+  });
   return { work, sha256Ms, p256SignMs, loopbackRoundTripsMs: await loopbackRoundTrips(work.roundTrips) };
 }

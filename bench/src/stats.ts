@@ -44,7 +44,8 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
-const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+/** Figures are kept to one decimal (or `digits`): finer than that is noise here. */
+export const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 
 export function latencySummary(latencies: readonly number[]): LatencySummary {
   const sorted = [...latencies].sort((a, b) => a - b);
