@@ -31,7 +31,7 @@ export function machineFacts() {
   return {
     cpuModel: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
-    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    memoryGiB: round(totalmem() / 2 ** 30),
     kernel: release(),
     node: process.version,
     go: run('go', ['version']),

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { round } from './stats';
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -78,8 +79,8 @@ export class UsageSampler {
     for (const [name, pid] of Object.entries(this.pids)) {
       const ticks = (cpuTicks(pid) ?? 0) - (this.startTicks.get(name) ?? 0);
       usage[name] = {
-        cpuPercent: Number(((100 * ticks) / CLOCK_TICKS / seconds).toFixed(1)),
-        peakRssMb: Number((this.peak.get(name) ?? 0).toFixed(1)),
+        cpuPercent: round((100 * ticks) / CLOCK_TICKS / seconds),
+        peakRssMb: round(this.peak.get(name) ?? 0),
       };
     }
     return usage;

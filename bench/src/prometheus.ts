@@ -4,6 +4,7 @@
  * validation and commit) and the orderer's (broadcast, block cutting, Raft persistence). Each figure is the
  * mean over the workload: Δsum ÷ Δcount of the histogram, in milliseconds.
  */
+import { round } from './stats';
 
 interface Series {
   name: string;
@@ -50,7 +51,7 @@ function total(series: Series[], name: string, filter: Filter = {}): number {
 function mean(series: Series[], name: string, filter: Filter = {}): { ms: number; count: number } {
   const count = total(series, `${name}_count`, filter);
   const ms = count > 0 ? (1000 * total(series, `${name}_sum`, filter)) / count : 0;
-  return { ms: Number(ms.toFixed(2)), count };
+  return { ms: round(ms, 2), count };
 }
 
 export interface MetricTargets {
@@ -138,7 +139,7 @@ export class PeerLagSampler {
     const sum = this.spreads.reduce((a, b) => a + b, 0);
     return {
       maxBlocks: n > 0 ? Math.max(...this.spreads) : 0,
-      meanBlocks: n > 0 ? Number((sum / n).toFixed(1)) : 0,
+      meanBlocks: n > 0 ? round(sum / n) : 0,
       samples: n,
     };
   }
@@ -188,7 +189,7 @@ export function profile(window: Window, tx: string, route: string) {
       blockProcessing: mean(peers, 'ledger_block_processing_time', CHANNEL),
       blockstorageCommit: mean(peers, 'ledger_blockstorage_commit_time', CHANNEL),
       statedbCommit: mean(peers, 'ledger_statedb_commit_time', CHANNEL),
-      transactionsPerBlock: blocks > 0 ? Number((transactions / blocks).toFixed(1)) : 0,
+      transactionsPerBlock: blocks > 0 ? round(transactions / blocks) : 0,
       // Counted once by each peer.
       mvccConflicts: total(peers, 'ledger_transaction_count', {
         chaincode: 'settlement:1.0',

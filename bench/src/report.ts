@@ -1,5 +1,5 @@
 /** The run's ratios and targets (issue 5), and the table printed at the end. */
-import type { Summary } from './stats';
+import { round, type Summary } from './stats';
 
 export interface Round {
   title: string;
@@ -15,10 +15,10 @@ export interface Target {
   met: boolean;
 }
 
-const ratio = (a: number, b: number): number => (b > 0 ? Number((a / b).toFixed(2)) : 0);
+const ratio = (a: number, b: number): number => (b > 0 ? round(a / b, 2) : 0);
 
 const addedP50 = (gateway: Round, direct: Round): number =>
-  Number((gateway.summary.latencyMs.p50 - direct.summary.latencyMs.p50).toFixed(1));
+  round(gateway.summary.latencyMs.p50 - direct.summary.latencyMs.p50);
 
 /**
  * Ratios between rounds that ran; a missing round leaves its ratios out. gatewayAddedP50Ms compares the two

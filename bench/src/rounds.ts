@@ -19,7 +19,7 @@ import {
 } from './prometheus';
 import type { Round } from './report';
 import { addStalls, StallSampler, type Stalls } from './stalls';
-import { Sample, summarise } from './stats';
+import { round, Sample, summarise } from './stats';
 import type { Workload } from './workloads';
 
 export interface MeasuredRound extends Round {
@@ -65,7 +65,7 @@ export function merged(segments: readonly Segment[]): Omit<Segment, 'samples' | 
   for (const name of Object.keys(segments[0].usage)) {
     const cpu = segments.reduce((sum, s) => sum + s.usage[name].cpuPercent * s.seconds, 0) / seconds;
     usage[name] = {
-      cpuPercent: Number(cpu.toFixed(1)),
+      cpuPercent: round(cpu),
       peakRssMb: Math.max(...segments.map((s) => s.usage[name].peakRssMb)),
     };
   }
@@ -74,7 +74,7 @@ export function merged(segments: readonly Segment[]): Omit<Segment, 'samples' | 
   const lagSum = lags.reduce((sum, l) => sum + l.meanBlocks * l.samples, 0);
   const peerLag = {
     maxBlocks: Math.max(...lags.map((l) => l.maxBlocks)),
-    meanBlocks: Number((lagSum / (samples || 1)).toFixed(1)),
+    meanBlocks: round(lagSum / (samples || 1)),
     samples,
   };
   // A profile sums each metric's changes over the window's series, so the segments' series together are one window.
