@@ -1,4 +1,4 @@
-/** The run's ratios and targets (issue 5), and the table printed at the end. */
+/** The run's ratios and targets, and the table printed at the end. */
 import { round, type Summary } from './stats';
 
 export interface Round {

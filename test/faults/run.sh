@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run test:faults: the fault and abuse tests (issue 6) on their own three-orderer network instance
+# npm run test:faults: the fault and abuse tests on their own three-orderer network instance
 # (network/run-faults, every port + 20000, gateways on 28081..28085), so the default network is never touched.
 # Brings the instance and its five gateways up, runs the mocha suite test/faults/**/*.test.ts, then fuzzes
 # every gateway's /openapi.json with schemathesis (pinned in requirements.txt, installed into the git-ignored
