@@ -1,13 +1,26 @@
 /**
- * The chaincode's public surface: names of transactions, error codes, events and the shapes of requests and
- * records. The gateway's ledger client imports this module (and only this one) from the chaincode package, so
- * it must never import Fabric.
+ * The chaincode's public surface: names of transactions, error codes, events and the shapes of records; the
+ * requests are declared in schemas.ts. The gateway imports these two modules (and no other) from the chaincode
+ * package, so neither may import Fabric.
  *
- * Calling convention: every transaction takes exactly one argument, a JSON object (the request types below),
+ * Calling convention: every transaction takes exactly one argument, a JSON object (a request of schemas.ts),
  * and returns one JSON document. Failures throw an error whose message is JSON `{"code","message"}` with a
  * code from ErrorCode, so callers map them without reading prose. DUPLICATE_INVOICE is not thrown: the
  * transaction must commit to record the alert, so it is an outcome of a successful submit.
  */
+
+import type {
+  Benefit,
+  BenefitCategory,
+  Costs,
+  ParticipantKind,
+  SettlementKey,
+  SettlementMode,
+  SettlementStatus,
+} from './schemas';
+
+// Callers that type requests import them from here with the records.
+export type * from './schemas';
 
 export const CHANNEL_NAME = 'settlement';
 export const CHAINCODE_NAME = 'settlement';
@@ -92,78 +105,8 @@ export interface LedgerEvent {
   status?: SettlementStatus;
 }
 
-// ----- validation limits, shared by the chaincode's checks and the gateway's schemas -----
-
-/** Largest amount in fen the ledger accepts (one billion yuan). */
-export const MAX_FEN = 100_000_000_000;
-/** Basis points in 100 %: a benefit's ratio ranges from 0 to this. */
-export const MAX_RATIO_BPS = 10_000;
-export const ID_MAX_LENGTH = 128;
-/** Natural ids: safe inside composite keys (no U+0000) and inside URL path segments (no '/'). */
-export const ID_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,${ID_MAX_LENGTH - 1}}$`);
-export const MSP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-/** SHA-256 / HMAC-SHA256 digests, hex: the only form in which invoices, patients and evidence reach the ledger. */
-export const HASH_PATTERN = /^[0-9a-f]{64}$/;
-export const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** An ISO-8601 UTC instant, at most nanosecond precision (what a Fabric timestamp holds). */
-export const UTC_INSTANT_PATTERN = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/;
-export const MAX_BATCH_ITEMS = 100;
-export const MAX_PAGE_SIZE = 100;
-/** Free text: at most this many characters, not blank, no control characters. */
-export const TEXT_MAX_LENGTH = { actor: 128, name: 200, reason: 500, reference: 128 } as const;
-// eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
-/** A real day of the proleptic Gregorian calendar, YYYY-MM-DD (years 0000-9999; no Date, whose years < 100 shift). */
-export function isCalendarDate(value: string): boolean {
-  const match = DATE_PATTERN.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return month >= 1 && month <= 12 && day >= 1 && day <= days[month - 1];
-}
-
-export function isUtcInstant(value: string): boolean {
-  const match = UTC_INSTANT_PATTERN.exec(value);
-  return match !== null && isCalendarDate(match[1]);
-}
-
-/** Whether a settlement's total equals the sum of its parts (fund, self-pay and the other categories). */
-export function costsAddUp(costs: Costs): boolean {
-  return costsParts(costs) === costs.total;
-}
-
-export function costsParts(costs: Costs): number {
-  const { fund } = costs;
-  return (
-    fund.pooled +
-    fund.seriousIllness +
-    fund.assistance +
-    costs.inCatalogueSelfPay +
-    costs.outOfCatalogue +
-    costs.innovativeDrug
-  );
-}
-
 // ----- records -----
 
-export type ParticipantKind = 'HOSPITAL' | 'INSURER' | 'REGULATOR';
-export type BenefitCategory = 'IN_CATALOGUE_SELF_PAY' | 'OUT_OF_CATALOGUE' | 'INNOVATIVE_DRUG';
-export const BENEFIT_CATEGORIES: readonly BenefitCategory[] = [
-  'IN_CATALOGUE_SELF_PAY',
-  'OUT_OF_CATALOGUE',
-  'INNOVATIVE_DRUG',
-];
-export type SettlementStatus = 'AWAITING_PAYOUT' | 'NOTHING_DUE' | 'PAID' | 'DISPUTED' | 'REVERSED';
-export const SETTLEMENT_STATUSES: readonly SettlementStatus[] = [
-  'AWAITING_PAYOUT',
-  'NOTHING_DUE',
-  'PAID',
-  'DISPUTED',
-  'REVERSED',
-];
-export type SettlementMode = 'PARALLEL' | 'SERIES';
 export type Purpose = 'CLAIM_SETTLEMENT';
 
 /** Who acted: the organisation from the transaction's creator, the user named by the gateway, the tx time. */
@@ -180,13 +123,6 @@ export interface Participant {
   kind: ParticipantKind;
   name: string;
   recordedBy: Actor;
-}
-
-export interface Benefit {
-  category: BenefitCategory;
-  deductible: number;
-  ratioBps: number;
-  annualCap?: number;
 }
 
 export interface Product {
@@ -220,14 +156,6 @@ export interface Authorisation {
   recordedBy: Actor;
   revokedAt?: string;
   revocation?: { reason: string; by: Actor };
-}
-
-export interface Costs {
-  total: number;
-  fund: { pooled: number; seriousIllness: number; assistance: number };
-  inCatalogueSelfPay: number;
-  outOfCatalogue: number;
-  innovativeDrug: number;
 }
 
 export interface SplitLine {
@@ -280,96 +208,6 @@ export interface Alert {
   submitter: Actor;
   at: string;
 }
-
-// ----- requests (the one JSON argument of each transaction) -----
-
-/** Every write names the acting user (the gateway's JWT subject); the organisation comes from the creator. */
-export interface WriteRequest {
-  actor: string;
-}
-
-export interface RegisterParticipantRequest extends WriteRequest {
-  mspId: string;
-  kind: ParticipantKind;
-  name: string;
-}
-export interface PublishProductRequest extends WriteRequest {
-  productId: string;
-  name: string;
-  annualCap: number;
-  benefits: Benefit[];
-}
-export interface GetProductRequest {
-  productId: string;
-  version?: number;
-}
-export interface RegisterPolicyRequest extends WriteRequest {
-  policyRef: string;
-  productId: string;
-  patientRef: string;
-  validFrom: string;
-  validTo: string;
-}
-export interface RecordAuthorisationRequest extends WriteRequest {
-  authorisationId: string;
-  patientRef: string;
-  insurer: string;
-  purpose: Purpose;
-  validFrom: string;
-  validTo: string;
-  evidenceHash: string;
-}
-export interface RevokeAuthorisationRequest extends WriteRequest {
-  authorisationId: string;
-  reason: string;
-}
-export interface SubmitSettlementRequest extends WriteRequest {
-  settlementId: string;
-  patientRef: string;
-  policyRef: string;
-  invoiceHash: string;
-  admissionDate: string;
-  dischargeDate: string;
-  mode: SettlementMode;
-  costs: Costs;
-}
-export interface SubmitSettlementBatchRequest extends WriteRequest {
-  items: Omit<SubmitSettlementRequest, 'actor'>[];
-}
-export interface SettlementKey {
-  hospital: string;
-  settlementId: string;
-}
-export interface PayoutRequest extends WriteRequest, SettlementKey {
-  amount: number;
-  paidAt: string;
-  paymentReference: string;
-}
-export interface ReasonRequest extends WriteRequest, SettlementKey {
-  reason: string;
-}
-export interface ListSettlementsRequest {
-  hospital?: string;
-  insurer?: string;
-  status?: SettlementStatus;
-  /** Discharge date range, inclusive, YYYY-MM-DD. */
-  from?: string;
-  to?: string;
-  limit?: number;
-  bookmark?: string;
-}
-export interface ReconciliationRequest {
-  from?: string;
-  to?: string;
-  hospital?: string;
-  insurer?: string;
-}
-export interface AlertsRequest {
-  from?: string;
-  to?: string;
-}
-/** Either a policy (for a new settlement) or an existing settlement's key. */
-export type EndorsersRequest = { policyRef: string } | SettlementKey;
 
 // ----- results -----
 

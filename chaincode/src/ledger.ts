@@ -88,16 +88,18 @@ export class Ledger {
   private readonly policies = new Map<string, Uint8Array>();
   private time: string | undefined;
   private date: string | undefined;
+  private deferring = false;
+
+  constructor(private readonly ctx: Context) {}
 
   /**
-   * With `deferWrites`, puts stay in `pending` until flush(), which writes each key once with its last value:
-   * a batch's items update their shared accumulator and seal keys many times, and each write is a round trip
-   * to the peer.
+   * From now on puts stay in `pending` until flush(), which writes each key once with its last value: a
+   * batch's items update their shared accumulator and seal keys many times, and each write is a round trip to
+   * the peer. Called before the first put.
    */
-  constructor(
-    private readonly ctx: Context,
-    private readonly deferWrites = false,
-  ) {}
+  deferWrites(): void {
+    this.deferring = true;
+  }
 
   get txId(): string {
     return this.ctx.stub.getTxID();
@@ -160,7 +162,7 @@ export class Ledger {
   async put(key: string, value: object): Promise<void> {
     const json = canonicalJson(value);
     this.pending.set(key, json);
-    if (!this.deferWrites) await this.ctx.stub.putState(key, Buffer.from(json));
+    if (!this.deferring) await this.ctx.stub.putState(key, Buffer.from(json));
   }
 
   /**
@@ -168,7 +170,7 @@ export class Ledger {
    * transaction's read-write set is the same as without deferring.
    */
   async flush(): Promise<void> {
-    if (!this.deferWrites) return;
+    if (!this.deferring) return;
     for (const [key, json] of this.pending) await this.ctx.stub.putState(key, Buffer.from(json));
   }
 

@@ -3,14 +3,8 @@
  * import: the gateway's tests and the shared vectors exercise it directly.
  */
 import { invalidState } from './errors';
-import {
-  MAX_RATIO_BPS,
-  type Benefit,
-  type BenefitCategory,
-  type Costs,
-  type SplitLine,
-  type Split,
-} from './api';
+import type { SplitLine, Split } from './api';
+import { MAX_RATIO_BPS, type Benefit, type BenefitCategory, type Costs } from './schemas';
 
 /** Per policy and calendar year: deductible used and amount paid per category, and paid in total. */
 export interface Accumulators {

@@ -1,39 +1,37 @@
 /** Regulators' views: reconciliation totals (others get their own) and duplicate-invoice alerts. */
-import { Context, Contract, Transaction } from 'fabric-contract-api';
+import { Transaction } from 'fabric-contract-api';
 import type { Alert, Settlement } from '../api';
-import { requireCaller } from '../access';
 import { canonicalJson } from '../canonical';
-import { calendarDate, KeyType, Ledger } from '../ledger';
-import * as requests from '../requests';
+import { LedgerContext, LedgerContract } from '../context';
+import { calendarDate, KeyType } from '../ledger';
+import * as requests from '../schemas';
 import { allSettlements, reconcile } from '../settlements/queries';
 import { parseRequest } from '../validation';
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export class AuditContract extends Contract {
+export class AuditContract extends LedgerContract {
   constructor() {
     super('Audit');
   }
 
   /** Over settlements discharged in [from, to] that the caller may see. */
   @Transaction(false)
-  async reconciliation(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger);
+  async reconciliation(ctx: LedgerContext, request: string): Promise<string> {
+    const caller = await ctx.caller();
     const filter = parseRequest(request, requests.reconciliation);
     const settlements: Settlement[] = [];
-    for await (const settlement of allSettlements(ledger, caller, filter)) settlements.push(settlement);
+    for await (const settlement of allSettlements(ctx.ledger, caller, filter)) settlements.push(settlement);
     return canonicalJson(reconcile(settlements));
   }
 
   /** Alerts raised on days in [from, to] (the ledger's calendar), oldest first (few: they are sorted here). */
   @Transaction(false)
-  async alerts(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    await requireCaller(ledger, 'REGULATOR');
+  async alerts(ctx: LedgerContext, request: string): Promise<string> {
+    await ctx.caller('REGULATOR');
     const { from, to } = parseRequest(request, requests.alerts);
     const alerts: Alert[] = [];
-    for await (const { value } of ledger.scanAll<Alert>(KeyType.alert)) {
+    for await (const { value } of ctx.ledger.scanAll<Alert>(KeyType.alert)) {
       const day = calendarDate(value.at);
       if ((from === undefined || day >= from) && (to === undefined || day <= to)) alerts.push(value);
     }

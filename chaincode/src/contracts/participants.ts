@@ -1,26 +1,25 @@
 /** The registry of organisations and their kind: the basis of every access rule. */
-import { Context, Contract, Transaction } from 'fabric-contract-api';
+import { Transaction } from 'fabric-contract-api';
 import { EventName, type Participant } from '../api';
-import { BOOTSTRAP_MSP_ID, findParticipant, requireCaller } from '../access';
+import { BOOTSTRAP_MSP_ID, findParticipant } from '../access';
 import { canonicalJson } from '../canonical';
+import { LedgerContext, LedgerContract } from '../context';
 import { forbidden, notFound, validationFailed } from '../errors';
 import { createSeal } from '../hospital-seal';
-import { KeyType, Ledger } from '../ledger';
+import { KeyType, type Ledger } from '../ledger';
 import { existingSame, pick, writeResult } from '../records';
-import * as requests from '../requests';
-import { object, mspId, parseRequest } from '../validation';
-
-const lookup = object({ mspId });
+import * as requests from '../schemas';
+import { parseRequest } from '../validation';
 const contentOf = (p: Participant): object => pick(p, ['mspId', 'kind', 'name']);
 
-export class ParticipantsContract extends Contract {
+export class ParticipantsContract extends LedgerContract {
   constructor() {
     super('Participants');
   }
 
   @Transaction()
-  async register(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
+  async register(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
     const bootstrapping = await checkRegistrar(ledger);
     const req = parseRequest(request, requests.registerParticipant);
     if (bootstrapping && req.mspId === BOOTSTRAP_MSP_ID && req.kind !== 'REGULATOR') {
@@ -48,21 +47,19 @@ export class ParticipantsContract extends Contract {
   }
 
   @Transaction(false)
-  async get(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    await requireCaller(ledger);
-    const req = parseRequest(request, lookup);
-    const participant = await findParticipant(ledger, req.mspId);
+  async get(ctx: LedgerContext, request: string): Promise<string> {
+    await ctx.caller();
+    const req = parseRequest(request, requests.participantLookup);
+    const participant = await findParticipant(ctx.ledger, req.mspId);
     if (!participant) throw notFound(`participant ${req.mspId}`);
     return canonicalJson(participant);
   }
 
   @Transaction(false)
-  async list(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    await requireCaller(ledger);
-    parseRequest(request, object({}));
-    const entries = await ledger.scan<Participant>(KeyType.participant);
+  async list(ctx: LedgerContext, request: string): Promise<string> {
+    await ctx.caller();
+    parseRequest(request, requests.noArguments);
+    const entries = await ctx.ledger.scan<Participant>(KeyType.participant);
     return canonicalJson(entries.map((entry) => entry.value));
   }
 }

@@ -1,22 +1,26 @@
-/** A minimal write, for benchmarks: what one transaction on this network costs without business logic. */
-import { Context, Contract, Transaction } from 'fabric-contract-api';
-import { EventName, TEXT_MAX_LENGTH } from '../api';
-import { requireCaller } from '../access';
+/**
+ * A minimal write, for benchmarks: what one transaction on this network costs without business logic. Only a
+ * benchmark network deploys it (index.ts), so a production channel carries no write that serves no user.
+ */
+import { Transaction } from 'fabric-contract-api';
+import { EventName } from '../api';
 import { canonicalJson } from '../canonical';
-import { KeyType, Ledger } from '../ledger';
-import { object, optional, parseRequest, text } from '../validation';
+import { LedgerContext, LedgerContract } from '../context';
+import { KeyType } from '../ledger';
+import * as requests from '../schemas';
+import { parseRequest } from '../validation';
 
-export class PerfContract extends Contract {
+export class PerfContract extends LedgerContract {
   constructor() {
     super('Perf');
   }
 
   /** A blind write (no read of the key), so concurrent pings never conflict. */
   @Transaction()
-  async ping(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger);
-    parseRequest(request, object({ actor: optional(text(TEXT_MAX_LENGTH.actor)) }));
+  async ping(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller();
+    parseRequest(request, requests.ping);
     await ledger.put(ledger.key(KeyType.ping, caller.mspId), { txId: ledger.txId, at: ledger.txTime });
     // Like every write, it emits one event: the ceiling it measures includes that cost.
     ledger.emit({ type: EventName.Pinged, parties: [caller.mspId], refs: [{ mspId: caller.mspId }] });

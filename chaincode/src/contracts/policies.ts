@@ -1,26 +1,22 @@
 /** Policies: which patient a product covers, when; registered by the product's insurer. */
-import { Context, Contract, Transaction } from 'fabric-contract-api';
+import { Transaction } from 'fabric-contract-api';
 import { EventName, type Policy } from '../api';
-import { requireCaller, visible } from '../access';
+import { visible } from '../access';
 import { canonicalJson } from '../canonical';
+import { LedgerContext, LedgerContract } from '../context';
 import { forbidden, validationFailed } from '../errors';
-import { KeyType, Ledger } from '../ledger';
+import { KeyType } from '../ledger';
+import { findPolicy, policyKey, policyParties } from '../policies/record';
+import { latestProduct } from '../products/record';
 import { existingSame, pick, writeResult } from '../records';
-import * as requests from '../requests';
+import * as requests from '../schemas';
 import { emptyPolicyAccumulators } from '../settlements/accumulators';
 import { parseRequest } from '../validation';
-import { latestProduct } from './products';
 
 const contentOf = (p: Policy): object =>
   pick(p, ['policyRef', 'productId', 'insurer', 'patientRef', 'validFrom', 'validTo']);
 
-const policyParties = (policy: Policy): string[] => [policy.insurer];
-
-export async function findPolicy(ledger: Ledger, policyRef: string): Promise<Policy | undefined> {
-  return ledger.get<Policy>(ledger.key(KeyType.policy, policyRef));
-}
-
-export class PoliciesContract extends Contract {
+export class PoliciesContract extends LedgerContract {
   constructor() {
     super('Policies');
   }
@@ -30,15 +26,15 @@ export class PoliciesContract extends Contract {
    * the policy writes the accumulators, so none can be recorded without the insurer's endorsement.
    */
   @Transaction()
-  async register(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger, 'INSURER');
+  async register(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller('INSURER');
     const req = parseRequest(request, requests.registerPolicy);
     const product = await latestProduct(ledger, req.productId);
     if (!product) throw validationFailed(`productId ${req.productId} is not a known product`);
     if (product.insurer !== caller.mspId)
       throw forbidden(`product ${req.productId} belongs to another insurer`);
-    const key = ledger.key(KeyType.policy, req.policyRef);
+    const key = policyKey(ledger, req.policyRef);
     const record: Policy = {
       policyRef: req.policyRef,
       productId: req.productId,
@@ -63,16 +59,10 @@ export class PoliciesContract extends Contract {
   }
 
   @Transaction(false)
-  async get(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger);
+  async get(ctx: LedgerContext, request: string): Promise<string> {
+    const caller = await ctx.caller();
     const req = parseRequest(request, requests.policyLookup);
-    const policy = visible(
-      caller,
-      await findPolicy(ledger, req.policyRef),
-      policyParties,
-      `policy ${req.policyRef}`,
-    );
-    return canonicalJson(policy);
+    const policy = await findPolicy(ctx.ledger, req.policyRef);
+    return canonicalJson(visible(caller, policy, policyParties, `policy ${req.policyRef}`));
   }
 }

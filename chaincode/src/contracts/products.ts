@@ -1,26 +1,17 @@
 /** Insurers' settlement rules, versioned: a settlement records the version it used, so a new one never rewrites it. */
-import { Context, Contract, Transaction } from 'fabric-contract-api';
+import { Transaction } from 'fabric-contract-api';
 import { EventName, type Product } from '../api';
-import { requireCaller } from '../access';
 import { canonicalJson } from '../canonical';
+import { LedgerContext, LedgerContract } from '../context';
 import { idConflict, notFound } from '../errors';
-import { KeyType, Ledger } from '../ledger';
+import { productKey } from '../products/record';
 import { pick, sameContent, writeResult } from '../records';
-import * as requests from '../requests';
+import * as requests from '../schemas';
 import { parseRequest } from '../validation';
 
 const contentOf = (p: Product): object => pick(p, ['productId', 'insurer', 'name', 'annualCap', 'benefits']);
 
-/** Zero-padded so that a product's versions sort in order under the composite key. */
-function versionAttribute(version: number): string {
-  return String(version).padStart(10, '0');
-}
-
-export async function latestProduct(ledger: Ledger, productId: string): Promise<Product | undefined> {
-  return ledger.get<Product>(ledger.key(KeyType.product, productId));
-}
-
-export class ProductsContract extends Contract {
+export class ProductsContract extends LedgerContract {
   constructor() {
     super('Products');
   }
@@ -31,11 +22,11 @@ export class ProductsContract extends Contract {
    * Its keys need the insurer's peer for any later change, so no other pair of organisations can rewrite it.
    */
   @Transaction()
-  async publish(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger, 'INSURER');
+  async publish(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller('INSURER');
     const req = parseRequest(request, requests.publishProduct);
-    const latestKey = ledger.key(KeyType.product, req.productId);
+    const latestKey = productKey(ledger, req.productId);
     const latest = await ledger.get<Product>(latestKey);
     if (latest && latest.insurer !== caller.mspId) throw idConflict(`product ${req.productId}`);
     const record: Product = {
@@ -48,7 +39,7 @@ export class ProductsContract extends Contract {
       recordedBy: ledger.actor(req.actor),
     };
     if (latest && sameContent(latest, record, contentOf)) return writeResult(false, latest);
-    const versionKey = ledger.key(KeyType.productVersion, req.productId, versionAttribute(record.version));
+    const versionKey = productKey(ledger, req.productId, record.version);
     await ledger.put(latestKey, record);
     await ledger.put(versionKey, record);
     await ledger.requireEndorsement(versionKey, [caller.mspId]);
@@ -63,15 +54,10 @@ export class ProductsContract extends Contract {
 
   /** Products are public to every participant: hospitals need the rules their settlements follow. */
   @Transaction(false)
-  async get(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    await requireCaller(ledger);
+  async get(ctx: LedgerContext, request: string): Promise<string> {
+    await ctx.caller();
     const req = parseRequest(request, requests.getProduct);
-    const key =
-      req.version === undefined
-        ? ledger.key(KeyType.product, req.productId)
-        : ledger.key(KeyType.productVersion, req.productId, versionAttribute(req.version));
-    const product = await ledger.get<Product>(key);
+    const product = await ctx.ledger.get<Product>(productKey(ctx.ledger, req.productId, req.version));
     if (!product) throw notFound(`product ${req.productId}`);
     return canonicalJson(product);
   }

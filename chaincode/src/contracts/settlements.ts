@@ -1,5 +1,5 @@
 /** Settlements: submit (hospital), payout and dispute (its insurer), reversal (its hospital), and reads. */
-import { Context, Contract, Transaction } from 'fabric-contract-api';
+import { Transaction } from 'fabric-contract-api';
 import {
   batchItemResult,
   EventName,
@@ -11,17 +11,18 @@ import {
   type SubmitBatchItemResult,
   type SubmitSettlementBatchResult,
 } from '../api';
-import { requireCaller, visible, type Caller } from '../access';
+import { visible, type Caller } from '../access';
 import { canonicalJson } from '../canonical';
+import { LedgerContext, LedgerContract } from '../context';
 import { ChaincodeError, forbidden } from '../errors';
-import { Ledger } from '../ledger';
-import * as requests from '../requests';
+import type { Ledger } from '../ledger';
+import { findPolicy } from '../policies/record';
+import * as requests from '../schemas';
 import { DISPUTE, PAYOUT, REVERSAL, transition } from '../settlements/lifecycle';
 import { pageOfSettlements } from '../settlements/queries';
 import { findSettlement, lastActor, settlementKey, settlementParties } from '../settlements/record';
 import { submitOne, type EventPart } from '../settlements/submit';
-import { ensure, parseRequest } from '../validation';
-import { findPolicy } from './policies';
+import { check, ensure, parseRequest } from '../validation';
 
 async function visibleSettlement(ledger: Ledger, caller: Caller, key: SettlementKey): Promise<Settlement> {
   const what = `settlement ${key.hospital}/${key.settlementId}`;
@@ -39,16 +40,16 @@ function batchEvent(parts: readonly EventPart[]): LedgerEvent {
   };
 }
 
-export class SettlementsContract extends Contract {
+export class SettlementsContract extends LedgerContract {
   constructor() {
     super('Settlements');
   }
 
   /** Throws on any refusal; DUPLICATE_INVOICE is an outcome, since the alert must commit. */
   @Transaction()
-  async submit(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger, 'HOSPITAL');
+  async submit(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller('HOSPITAL');
     const { actor, ...item } = parseRequest(request, requests.submitSettlement);
     const { result, event } = await submitOne(ledger, caller.mspId, actor, item, ledger.txId);
     if (event && result.outcome === 'RECORDED') {
@@ -65,15 +66,16 @@ export class SettlementsContract extends Contract {
    * A new alert's id is the transaction id followed by "-" and the item's index.
    */
   @Transaction()
-  async submitBatch(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx, true);
-    const caller = await requireCaller(ledger, 'HOSPITAL');
+  async submitBatch(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    ledger.deferWrites();
+    const caller = await ctx.caller('HOSPITAL');
     const { actor, items } = parseRequest(request, requests.submitSettlementBatch);
     const results: SubmitBatchItemResult[] = [];
     const parts: EventPart[] = [];
     for (const [index, raw] of items.entries()) {
       try {
-        const item = requests.settlementItem(raw, `items[${index}]`);
+        const item = check(requests.settlementItem, raw, ['items', index]);
         const { result, event } = await submitOne(
           ledger,
           caller.mspId,
@@ -94,33 +96,33 @@ export class SettlementsContract extends Contract {
   }
 
   @Transaction()
-  async payout(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger, 'INSURER');
+  async payout(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller('INSURER');
     const { actor, hospital, settlementId, ...details } = parseRequest(request, requests.payout);
     return transition(ledger, caller, { hospital, settlementId }, PAYOUT, details, actor);
   }
 
   @Transaction()
-  async dispute(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger, 'INSURER');
-    const { actor, hospital, settlementId, reason } = parseRequest(request, requests.reasonRequest);
+  async dispute(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller('INSURER');
+    const { actor, hospital, settlementId, reason } = parseRequest(request, requests.settlementReason);
     return transition(ledger, caller, { hospital, settlementId }, DISPUTE, { reason }, actor);
   }
 
   @Transaction()
-  async reverse(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger, 'HOSPITAL');
-    const { actor, hospital, settlementId, reason } = parseRequest(request, requests.reasonRequest);
+  async reverse(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller('HOSPITAL');
+    const { actor, hospital, settlementId, reason } = parseRequest(request, requests.settlementReason);
     return transition(ledger, caller, { hospital, settlementId }, REVERSAL, { reason }, actor);
   }
 
   @Transaction(false)
-  async get(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger);
+  async get(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller();
     return canonicalJson(
       await visibleSettlement(ledger, caller, parseRequest(request, requests.settlementKey)),
     );
@@ -128,9 +130,9 @@ export class SettlementsContract extends Contract {
 
   /** Every version, oldest first, with the organisation that wrote it. */
   @Transaction(false)
-  async history(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger);
+  async history(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller();
     const key = parseRequest(request, requests.settlementKey);
     await visibleSettlement(ledger, caller, key);
     const versions = await ledger.history<Settlement>(settlementKey(ledger, key));
@@ -142,9 +144,9 @@ export class SettlementsContract extends Contract {
   }
 
   @Transaction(false)
-  async list(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger);
+  async list(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller();
     const { limit, bookmark, ...filter } = parseRequest(request, requests.listSettlements);
     return canonicalJson(await pageOfSettlements(ledger, caller, filter, limit, bookmark));
   }
@@ -155,9 +157,9 @@ export class SettlementsContract extends Contract {
    * its parties and regulators learn both.
    */
   @Transaction(false)
-  async endorsers(ctx: Context, request: string): Promise<string> {
-    const ledger = new Ledger(ctx);
-    const caller = await requireCaller(ledger);
+  async endorsers(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller();
     const req = parseRequest(request, requests.endorsers);
     let organisations: string[];
     if ('policyRef' in req) {

@@ -2,17 +2,11 @@
  * Reading many settlements: which index a caller scans (hospitals their own, insurers theirs through the
  * insurer index, regulators everything) and the filters applied to what it yields.
  */
-import {
-  SETTLEMENT_STATUSES,
-  type Page,
-  type Reconciliation,
-  type Settlement,
-  type SettlementStatus,
-} from '../api';
+import type { Page, Reconciliation, Settlement } from '../api';
 import { canSee, type Caller } from '../access';
 import { validationFailed } from '../errors';
 import { KeyType, type Entry, type Ledger } from '../ledger';
-import { DEFAULT_PAGE_SIZE } from '../requests';
+import { DEFAULT_PAGE_SIZE, SETTLEMENT_STATUSES, type SettlementStatus } from '../schemas';
 import { findSettlement, settlementParties } from './record';
 
 export interface SettlementFilter {

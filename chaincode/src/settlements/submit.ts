@@ -10,14 +10,14 @@ import {
   type Settlement,
   type SubmitSettlementResult,
 } from '../api';
-import { hasConsent } from '../contracts/authorisations';
-import { findPolicy } from '../contracts/policies';
-import { latestProduct } from '../contracts/products';
+import { hasConsent } from '../authorisations/consent';
 import { idConflict } from '../errors';
 import { stampSeal } from '../hospital-seal';
 import { KeyType, type Ledger } from '../ledger';
+import { findPolicy } from '../policies/record';
+import { latestProduct } from '../products/record';
 import { pick, sameContent } from '../records';
-import type { SettlementItem } from '../requests';
+import type { SettlementItem } from '../schemas';
 import { computeSplit } from '../split';
 import { ensure } from '../validation';
 import { accumulatorsFor, loadAccumulators, storeAccumulators, yearOf } from './accumulators';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BENEFIT_CATEGORIES, MAX_FEN, type Benefit, type Costs } from '../../../chaincode/src/api';
+import { BENEFIT_CATEGORIES, MAX_FEN, type Benefit, type Costs } from '../../../chaincode/src/schemas';
 import { ChaincodeError } from '../../../chaincode/src/errors';
 import {
   computeSplit,

@@ -1,24 +1,23 @@
 import { expect } from 'chai';
-import { costsAddUp, isCalendarDate, isUtcInstant } from '../../../chaincode/src/api';
+import { z } from 'zod';
 import { canonicalJson } from '../../../chaincode/src/canonical';
 import { ChaincodeError } from '../../../chaincode/src/errors';
 import {
-  amount,
-  array,
+  costs,
   date,
-  dateOrInstant,
+  fen,
   hash,
   id,
-  object,
-  optional,
-  parseRequest,
+  isCalendarDate,
+  isUtcInstant,
+  payoutBody,
   text,
-  type Check,
-} from '../../../chaincode/src/validation';
+} from '../../../chaincode/src/schemas';
+import { check, parseRequest } from '../../../chaincode/src/validation';
 
-function rejects<T>(check: Check<T>, value: unknown, path = 'field'): string {
+function rejects(schema: z.ZodType, value: unknown): string {
   try {
-    check(value, path);
+    check(schema, value, ['field']);
   } catch (error) {
     expect(error).to.be.instanceOf(ChaincodeError);
     expect((error as ChaincodeError).body.code).to.equal('VALIDATION_FAILED');
@@ -26,6 +25,8 @@ function rejects<T>(check: Check<T>, value: unknown, path = 'field'): string {
   }
   return expect.fail(`${JSON.stringify(value)} was accepted`);
 }
+
+const paidAt = payoutBody.shape.paidAt;
 
 describe('validation', () => {
   it('accepts real calendar dates only', () => {
@@ -47,6 +48,7 @@ describe('validation', () => {
       expect(isCalendarDate(bad), bad).to.equal(false);
     }
     rejects(date, 20260101);
+    rejects(date, '2026-02-30');
   });
 
   it('accepts dates or UTC instants for paidAt', () => {
@@ -56,7 +58,7 @@ describe('validation', () => {
       '0050-03-05',
       '0050-03-05T00:00:00Z',
     ])
-      expect(dateOrInstant(ok, 'p')).to.equal(ok);
+      expect(check(paidAt, ok)).to.equal(ok);
     for (const bad of [
       '2026-03-05T24:00:00Z',
       '2026-02-30T10:00:00Z',
@@ -65,53 +67,62 @@ describe('validation', () => {
       '2026-03-05T10:00:00.Z',
       5,
     ])
-      rejects(dateOrInstant, bad);
+      rejects(paidAt, bad);
     expect(isUtcInstant('2026-03-05')).to.equal(false);
   });
 
-  it('checks that costs add up', () => {
-    const costs = {
+  it('checks that costs add up, naming the total', () => {
+    const value = {
       total: 21,
       fund: { pooled: 1, seriousIllness: 2, assistance: 3 },
       inCatalogueSelfPay: 4,
       outOfCatalogue: 5,
       innovativeDrug: 6,
     };
-    expect(costsAddUp(costs)).to.equal(true);
-    expect(costsAddUp({ ...costs, total: 22 })).to.equal(false);
+    expect(check(costs, value)).to.deep.equal(value);
+    expect(rejects(costs, { ...value, total: 22 })).to.equal(
+      'field.total: must equal the sum of its parts (21)',
+    );
   });
 
   it('accepts integer fen from 0 to 100,000,000,000', () => {
-    for (const ok of [0, 1, 100000000000]) expect(amount(ok, 'a')).to.equal(ok);
-    for (const bad of [-1, 0.5, 100000000001, Number.NaN, Infinity, '5', null]) rejects(amount, bad);
+    for (const ok of [0, 1, 100000000000]) expect(check(fen, ok)).to.equal(ok);
+    for (const bad of [-1, 0.5, 100000000001, Number.NaN, Infinity, '5', null]) rejects(fen, bad);
   });
 
   it('keeps ids safe for composite keys and URLs', () => {
-    expect(id('S-2026.03_01:7', 'i')).to.equal('S-2026.03_01:7');
+    expect(check(id, 'S-2026.03_01:7')).to.equal('S-2026.03_01:7');
     for (const bad of ['', 'a/b', 'a\u0000b', '-lead', 'x'.repeat(129), 'a b']) rejects(id, bad);
   });
 
   it('takes only lowercase 64-hex digests', () => {
-    expect(hash('a'.repeat(64), 'h')).to.equal('a'.repeat(64));
+    expect(check(hash, 'a'.repeat(64))).to.equal('a'.repeat(64));
     for (const bad of ['A'.repeat(64), 'a'.repeat(63), 'g'.repeat(64)]) rejects(hash, bad);
   });
 
-  it('refuses blank or control-character text', () => {
+  it('refuses blank or control-character text, and trims what it takes', () => {
     for (const bad of ['', '   ', 'line\nbreak', 'tab\there', 'del\u007f', 'x'.repeat(11)])
       rejects(text(10), bad);
+    expect(check(text(10), '  ten chars  ')).to.equal('ten chars');
   });
 
-  it('names nested fields and unknown fields', () => {
-    const check = object({ a: object({ b: array(amount, 1, 2) }), c: optional(amount) });
-    expect(rejects(check, { a: { b: [1, -1] } }, '')).to.contain('a.b[1]');
-    expect(rejects(check, { a: { b: [1], x: 1 } }, '')).to.contain('a.x is not a known field');
-    expect(rejects(check, { a: { b: [] } }, '')).to.contain('a.b');
-    expect(rejects(check, [], '')).to.contain('request must be an object');
-    expect(check({ a: { b: [1] }, c: null }, '')).to.deep.equal({ a: { b: [1] } });
+  it('names nested fields and unknown fields, every one of them', () => {
+    const schema = z.strictObject({
+      a: z.strictObject({ b: z.array(fen).min(1).max(2) }),
+      c: fen.optional(),
+    });
+    expect(rejects(schema, { a: { b: [1, -1] } })).to.contain('field.a.b[1]:');
+    expect(rejects(schema, { a: { b: [1], x: 1 } })).to.contain('field.a.x is not a known field');
+    expect(rejects(schema, { a: { b: [] } })).to.contain('field.a.b:');
+    expect(rejects(schema, [])).to.contain('field: ');
+    expect(rejects(schema, { a: { b: [-1] }, c: -1 }))
+      .to.contain('field.a.b[0]:')
+      .and.to.contain('field.c:');
+    expect(check(schema, { a: { b: [1] } })).to.deep.equal({ a: { b: [1] } });
   });
 
   it('refuses requests that are not JSON', () => {
-    expect(() => parseRequest('{', object({}))).to.throw(ChaincodeError, 'JSON');
+    expect(() => parseRequest('{', z.strictObject({}))).to.throw(ChaincodeError, 'JSON');
   });
 });
 

@@ -1,0 +1,309 @@
+/**
+ * Every transaction's request, declared once with zod. The chaincode validates each request with these
+ * schemas; the TypeScript request types are inferred from them; the gateway validates HTTP bodies with them,
+ * extended with what only it accepts (a raw patient identity, an invoice number), and generates its OpenAPI
+ * document from them. So every limit below exists once. Like api.ts, this module never imports Fabric.
+ *
+ * A body is what a client sends; a request adds the acting user (`actor`, the gateway's JWT subject) and, for
+ * writes to an existing record, the record's key. Objects are strict: a field that is not declared is an
+ * error, so nothing unexpected (raw personal data, a misspelt field) can ride along into the ledger.
+ */
+import { z } from 'zod';
+
+// ----- limits -----
+
+/** Largest amount in fen the ledger accepts (one billion yuan). */
+export const MAX_FEN = 100_000_000_000;
+/** Basis points in 100 %: a benefit's ratio ranges from 0 to this. */
+export const MAX_RATIO_BPS = 10_000;
+export const ID_MAX_LENGTH = 128;
+export const MAX_BATCH_ITEMS = 100;
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+/** A chaincode bookmark (opaque to callers) is at most this long. */
+export const BOOKMARK_MAX_LENGTH = 1024;
+/** Free text: at most this many characters, not blank, no control characters. */
+export const TEXT_MAX_LENGTH = { actor: 128, name: 200, reason: 500, reference: 128 } as const;
+
+/** Natural ids: safe inside composite keys (no U+0000) and inside URL path segments (no '/'). */
+export const ID_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,${ID_MAX_LENGTH - 1}}$`);
+export const MSP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** SHA-256 / HMAC-SHA256 digests, hex: the only form in which invoices, patients and evidence reach the ledger. */
+export const HASH_PATTERN = /^[0-9a-f]{64}$/;
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** An ISO-8601 UTC instant, at most nanosecond precision (what a Fabric timestamp holds). */
+const UTC_INSTANT_PATTERN = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** A real day of the proleptic Gregorian calendar, YYYY-MM-DD (years 0000-9999; no Date, whose years < 100 shift). */
+export function isCalendarDate(value: string): boolean {
+  const match = DATE_PATTERN.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return month >= 1 && month <= 12 && day >= 1 && day <= days[month - 1];
+}
+
+export function isUtcInstant(value: string): boolean {
+  const match = UTC_INSTANT_PATTERN.exec(value);
+  return match !== null && isCalendarDate(match[1]);
+}
+
+// ----- vocabulary -----
+
+export const PARTICIPANT_KINDS = ['HOSPITAL', 'INSURER', 'REGULATOR'] as const;
+export const BENEFIT_CATEGORIES = ['IN_CATALOGUE_SELF_PAY', 'OUT_OF_CATALOGUE', 'INNOVATIVE_DRUG'] as const;
+export const SETTLEMENT_STATUSES = [
+  'AWAITING_PAYOUT',
+  'NOTHING_DUE',
+  'PAID',
+  'DISPUTED',
+  'REVERSED',
+] as const;
+export const SETTLEMENT_MODES = ['PARALLEL', 'SERIES'] as const;
+
+export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
+export type BenefitCategory = (typeof BENEFIT_CATEGORIES)[number];
+export type SettlementStatus = (typeof SETTLEMENT_STATUSES)[number];
+export type SettlementMode = (typeof SETTLEMENT_MODES)[number];
+
+// ----- fields -----
+
+export const id = z
+  .string()
+  .regex(
+    ID_PATTERN,
+    `an id of 1-${ID_MAX_LENGTH} letters, digits, ".", "_", ":" or "-", not starting with a symbol`,
+  );
+export const mspId = z.string().regex(MSP_ID_PATTERN, 'an MSP ID such as Hospital1MSP');
+export const hash = z.string().regex(HASH_PATTERN, '64 lowercase hex digits');
+/** Integer fen, never fractional or negative. */
+export const fen = z.number().int().min(0).max(MAX_FEN).describe('integer fen');
+
+// The formats tell OpenAPI clients (and fuzzers) what is accepted; the refinements enforce it.
+export const date = z
+  .string()
+  .regex(DATE_PATTERN, 'a date YYYY-MM-DD')
+  .refine(isCalendarDate, 'not a calendar date')
+  .meta({ format: 'date' });
+export const instant = z
+  .string()
+  .regex(UTC_INSTANT_PATTERN, 'an ISO-8601 UTC time such as 2026-03-01T08:30:00Z')
+  .refine(isUtcInstant, 'not a calendar date')
+  .meta({ format: 'date-time' });
+/** A day (YYYY-MM-DD, in China Standard Time) or a UTC instant with up to nanoseconds. */
+const dateOrInstant = z.union([date, instant]);
+
+/** Free text (names, reasons, references), trimmed: not blank, bounded, no control characters. */
+export function text(maxLength: number) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(maxLength)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), 'no control characters');
+}
+
+const actor = text(TEXT_MAX_LENGTH.actor).describe('the acting user');
+const withActor = { actor };
+
+/** A cross-field rule: `from` is not after `to` (both present; absent fields pass). The issue names `to`. */
+export function notAfter<F extends string, T extends string>(from: F, to: T) {
+  return (value: Partial<Record<F | T, string>>, ctx: z.RefinementCtx): void => {
+    const [start, end] = [value[from], value[to]];
+    if (start !== undefined && end !== undefined && start > end) {
+      ctx.addIssue({ code: 'custom', message: `must not be before ${from}`, path: [to] });
+    }
+  };
+}
+
+// ----- participants -----
+
+export const participantBody = z.strictObject({
+  mspId,
+  kind: z.enum(PARTICIPANT_KINDS),
+  name: text(TEXT_MAX_LENGTH.name),
+});
+export const registerParticipant = participantBody.extend(withActor);
+export const participantLookup = z.strictObject({ mspId });
+export const noArguments = z.strictObject({});
+/** The benchmarks' minimal write names its user like every write, but need not. */
+export const ping = z.strictObject({ actor: actor.optional() });
+
+// ----- products -----
+
+export const benefit = z.strictObject({
+  category: z.enum(BENEFIT_CATEGORIES),
+  deductible: fen,
+  ratioBps: z.number().int().min(0).max(MAX_RATIO_BPS).describe('payout ratio in basis points'),
+  annualCap: fen.optional(),
+});
+
+export const productBody = z
+  .strictObject({
+    productId: id,
+    name: text(TEXT_MAX_LENGTH.name),
+    annualCap: fen,
+    benefits: z.array(benefit).min(1).max(BENEFIT_CATEGORIES.length),
+  })
+  .superRefine((product, ctx) => {
+    const seen = new Set<string>();
+    product.benefits.forEach(({ category }, index) => {
+      if (seen.has(category)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${category} appears twice`,
+          path: ['benefits', index, 'category'],
+        });
+      }
+      seen.add(category);
+    });
+  });
+export const publishProduct = productBody.extend(withActor);
+export const getProduct = z.strictObject({
+  productId: id,
+  version: z.number().int().min(1).optional(),
+});
+
+// ----- policies and authorisations -----
+
+// The gateway builds its bodies from these shapes, with a patient in place of `patientRef`.
+export const validity = notAfter('validFrom', 'validTo');
+
+export const policyShape = { policyRef: id, productId: id, patientRef: hash, validFrom: date, validTo: date };
+export const policyBody = z.strictObject(policyShape).superRefine(validity);
+export const registerPolicy = policyBody.extend(withActor);
+export const policyLookup = z.strictObject({ policyRef: id });
+
+export const authorisationShape = {
+  authorisationId: id,
+  patientRef: hash,
+  insurer: mspId,
+  purpose: z.literal('CLAIM_SETTLEMENT'),
+  validFrom: date,
+  validTo: date,
+  evidenceHash: hash.describe('SHA-256 of the signed consent document'),
+};
+export const authorisationBody = z.strictObject(authorisationShape).superRefine(validity);
+export const recordAuthorisation = authorisationBody.extend(withActor);
+export const authorisationLookup = z.strictObject({ authorisationId: id });
+
+export const reasonBody = z.strictObject({ reason: text(TEXT_MAX_LENGTH.reason) });
+export const revokeAuthorisation = reasonBody.extend({ ...withActor, authorisationId: id });
+
+// ----- settlements -----
+
+export const costs = z
+  .strictObject({
+    total: fen,
+    fund: z.strictObject({ pooled: fen, seriousIllness: fen, assistance: fen }),
+    inCatalogueSelfPay: fen,
+    outOfCatalogue: fen,
+    innovativeDrug: fen,
+  })
+  .superRefine((c, ctx) => {
+    const parts = costsParts(c);
+    if (parts !== c.total) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must equal the sum of its parts (${parts})`,
+        path: ['total'],
+      });
+    }
+  });
+export type Costs = z.infer<typeof costs>;
+
+export function costsParts(c: Costs): number {
+  const { fund } = c;
+  return (
+    fund.pooled +
+    fund.seriousIllness +
+    fund.assistance +
+    c.inCatalogueSelfPay +
+    c.outOfCatalogue +
+    c.innovativeDrug
+  );
+}
+
+/** What a settlement says besides its invoice, which the ledger takes as a hash and the gateway as a number. */
+export const settlementDetailsShape = {
+  settlementId: id,
+  patientRef: hash,
+  policyRef: id,
+  admissionDate: date,
+  dischargeDate: date,
+  mode: z.enum(SETTLEMENT_MODES),
+  costs,
+};
+export const admissionNotAfterDischarge = notAfter('admissionDate', 'dischargeDate');
+export const settlementItem = z
+  .strictObject({ ...settlementDetailsShape, invoiceHash: hash })
+  .superRefine(admissionNotAfterDischarge);
+export const submitSettlement = settlementItem.extend(withActor);
+/**
+ * Only the envelope is checked here: each item is checked on its own while the batch runs, so one bad item is
+ * rejected without failing the others.
+ */
+export const submitSettlementBatch = z.strictObject({
+  ...withActor,
+  items: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS),
+});
+
+export const settlementKeyShape = { hospital: mspId, settlementId: id };
+export const settlementKey = z.strictObject(settlementKeyShape);
+
+export const payoutBody = z.strictObject({
+  amount: fen,
+  paidAt: dateOrInstant,
+  paymentReference: text(TEXT_MAX_LENGTH.reference),
+});
+export const payout = payoutBody.extend({ ...withActor, ...settlementKeyShape });
+/** A dispute or a reversal. */
+export const settlementReason = reasonBody.extend({ ...withActor, ...settlementKeyShape });
+
+/** Either a policy (for a new settlement) or an existing settlement's key. */
+export const endorsers = z.union([policyLookup, settlementKey]);
+
+// ----- lists and audit -----
+
+const period = { from: date.optional(), to: date.optional() };
+const orderedPeriod = notAfter('from', 'to');
+const settlementStatus = z.enum(SETTLEMENT_STATUSES);
+
+export const listSettlements = z
+  .strictObject({
+    hospital: mspId.optional(),
+    insurer: mspId.optional(),
+    status: settlementStatus.optional(),
+    ...period,
+    limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+    /** Opaque to callers; the list checks it lies inside the range the caller may scan. */
+    bookmark: z.string().max(BOOKMARK_MAX_LENGTH).optional(),
+  })
+  .superRefine(orderedPeriod);
+export const reconciliation = z
+  .strictObject({ ...period, hospital: mspId.optional(), insurer: mspId.optional() })
+  .superRefine(orderedPeriod);
+export const alerts = z.strictObject(period).superRefine(orderedPeriod);
+
+// ----- request types -----
+
+export type Benefit = z.infer<typeof benefit>;
+export type RegisterParticipantRequest = z.infer<typeof registerParticipant>;
+export type PublishProductRequest = z.infer<typeof publishProduct>;
+export type GetProductRequest = z.infer<typeof getProduct>;
+export type RegisterPolicyRequest = z.infer<typeof registerPolicy>;
+export type RecordAuthorisationRequest = z.infer<typeof recordAuthorisation>;
+export type RevokeAuthorisationRequest = z.infer<typeof revokeAuthorisation>;
+export type SettlementItem = z.infer<typeof settlementItem>;
+export type SubmitSettlementRequest = z.infer<typeof submitSettlement>;
+export type SubmitSettlementBatchRequest = { actor: string; items: SettlementItem[] };
+export type SettlementKey = z.infer<typeof settlementKey>;
+export type PayoutRequest = z.infer<typeof payout>;
+export type ReasonRequest = z.infer<typeof settlementReason>;
+export type EndorsersRequest = z.infer<typeof endorsers>;
+export type ListSettlementsRequest = z.infer<typeof listSettlements>;
+export type ReconciliationRequest = z.infer<typeof reconciliation>;
+export type AlertsRequest = z.infer<typeof alerts>;
