@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 export NETWORK_RUN_DIR=network/run-bench
 export NETWORK_PORT_OFFSET=10000
+# The empty-transaction round uses the Perf contract, which only a network started with this serves.
+export CHAINCODE_PERF=true
 # The chart's Python environment lives outside the work tree, so linters never walk matplotlib's own files.
 VENV=${BENCH_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/settlement-bench/venv}
 KEEP=0

@@ -1,6 +1,7 @@
 /**
  * Entry point for `fabric-chaincode-node server` (chaincode as a service): the contracts, one class per
- * contract name used in api.ts's Tx ("Contract:transaction").
+ * contract name used in api.ts's Tx ("Contract:transaction"). The benchmarks' Perf contract is served only
+ * where CHAINCODE_PERF=true (the bench network sets it on every organisation's service alike).
  */
 import { AuditContract } from './contracts/audit';
 import { AuthorisationsContract } from './contracts/authorisations';
@@ -20,5 +21,5 @@ export const contracts = [
   AuthorisationsContract,
   SettlementsContract,
   AuditContract,
-  PerfContract,
+  ...(process.env.CHAINCODE_PERF === 'true' ? [PerfContract] : []),
 ];

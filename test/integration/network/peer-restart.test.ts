@@ -30,18 +30,18 @@ describe('network: a peer killed and restarted', function () {
     expect(status.healthy).to.equal(false);
     expect(status.report).to.match(new RegExp(`^${stopped.peer.process}\\s+crashed`, 'm'));
 
-    // Blocks the stopped peer misses: a product published, then two more writes on top of it.
+    // Blocks the stopped peer misses: a product published, then two more versions of it.
     const insurer = await orgs.contract(witness.id);
     const productId = uniqueId('product');
-    await submit(insurer, Tx.publishProduct, {
-      actor: ACTOR,
-      productId,
-      name: 'Published while a peer was down',
-      annualCap: 300_000,
-      benefits: [{ category: 'INNOVATIVE_DRUG', deductible: 0, ratioBps: 7000 }],
-    });
-    await submit(insurer, Tx.ping, { actor: ACTOR });
-    await submit(insurer, Tx.ping, { actor: ACTOR });
+    for (const version of [1, 2, 3]) {
+      await submit(insurer, Tx.publishProduct, {
+        actor: ACTOR,
+        productId,
+        name: `Published while a peer was down, version ${version}`,
+        annualCap: 300_000,
+        benefits: [{ category: 'INNOVATIVE_DRUG', deductible: 0, ratioBps: 7000 }],
+      });
+    }
     const target = await peerHeight(witness);
 
     await networkUp();
@@ -58,6 +58,7 @@ describe('network: a peer killed and restarted', function () {
       const seenThere = await evaluate<Product>(ownPeer.contract, Tx.getProduct, { productId });
       const seenHere = await evaluate<Product>(insurer, Tx.getProduct, { productId });
       expect(seenThere).to.deep.equal(seenHere);
+      expect(seenThere.version).to.equal(3);
       expect(seenThere.recordedBy.mspId).to.equal(witness.mspId);
     } finally {
       ownPeer.gateway.disconnect();

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { Tx, type TxName, type TxResults } from '../../../chaincode/src/api';
+import { PerfContract } from '../../../chaincode/src/contracts/perf';
+import { contracts } from '../../../chaincode/src/index';
 import { FakeFabric } from './support/fake-fabric';
 import { STRANGER, refusedUnchanged, seeded } from './support/fixtures';
 
@@ -30,6 +32,12 @@ describe('Contracts', () => {
     const contractNames = [...new Set(allTx.map((tx) => tx.split(':')[0]))];
     const declared = contractNames.flatMap((name) => fabric.declared(name).map((t) => `${name}:${t.name}`));
     expect(declared).to.have.members(allTx);
+  });
+
+  it("leave the benchmarks' Perf contract out unless CHAINCODE_PERF=true", () => {
+    expect(process.env.CHAINCODE_PERF).to.not.equal('true');
+    expect(contracts).to.not.include(PerfContract);
+    expect(contracts).to.have.length(6);
   });
 
   it('mark as evaluate-only exactly the read-only transactions', () => {

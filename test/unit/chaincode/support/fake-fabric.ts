@@ -11,6 +11,7 @@ import Long from 'long';
 import { ChaincodeStub, KeyEndorsementPolicy } from 'fabric-shim';
 import type { Context } from 'fabric-contract-api';
 import type { ChaincodeErrorBody, TxName, TxResults } from '../../../../chaincode/src/api';
+import { PerfContract } from '../../../../chaincode/src/contracts/perf';
 import { contracts } from '../../../../chaincode/src/index';
 
 const MAX_UNICODE = '\u{10ffff}';
@@ -87,7 +88,8 @@ export class FakeFabric {
   private txCount = 0;
 
   constructor() {
-    for (const ContractClass of contracts) {
+    // Perf too, which only a bench network serves: its unit tests run here.
+    for (const ContractClass of new Set([...contracts, PerfContract])) {
       const instance = new ContractClass() as unknown as ContractInstance & { getName(): string };
       this.instances.set(instance.getName(), instance);
     }
