@@ -6,6 +6,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
+import { LRUCache } from 'lru-cache';
 import type { GatewayConfig } from './config';
 import { ApiError, forbidden } from './errors';
 import { ROLE_OF_KIND, Role } from './orgs';
@@ -56,7 +57,7 @@ export function verifyToken(token: string, config: GatewayConfig): Principal {
   return { org: config.org.mspId, role: ROLE_OF_KIND[config.org.kind], sub, expiresAt: claims.exp };
 }
 
-/** Tokens remembered per gateway, oldest dropped first beyond this many. */
+/** Tokens remembered per gateway, the least recently used dropped first beyond this many. */
 const VERIFIED_TOKENS = 10_000;
 
 /**
@@ -67,13 +68,15 @@ const VERIFIED_TOKENS = 10_000;
  * token not yet valid may become valid).
  */
 export class TokenVerifier {
-  private readonly verified = new Map<string, Principal>();
+  private readonly verified: LRUCache<string, Principal>;
 
   constructor(
     private readonly config: GatewayConfig,
-    private readonly max = VERIFIED_TOKENS,
+    max = VERIFIED_TOKENS,
     private readonly nowSeconds = () => Date.now() / 1000,
-  ) {}
+  ) {
+    this.verified = new LRUCache({ max });
+  }
 
   get size(): number {
     return this.verified.size;
@@ -88,7 +91,6 @@ export class TokenVerifier {
     }
     // Shared by every request that brings this token (and kept by its event streams): frozen.
     const principal = Object.freeze(verifyToken(token, this.config));
-    if (this.verified.size >= this.max) this.verified.delete(this.verified.keys().next().value as string);
     this.verified.set(token, principal);
     return principal;
   }

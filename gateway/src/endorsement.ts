@@ -5,6 +5,7 @@
  */
 import { Tx } from '@settlement/chaincode/dist/api';
 import type { Authorisation, EndorsersResult, SettlementKey } from '@settlement/chaincode/dist/api';
+import { LRUCache } from 'lru-cache';
 import type { LedgerClient } from './ledger';
 import { ORGS } from './orgs';
 
@@ -45,9 +46,9 @@ export function participantEndorsers(registeredMsp: string, peerOrgs: readonly s
 
 type EndorsedKey = { policyRef: string } | SettlementKey;
 
-/** Answers kept per ledger client, oldest dropped first beyond this many. */
+/** Answers kept per ledger client, the least recently used dropped first beyond this many. */
 const ENDORSER_CACHE_SIZE = 10_000;
-const endorserCache = new WeakMap<LedgerClient, Map<string, string[]>>();
+const endorserCache = new WeakMap<LedgerClient, LRUCache<string, string[]>>();
 
 /**
  * A policy's insurer and a settlement's parties never change, and this gateway is always the same caller, so
@@ -55,13 +56,12 @@ const endorserCache = new WeakMap<LedgerClient, Map<string, string[]>>();
  */
 async function endorsersOf(ledger: LedgerClient, key: EndorsedKey): Promise<string[]> {
   let cache = endorserCache.get(ledger);
-  if (!cache) endorserCache.set(ledger, (cache = new Map()));
+  if (!cache) endorserCache.set(ledger, (cache = new LRUCache({ max: ENDORSER_CACHE_SIZE })));
   const id =
     'policyRef' in key ? `policy\n${key.policyRef}` : `settlement\n${key.hospital}\n${key.settlementId}`;
   const known = cache.get(id);
   if (known) return known;
   const { organisations } = await ledger.evaluate<EndorsersResult>(Tx.settlementEndorsers, key);
-  if (cache.size >= ENDORSER_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(id, organisations);
   return organisations;
 }

@@ -170,4 +170,19 @@ describe('gateway token verification cache', () => {
     expect(() => verifier.verify(tokens[1])).to.throw('token expired');
     expect(verifier.verify(tokens[0]).sub).to.equal('a');
   });
+
+  it('drops the least recently used token, not a token still in use', () => {
+    let clock = now();
+    const verifier = new TokenVerifier(config, 2, () => clock);
+    const exp = now() + 60;
+    const [a, b, c] = ['a', 'b', 'c'].map((sub) => sign(claimsFor('hospital1', { sub, exp })));
+    verifier.verify(a);
+    verifier.verify(b);
+    verifier.verify(a);
+    verifier.verify(c);
+    // Only a remembered token is refused on the verifier's clock: a was kept, b was dropped.
+    clock = exp + tolerance;
+    expect(() => verifier.verify(a)).to.throw('token expired');
+    expect(verifier.verify(b).sub).to.equal('b');
+  });
 });
