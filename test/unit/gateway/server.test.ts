@@ -187,6 +187,23 @@ describe('gateway server', () => {
     const error = lines.find((line) => line.msg === 'unhandled error') as { err: Record<string, unknown> };
     expect(error).to.include({ requestId: 'acc-1' });
     expect(error.err.token).to.equal('[redacted]');
+    expect(access[0].ms).to.be.a('number');
+    expect(access[0]).to.not.have.property('aborted');
     gw.ledger.on(Tx.listParticipants, () => []);
+  });
+
+  it('writes the access line of a request the client abandoned, marked aborted', async () => {
+    const client = new AbortController();
+    const res = await gw.call('/v1/events', { signal: client.signal, headers: { 'x-request-id': 'gone-1' } });
+    expect(res.status).to.equal(200);
+    client.abort();
+    const accessOf = () =>
+      gw.logs
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((line) => line.msg === 'request' && line.requestId === 'gone-1');
+    for (let waited = 0; !accessOf() && waited < 2000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(accessOf()).to.include({ route: '/v1/events', aborted: true });
   });
 });
