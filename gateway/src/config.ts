@@ -1,9 +1,11 @@
 /**
  * The gateway's configuration, read once from environment variables and validated as a whole so that an
- * operator sees every missing or malformed value in one start-up message instead of one per restart.
+ * operator sees every missing or malformed value in one start-up message instead of one per restart. The
+ * variables are one zod schema (ENVIRONMENT); the configuration table of gateway/README.md is checked against it.
  */
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { z } from 'zod';
 import { findOrg, ORGS, OrgInfo } from './orgs';
 
 export interface GatewayConfig {
@@ -57,177 +59,176 @@ export class ConfigError extends Error {
   }
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** A missing variable reads "NAME is required"; any other failure of zod's own checks says what it must be. */
+const mustBe = (what: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`),
+});
 
-/** Collects problems while reading values, so every one of them is reported together. */
-class EnvReader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+const text = z.string({ error: 'is required' });
 
-  string(name: string, fallback?: string): string {
-    const value = this.env[name]?.trim();
-    if (value) return value;
-    if (fallback !== undefined) return fallback;
-    this.problems.push(`${name} is required`);
-    return '';
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.env[name]?.trim();
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      this.problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const raw = this.env[name]?.trim().toLowerCase();
-    if (!raw) return fallback;
-    if (raw === 'true' || raw === '1') return true;
-    if (raw === 'false' || raw === '0') return false;
-    this.problems.push(`${name} must be true or false, got "${raw}"`);
-    return fallback;
-  }
-
-  /** Reads the file a variable names; undefined (with a problem recorded) when it cannot be read. */
-  file(name: string): string | undefined {
-    const path = this.string(name);
-    if (!path) return undefined;
-    if (!existsSync(path) || !statSync(path).isFile()) {
-      this.problems.push(`${name}: no such file ${path}`);
-      return undefined;
-    }
-    return readFileSync(path, 'utf8');
-  }
-
-  check(ok: boolean, problem: string): void {
-    if (!ok) this.problems.push(problem);
-  }
+function int(min: number, max: number) {
+  const problem = mustBe(`an integer from ${min} to ${max}`);
+  return z.coerce.number(problem).int(problem).min(min, problem).max(max, problem);
 }
 
-function readOrg(env: EnvReader): OrgInfo | undefined {
-  const id = env.string('GATEWAY_ORG');
-  if (!id) return undefined;
-  const org = findOrg(id);
-  env.check(org !== undefined, `GATEWAY_ORG must be one of ${ORGS.map((o) => o.id).join(', ')}, got "${id}"`);
-  return org;
+const bool = z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'], ...mustBe('true or false') });
+
+/** Records a problem found by a check of this file; the value (a key, perhaps) is not kept in the issue. */
+function refuse(ctx: { issues: z.core.$ZodRawIssue[] }, message: string): void {
+  ctx.issues.push({ code: 'custom', message, input: undefined });
 }
 
-function readConnectionProfile(env: EnvReader): Record<string, unknown> {
-  const text = env.file('FABRIC_CONNECTION_PROFILE');
-  if (text === undefined) return {};
+/** A variable naming a file, read as its text. */
+const file = text.transform((path, ctx) => {
+  if (existsSync(path) && statSync(path).isFile()) return readFileSync(path, 'utf8');
+  refuse(ctx, `no such file ${path}`);
+  return z.NEVER;
+});
+
+const ORG_IDS = ORGS.map((org) => org.id);
+const org = z.enum(ORG_IDS, mustBe(`one of ${ORG_IDS.join(', ')}`)).transform((id) => findOrg(id) as OrgInfo);
+
+const connectionProfile = file.transform((json, ctx) => {
   try {
-    const profile: unknown = JSON.parse(text);
-    if (profile && typeof profile === 'object' && !Array.isArray(profile)) {
+    const profile: unknown = JSON.parse(json);
+    if (profile && typeof profile === 'object' && !Array.isArray(profile))
       return profile as Record<string, unknown>;
-    }
   } catch {
     // reported below
   }
-  env.check(false, 'FABRIC_CONNECTION_PROFILE must be a JSON connection profile');
-  return {};
-}
+  refuse(ctx, 'must be a JSON connection profile');
+  return z.NEVER;
+});
 
-function readWallet(env: EnvReader): string {
-  const dir = env.string('FABRIC_WALLET');
-  env.check(
-    !dir || (existsSync(dir) && statSync(dir).isDirectory()),
-    `FABRIC_WALLET: no such directory ${dir}`,
-  );
-  return dir;
-}
+const directory = text.refine((dir) => existsSync(dir) && statSync(dir).isDirectory(), {
+  error: (issue) => `no such directory ${String(issue.input)}`,
+});
 
 /** Tokens must be ES256, so the verification key must be an EC P-256 public key. */
-function readJwtKey(env: EnvReader): KeyObject | undefined {
-  const pem = env.file('JWT_PUBLIC_KEY_FILE');
-  if (pem === undefined) return undefined;
+const jwtKey = file.transform((pem, ctx) => {
   try {
     const key = createPublicKey(pem);
     if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return key;
   } catch {
     // reported below
   }
-  env.check(false, 'JWT_PUBLIC_KEY_FILE must hold a PEM EC P-256 public key (tokens are ES256)');
-  return undefined;
-}
+  refuse(ctx, 'must hold a PEM EC P-256 public key (tokens are ES256)');
+  return z.NEVER;
+});
 
-function readPseudonymKey(env: EnvReader): Buffer {
-  const text = env.file('PSEUDONYM_KEY_FILE');
-  if (text === undefined) return Buffer.alloc(0);
-  const hex = text.trim();
-  const ok = /^[0-9a-fA-F]+$/.test(hex) && hex.length % 2 === 0 && hex.length >= 64;
-  env.check(ok, 'PSEUDONYM_KEY_FILE must hold at least 32 bytes as hex');
-  return ok ? Buffer.from(hex, 'hex') : Buffer.alloc(0);
-}
+const pseudonymKey = file.transform((contents, ctx) => {
+  const hex = contents.trim();
+  if (/^[0-9a-fA-F]+$/.test(hex) && hex.length % 2 === 0 && hex.length >= 64) return Buffer.from(hex, 'hex');
+  refuse(ctx, 'must hold at least 32 bytes as hex');
+  return z.NEVER;
+});
 
-function readCorsOrigins(env: EnvReader): string[] {
-  const origins = env
-    .string('CORS_ORIGINS', '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean);
-  for (const origin of origins) {
-    env.check(
-      /^https?:\/\/[^/\s]+$/.test(origin),
-      `CORS_ORIGINS: "${origin}" is not an origin like https://host`,
-    );
-  }
-  return origins;
+const corsOrigins = z
+  .string()
+  .default('')
+  .transform((list, ctx) => {
+    const origins = list
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    for (const origin of origins.filter((o) => !/^https?:\/\/[^/\s]+$/.test(o))) {
+      refuse(ctx, `"${origin}" is not an origin like https://host`);
+    }
+    return origins;
+  });
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Every variable the gateway reads, with its default. */
+export const ENVIRONMENT = z.object({
+  GATEWAY_ORG: org,
+  GATEWAY_HOST: text.default('127.0.0.1'),
+  // The organisation's development port when unset.
+  GATEWAY_PORT: int(0, 65535).optional(),
+  FABRIC_CONNECTION_PROFILE: connectionProfile,
+  FABRIC_WALLET: directory,
+  FABRIC_IDENTITY: text.default('client'),
+  FABRIC_DISCOVERY_AS_LOCALHOST: bool.default(false),
+  FABRIC_ENDORSE_TIMEOUT_SECONDS: int(1, 600).default(30),
+  FABRIC_COMMIT_TIMEOUT_SECONDS: int(1, 600).default(30),
+  FABRIC_CONNECT_TIMEOUT_MS: int(100, 60_000).default(1000),
+  FABRIC_CONFLICT_RETRIES: int(0, 10).default(3),
+  FABRIC_REQUEST_DEADLINE_SECONDS: int(1, 600).default(45),
+  FABRIC_ORDER_TIMEOUT_SECONDS: int(1, 600).default(5),
+  JWT_PUBLIC_KEY_FILE: jwtKey,
+  JWT_ISSUER: text,
+  JWT_AUDIENCE: text,
+  JWT_MAX_TTL_SECONDS: int(60, 30 * 86400).default(86400),
+  JWT_CLOCK_TOLERANCE_SECONDS: int(0, 300).default(5),
+  PSEUDONYM_KEY_FILE: pseudonymKey,
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, { error: 'must look like 100kb' })
+    .default('100kb'),
+  CORS_ORIGINS: corsOrigins,
+  LOG_LEVEL: z.enum(LOG_LEVELS, mustBe(`one of ${LOG_LEVELS.join(', ')}`)).default('info'),
+  EVENTS_BUFFER_SIZE: int(10, 1_000_000).default(10000),
+  EVENTS_HEARTBEAT_SECONDS: int(1, 3600).default(15),
+  EVENTS_MAX_CLIENT_BUFFER_BYTES: int(1024, 1 << 30).default(1_048_576),
+  EVENTS_MAX_STREAMS: int(1, 100_000).default(1000),
+  EVENTS_MAX_STREAMS_PER_SUBJECT: int(1, 1000).default(5),
+  // Longer than a write's deadline (FABRIC_REQUEST_DEADLINE_SECONDS), so a draining write still answers.
+  SHUTDOWN_GRACE_SECONDS: int(0, 600).default(50),
+});
+
+/**
+ * One line per problem: "NAME must be ..., got "value"" from zod's own checks, "NAME: what is wrong" from the
+ * checks of this file (whose messages name what they found).
+ */
+function problem(issue: z.core.$ZodIssue, env: Record<string, string>): string {
+  const name = String(issue.path[0]);
+  if (issue.code === 'custom') return `${name}: ${issue.message}`;
+  return env[name] === undefined
+    ? `${name} ${issue.message}`
+    : `${name} ${issue.message}, got "${env[name]}"`;
 }
 
 export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
-  const env = new EnvReader(environment);
-  const org = readOrg(env);
-  const config = {
-    host: env.string('GATEWAY_HOST', '127.0.0.1'),
-    port: env.int('GATEWAY_PORT', org?.port ?? 0, 0, 65535),
+  // A variable set to nothing but whitespace counts as unset.
+  const set: Record<string, string> = {};
+  for (const [name, value] of Object.entries(environment)) if (value?.trim()) set[name] = value.trim();
+  const parsed = ENVIRONMENT.safeParse(set);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => problem(issue, set)));
+  const env = parsed.data;
+  return {
+    org: env.GATEWAY_ORG,
+    host: env.GATEWAY_HOST,
+    port: env.GATEWAY_PORT ?? env.GATEWAY_ORG.port,
     fabric: {
-      connectionProfile: readConnectionProfile(env),
-      walletDir: readWallet(env),
-      identity: env.string('FABRIC_IDENTITY', 'client'),
-      discoveryAsLocalhost: env.bool('FABRIC_DISCOVERY_AS_LOCALHOST', false),
-      endorseTimeoutSeconds: env.int('FABRIC_ENDORSE_TIMEOUT_SECONDS', 30, 1, 600),
-      commitTimeoutSeconds: env.int('FABRIC_COMMIT_TIMEOUT_SECONDS', 30, 1, 600),
-      connectTimeoutMs: env.int('FABRIC_CONNECT_TIMEOUT_MS', 1000, 100, 60_000),
-      conflictRetries: env.int('FABRIC_CONFLICT_RETRIES', 3, 0, 10),
-      requestDeadlineSeconds: env.int('FABRIC_REQUEST_DEADLINE_SECONDS', 45, 1, 600),
-      orderTimeoutSeconds: env.int('FABRIC_ORDER_TIMEOUT_SECONDS', 5, 1, 600),
+      connectionProfile: env.FABRIC_CONNECTION_PROFILE,
+      walletDir: env.FABRIC_WALLET,
+      identity: env.FABRIC_IDENTITY,
+      discoveryAsLocalhost: env.FABRIC_DISCOVERY_AS_LOCALHOST,
+      endorseTimeoutSeconds: env.FABRIC_ENDORSE_TIMEOUT_SECONDS,
+      commitTimeoutSeconds: env.FABRIC_COMMIT_TIMEOUT_SECONDS,
+      connectTimeoutMs: env.FABRIC_CONNECT_TIMEOUT_MS,
+      conflictRetries: env.FABRIC_CONFLICT_RETRIES,
+      requestDeadlineSeconds: env.FABRIC_REQUEST_DEADLINE_SECONDS,
+      orderTimeoutSeconds: env.FABRIC_ORDER_TIMEOUT_SECONDS,
     },
-    jwtKey: readJwtKey(env),
-    jwtIssuer: env.string('JWT_ISSUER'),
-    jwtAudience: env.string('JWT_AUDIENCE'),
-    jwtMaxTtlSeconds: env.int('JWT_MAX_TTL_SECONDS', 86400, 60, 30 * 86400),
-    jwtClockToleranceSeconds: env.int('JWT_CLOCK_TOLERANCE_SECONDS', 5, 0, 300),
-    pseudonymKey: readPseudonymKey(env),
-    bodyLimit: env.string('BODY_LIMIT', '100kb'),
-    corsOrigins: readCorsOrigins(env),
-    logLevel: env.string('LOG_LEVEL', 'info'),
+    jwt: {
+      publicKey: env.JWT_PUBLIC_KEY_FILE,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      maxTtlSeconds: env.JWT_MAX_TTL_SECONDS,
+      clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE_SECONDS,
+    },
+    pseudonymKey: env.PSEUDONYM_KEY_FILE,
+    bodyLimit: env.BODY_LIMIT,
+    corsOrigins: env.CORS_ORIGINS,
+    logLevel: env.LOG_LEVEL,
     events: {
-      bufferSize: env.int('EVENTS_BUFFER_SIZE', 10000, 10, 1_000_000),
-      heartbeatSeconds: env.int('EVENTS_HEARTBEAT_SECONDS', 15, 1, 3600),
-      maxClientBufferBytes: env.int('EVENTS_MAX_CLIENT_BUFFER_BYTES', 1_048_576, 1024, 1 << 30),
-      maxStreams: env.int('EVENTS_MAX_STREAMS', 1000, 1, 100_000),
-      maxStreamsPerSubject: env.int('EVENTS_MAX_STREAMS_PER_SUBJECT', 5, 1, 1000),
+      bufferSize: env.EVENTS_BUFFER_SIZE,
+      heartbeatSeconds: env.EVENTS_HEARTBEAT_SECONDS,
+      maxClientBufferBytes: env.EVENTS_MAX_CLIENT_BUFFER_BYTES,
+      maxStreams: env.EVENTS_MAX_STREAMS,
+      maxStreamsPerSubject: env.EVENTS_MAX_STREAMS_PER_SUBJECT,
     },
-    // Longer than a write's deadline (FABRIC_REQUEST_DEADLINE_SECONDS), so a draining write still answers.
-    shutdownGraceSeconds: env.int('SHUTDOWN_GRACE_SECONDS', 50, 0, 600),
+    shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
   };
-  env.check(
-    /^\d+(b|kb|mb)$/i.test(config.bodyLimit),
-    `BODY_LIMIT must look like 100kb, got "${config.bodyLimit}"`,
-  );
-  env.check(LOG_LEVELS.includes(config.logLevel), `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  if (env.problems.length > 0 || !org || !config.jwtKey) throw new ConfigError(env.problems);
-  const { jwtKey, jwtIssuer, jwtAudience, jwtMaxTtlSeconds, jwtClockToleranceSeconds, ...rest } = config;
-  const jwt = {
-    publicKey: jwtKey,
-    issuer: jwtIssuer,
-    audience: jwtAudience,
-    maxTtlSeconds: jwtMaxTtlSeconds,
-    clockToleranceSeconds: jwtClockToleranceSeconds,
-  };
-  return { ...rest, org, jwt };
 }

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../../gateway/src/config';
+import { ConfigError, ENVIRONMENT, loadConfig } from '../../../gateway/src/config';
 
 describe('gateway configuration', () => {
   let dir: string;
@@ -116,5 +116,48 @@ describe('gateway configuration', () => {
     });
     expect(config.corsOrigins).to.deep.equal(['https://a.example', 'http://b.example:8080']);
     expect(config.port).to.equal(0);
+  });
+});
+
+describe('gateway configuration table in gateway/README.md', () => {
+  /** Each variable of the table with its default cell (one default for several variables applies to each). */
+  function documented(): Map<string, string> {
+    const readme = readFileSync(join(__dirname, '../../../gateway/README.md'), 'utf8');
+    const lines = readme.slice(readme.indexOf('| variable | meaning | default |')).split('\n').slice(2);
+    const table = new Map<string, string>();
+    for (const row of lines.slice(
+      0,
+      lines.findIndex((line) => !line.startsWith('|')),
+    )) {
+      const [names, , defaults] = row
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
+      const variables = [...names.matchAll(/`(\w+)`/g)].map(([, name]) => name);
+      const values = defaults.split(', ');
+      expect(values.length, row).to.be.oneOf([1, variables.length]);
+      variables.forEach((name, i) => table.set(name, values[values.length === 1 ? 0 : i]));
+    }
+    return table;
+  }
+
+  /** `value` for a literal default, "required", or undefined for a default the table says in words. */
+  function schemaDefault(name: keyof typeof ENVIRONMENT.shape): string | undefined {
+    const unset = ENVIRONMENT.shape[name].safeParse(undefined);
+    if (!unset.success) return 'required';
+    return ['string', 'number', 'boolean'].includes(typeof unset.data) ? `\`${unset.data}\`` : undefined;
+  }
+
+  it('lists every variable the schema reads, and nothing else', () => {
+    expect([...documented().keys()].sort()).to.deep.equal(Object.keys(ENVIRONMENT.shape).sort());
+  });
+
+  it("gives each variable the schema's default", () => {
+    const table = documented();
+    for (const name of Object.keys(ENVIRONMENT.shape) as (keyof typeof ENVIRONMENT.shape)[]) {
+      const expected = schemaDefault(name);
+      if (expected === undefined) expect(table.get(name), name).to.not.match(/^(`|required)/);
+      else expect(table.get(name), name).to.equal(expected);
+    }
   });
 });
