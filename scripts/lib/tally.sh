@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# Sourced by the test entry points: adds up mocha's "N passing" and "N failing" lines over several suites (and
-# other checks counted one each) for the one closing line CI reads, "LABEL: N passed, N failed".
+# Sourced by the test entry points: adds up the counts of several mocha suites (and other checks counted one
+# each) for the one closing line CI reads, "LABEL: N passed, N failed". Mocha prints its usual spec output and
+# writes its counts to a JSON file through tally-reporter.ts, so nothing is scraped from its text.
 passed=0
 failed=0
+TALLY_REPORTER=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tally-reporter.ts
 
-# Runs a mocha command with its output shown, adds its counts and returns its exit status.
+# Runs a mocha command (mocha's own arguments last) with its output shown, adds its counts and returns its exit
+# status. The reporter is loaded through the ts-node that .mocharc.json registers.
 tally_mocha() {
-  local out status=0 ran
-  out=$(mktemp)
-  "$@" 2>&1 | tee "$out" || status=$?
-  passed=$((passed + $(sed -nE 's/^ *([0-9]+) passing.*/\1/p' "$out" | tail -1 | grep . || echo 0)))
-  ran=$(sed -nE 's/^ *([0-9]+) failing.*/\1/p' "$out" | tail -1 | grep . || echo 0)
+  local report status=0 passes=0 failures=0
+  report=$(mktemp)
+  "$@" --reporter "$TALLY_REPORTER" --reporter-option "output=$report" || status=$?
+  if [[ -s $report ]]; then
+    read -r passes failures < <(node -e \
+      'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(s.passes, s.failures)' \
+      "$report")
+  fi
+  rm -f "$report"
+  passed=$((passed + passes))
   # A suite that failed without a failing test (it did not compile, a hook threw) still counts as one.
-  ((status != 0 && ran == 0)) && ran=1
-  failed=$((failed + ran))
-  rm -f "$out"
+  ((status != 0 && failures == 0)) && failures=1
+  failed=$((failed + failures))
   return "$status"
 }
 
