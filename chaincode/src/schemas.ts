@@ -106,6 +106,13 @@ export function text(maxLength: number) {
     .refine((value) => !CONTROL_CHARACTERS.test(value), 'no control characters');
 }
 
+/** A page of a list: how many items, and where the previous page stopped. */
+const pageShape = {
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  /** Opaque to callers; the list checks it lies inside the range the caller may scan. */
+  bookmark: z.string().max(BOOKMARK_MAX_LENGTH).optional(),
+};
+
 const actor = text(TEXT_MAX_LENGTH.actor).describe('the acting user');
 const withActor = { actor };
 
@@ -278,9 +285,7 @@ export const listSettlements = z
     insurer: mspId.optional(),
     status: settlementStatus.optional(),
     ...period,
-    limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
-    /** Opaque to callers; the list checks it lies inside the range the caller may scan. */
-    bookmark: z.string().max(BOOKMARK_MAX_LENGTH).optional(),
+    ...pageShape,
   })
   .superRefine(orderedPeriod);
 export const reconciliation = z

@@ -4,9 +4,9 @@
  */
 import type { Page, Reconciliation, Settlement } from '../api';
 import { canSee, type Caller } from '../access';
-import { validationFailed } from '../errors';
 import { KeyType, type Entry, type Ledger } from '../ledger';
-import { DEFAULT_PAGE_SIZE, SETTLEMENT_STATUSES, type SettlementStatus } from '../schemas';
+import { filteredPage } from '../pages';
+import { SETTLEMENT_STATUSES, type SettlementStatus } from '../schemas';
 import { findSettlement, settlementParties } from './record';
 
 export interface SettlementFilter {
@@ -52,44 +52,29 @@ async function resolve(ledger: Ledger, scope: Scope, entry: Entry<unknown>): Pro
   return findSettlement(ledger, { hospital, settlementId });
 }
 
-/** A page reads at most this many keys per item asked for, so a rare filter cannot make a list unbounded. */
-const SCAN_FACTOR = 10;
-
 /**
- * Up to `limit` matching settlements, reading further pages of keys until the page is full, the range ends
- * or SCAN_FACTOR × limit keys were read; only in that last case does a short page come with a bookmark.
- * The bookmark (the key to read next) must lie inside the caller's range.
+ * Up to `limit` matching settlements of the caller's range, paged by `filteredPage`; a filter naming another
+ * organisation's own view yields an empty page rather than an error.
  */
 export async function pageOfSettlements(
   ledger: Ledger,
   caller: Caller,
   filter: SettlementFilter,
-  limit = DEFAULT_PAGE_SIZE,
-  bookmark = '',
+  limit?: number,
+  bookmark?: string,
 ): Promise<Page<Settlement>> {
   const scope = scopeOf(caller, filter);
   if (scope === null) return { items: [], bookmark: '' };
-  if (bookmark !== '' && !bookmark.startsWith(ledger.key(scope.type, ...scope.attributes))) {
-    throw validationFailed('bookmark must be a bookmark returned by an earlier page of the same list');
-  }
-  const items: Settlement[] = [];
-  let next = bookmark;
-  for (let budget = SCAN_FACTOR * limit; budget > 0 && items.length < limit;) {
-    const page = await ledger.page<unknown>(scope.type, scope.attributes, Math.min(limit, budget), next);
-    budget -= page.entries.length;
-    next = page.bookmark;
-    for (const [index, entry] of page.entries.entries()) {
+  return filteredPage(
+    ledger,
+    scope,
+    async (entry) => {
       const settlement = await resolve(ledger, scope, entry);
-      if (settlement && matches(caller, filter, settlement)) items.push(settlement);
-      if (items.length === limit) {
-        // Full: the next page starts right after this key (a bookmark is the key to read next).
-        next = page.entries[index + 1]?.key ?? page.bookmark;
-        break;
-      }
-    }
-    if (next === '') break;
-  }
-  return { items, bookmark: next };
+      return settlement && matches(caller, filter, settlement) ? settlement : undefined;
+    },
+    limit,
+    bookmark,
+  );
 }
 
 export async function* allSettlements(
