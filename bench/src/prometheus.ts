@@ -3,6 +3,10 @@
  * own histograms (HTTP request, endorsers query, submit, commit wait), the peers' (endorsement, block
  * validation and commit) and the orderer's (broadcast, block cutting, Raft persistence). Each figure is the
  * mean over the workload: Δsum ÷ Δcount of the histogram, in milliseconds.
+ *
+ * The text format is parsed here because no npm parser fits: parse-prometheus-text-format 1.1.1 drops the _sum
+ * and _count of labelled histograms, and prom2javascript 0.2.0 rejects a whole scrape over one NaN sample
+ * (prom-client writes "Nan" for an idle event-loop gauge), and prom-client itself only writes the format.
  */
 import { round } from './stats';
 
