@@ -32,6 +32,7 @@ export const Tx = {
 
   publishProduct: 'Products:publish',
   getProduct: 'Products:get',
+  listProducts: 'Products:list',
 
   registerPolicy: 'Policies:register',
   getPolicy: 'Policies:get',
@@ -307,6 +308,8 @@ export interface TxResults {
   'Participants:list': Participant[];
   'Products:publish': WriteResult<Product>;
   'Products:get': Product;
+  /** Latest versions in productId order; paged like Settlements:list. */
+  'Products:list': Page<Product>;
   'Policies:register': WriteResult<Policy>;
   'Policies:get': Policy;
   'Authorisations:record': WriteResult<Authorisation>;

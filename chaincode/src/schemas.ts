@@ -173,6 +173,8 @@ export const getProduct = z.strictObject({
   productId: id,
   version: z.number().int().min(1).optional(),
 });
+/** Every product's latest version, optionally one insurer's. */
+export const listProducts = z.strictObject({ insurer: mspId.optional(), ...pageShape });
 
 // ----- policies and authorisations -----
 
@@ -299,6 +301,7 @@ export type Benefit = z.infer<typeof benefit>;
 export type RegisterParticipantRequest = z.infer<typeof registerParticipant>;
 export type PublishProductRequest = z.infer<typeof publishProduct>;
 export type GetProductRequest = z.infer<typeof getProduct>;
+export type ListProductsRequest = z.infer<typeof listProducts>;
 export type RegisterPolicyRequest = z.infer<typeof registerPolicy>;
 export type RecordAuthorisationRequest = z.infer<typeof recordAuthorisation>;
 export type RevokeAuthorisationRequest = z.infer<typeof revokeAuthorisation>;

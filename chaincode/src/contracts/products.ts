@@ -4,6 +4,8 @@ import { EventName, type Product } from '../api';
 import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
 import { idConflict, notFound } from '../errors';
+import { KeyType, type Entry } from '../ledger';
+import { filteredPage } from '../pages';
 import { productKey } from '../products/record';
 import { pick, sameContent, writeResult } from '../records';
 import * as requests from '../schemas';
@@ -60,5 +62,19 @@ export class ProductsContract extends LedgerContract {
     const product = await ctx.ledger.get<Product>(productKey(ctx.ledger, req.productId, req.version));
     if (!product) throw notFound(`product ${req.productId}`);
     return canonicalJson(product);
+  }
+
+  /**
+   * Every product's latest version in productId order (the key order of latest versions), public like `get`.
+   * There is no index by insurer: its filter reads every product, paged within the scan bound.
+   */
+  @Transaction(false)
+  async list(ctx: LedgerContext, request: string): Promise<string> {
+    await ctx.caller();
+    const { insurer, limit, bookmark } = parseRequest(request, requests.listProducts);
+    const ofInsurer = async ({ value }: Entry<Product>) =>
+      insurer === undefined || value.insurer === insurer ? value : undefined;
+    const range = { type: KeyType.product, attributes: [] };
+    return canonicalJson(await filteredPage(ctx.ledger, range, ofInsurer, limit, bookmark));
   }
 }

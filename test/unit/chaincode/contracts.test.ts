@@ -10,6 +10,7 @@ const readOnly = new Set<TxName>([
   Tx.getParticipant,
   Tx.listParticipants,
   Tx.getProduct,
+  Tx.listProducts,
   Tx.getPolicy,
   Tx.getAuthorisation,
   Tx.getSettlement,

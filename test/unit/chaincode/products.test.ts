@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { Tx } from '../../../chaincode/src/api';
+import { Tx, type Product } from '../../../chaincode/src/api';
+import { MAX_PAGE_SIZE } from '../../../chaincode/src/schemas';
+import type { FakeFabric } from './support/fake-fabric';
 import {
   ALL_CALLERS,
   H1,
@@ -84,6 +86,73 @@ describe('Products', () => {
     }
     await refused(fabric.query(STRANGER, Tx.getProduct, { productId: 'HUIMIN-2026' }), 'FORBIDDEN');
     await refused(fabric.query(H1, Tx.getProduct, { productId: 'NONE' }), 'NOT_FOUND');
+  });
+
+  describe('list', () => {
+    /** I1's HUIMIN-2026 in two versions and A-BASIC, I2's PREMIUM: published out of productId order. */
+    async function catalogue(): Promise<FakeFabric> {
+      const fabric = await bootstrapped();
+      await fabric.invoke(I1, Tx.publishProduct, product());
+      await fabric.invoke(I2, Tx.publishProduct, product({ productId: 'PREMIUM' }));
+      await fabric.invoke(I1, Tx.publishProduct, product({ productId: 'A-BASIC' }));
+      await fabric.invoke(I1, Tx.publishProduct, product({ name: 'renamed' }));
+      return fabric;
+    }
+    const ids = (items: Product[]) => items.map((p) => `${p.productId}@${p.version}`);
+
+    it("lists every product's latest version in productId order to every registered participant", async () => {
+      const fabric = await catalogue();
+      for (const caller of ALL_CALLERS.filter((c) => c !== STRANGER)) {
+        const page = await fabric.query(caller, Tx.listProducts, {});
+        expect(ids(page.items), caller).to.deep.equal(['A-BASIC@1', 'HUIMIN-2026@2', 'PREMIUM@1']);
+        expect(page.bookmark).to.equal('');
+      }
+      const latest = await fabric.query(H1, Tx.getProduct, { productId: 'HUIMIN-2026' });
+      expect((await fabric.query(H1, Tx.listProducts, {})).items[1]).to.deep.equal(latest);
+      await refused(fabric.query(STRANGER, Tx.listProducts, {}), 'FORBIDDEN');
+    });
+
+    it("filters one insurer's products; an empty catalogue lists nothing with an empty bookmark", async () => {
+      const fabric = await catalogue();
+      const of = async (insurer: string) => ids((await fabric.query(H2, Tx.listProducts, { insurer })).items);
+      expect(await of(I1)).to.deep.equal(['A-BASIC@1', 'HUIMIN-2026@2']);
+      expect(await of(I2)).to.deep.equal(['PREMIUM@1']);
+      expect(await of(H1)).to.deep.equal([]);
+      const empty = await bootstrapped();
+      expect(await empty.query(REG, Tx.listProducts, {})).to.deep.equal({ items: [], bookmark: '' });
+    });
+
+    it('pages with bookmarks, filtered or not, until the bookmark is empty', async () => {
+      const fabric = await catalogue();
+      // A full page's bookmark is the next key, whether it matches or not: a filtered list may end empty.
+      for (const [filter, pages] of [
+        [{ limit: 2 }, [['A-BASIC@1', 'HUIMIN-2026@2'], ['PREMIUM@1']]],
+        [{ insurer: I1, limit: 1 }, [['A-BASIC@1'], ['HUIMIN-2026@2'], []]],
+      ] as const) {
+        const seen: string[][] = [];
+        let bookmark = '';
+        do {
+          const page = await fabric.query(I2, Tx.listProducts, { ...filter, bookmark });
+          seen.push(ids(page.items));
+          bookmark = page.bookmark;
+        } while (bookmark !== '');
+        expect(seen, JSON.stringify(filter)).to.deep.equal(pages);
+      }
+    });
+
+    it("refuses a bookmark from another list's range", async () => {
+      const fabric = await catalogue();
+      const bookmark = '\u0000settlement\u0000Hospital1MSP\u0000S-1\u0000';
+      await refused(fabric.query(H1, Tx.listProducts, { bookmark }), 'VALIDATION_FAILED');
+    });
+
+    refusesBadInput(bootstrapped, H1, Tx.listProducts, () => ({}), [
+      ['a limit of 0', { limit: 0 }, 'limit'],
+      ['a limit over the page size', { limit: MAX_PAGE_SIZE + 1 }, 'limit'],
+      ['a bad insurer', { insurer: 'a/b' }, 'insurer'],
+      ['a bookmark that is not text', { bookmark: 5 }, 'bookmark'],
+      ['an unknown filter', { hospital: H1 }, 'hospital'],
+    ]);
   });
 
   const benefit = { category: 'INNOVATIVE_DRUG', deductible: 0, ratioBps: 7000 };
