@@ -69,12 +69,8 @@ export const settlementParams = z.strictObject({ hospital: mspId, settlementId: 
 export const txParams = z.strictObject({ txId: z.string().regex(/^[0-9a-f]{64}$/, 'a transaction id') });
 
 const dateRange = { from: date.optional(), to: date.optional() };
-export const noQuery = z.strictObject({});
-export const settlementListQuery = z.strictObject({
-  hospital: mspId.optional(),
-  insurer: mspId.optional(),
-  status: z.enum(SETTLEMENT_STATUSES).optional(),
-  ...dateRange,
+/** A list's paging: the chaincode's `limit`, and `cursor` in place of its bookmark. */
+const pageQuery = {
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
   // base64url of a chaincode bookmark.
   cursor: z
@@ -82,6 +78,15 @@ export const settlementListQuery = z.strictObject({
     .min(1)
     .max(Math.ceil((BOOKMARK_MAX_LENGTH * 4) / 3))
     .optional(),
+};
+export const noQuery = z.strictObject({});
+export const productListQuery = z.strictObject({ insurer: mspId.optional(), ...pageQuery });
+export const settlementListQuery = z.strictObject({
+  hospital: mspId.optional(),
+  insurer: mspId.optional(),
+  status: z.enum(SETTLEMENT_STATUSES).optional(),
+  ...dateRange,
+  ...pageQuery,
 });
 export const reconciliationQuery = z.strictObject({
   ...dateRange,

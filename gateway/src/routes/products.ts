@@ -2,8 +2,8 @@ import { Tx } from '@settlement/chaincode/dist/api';
 import type { Product, WriteResult } from '@settlement/chaincode/dist/api';
 import { catalogueEndorsers } from '../endorsement';
 import { ALL_ROLES, route } from '../route';
-import { noQuery, productBody, productParams, productQuery, noParams } from '../schemas';
-import { byRecorder, RECORD_WITH_TXID, written } from './replies';
+import { noQuery, productBody, productListQuery, productParams, productQuery, noParams } from '../schemas';
+import { byRecorder, PAGE, paged, RECORD_WITH_TXID, written } from './replies';
 
 export const productRoutes = [
   route({
@@ -26,6 +26,18 @@ export const productRoutes = [
         ),
         byRecorder,
       ),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/products',
+    summary:
+      "Every product's latest version, in productId order, optionally one insurer's; page with nextCursor",
+    roles: ALL_ROLES,
+    params: noParams,
+    query: productListQuery,
+    responses: { 200: '{items, nextCursor}' },
+    returns: { schema: PAGE },
+    handle: async ({ query }, { ledger }) => paged(ledger, Tx.listProducts, query),
   }),
   route({
     method: 'get',

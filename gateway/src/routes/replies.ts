@@ -1,8 +1,11 @@
 /**
  * What every route shares: how a write's result becomes a reply (201 when it wrote, 200 with the original
- * txId when it was already recorded) and how a patient identity becomes a patientRef.
+ * txId when it was already recorded), how a list is paged with cursors and how a patient identity becomes a
+ * patientRef.
  */
-import type { WriteResult } from '@settlement/chaincode/dist/api';
+import type { Page, TxName, TxResults, WriteResult } from '@settlement/chaincode/dist/api';
+import { decodeCursor, encodeCursor } from '../cursor';
+import type { LedgerClient } from '../ledger';
 import type { PatientId, Pseudonymiser } from '../pseudonymise';
 import type { Reply } from '../route';
 
@@ -36,6 +39,26 @@ export const RECORD_WITH_TXID = {
 };
 export function itemsOf(item: object) {
   return { type: 'object', required: ['items'], properties: { items: { type: 'array', items: item } } };
+}
+
+export const PAGE = {
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: { items: { type: 'array', items: OBJECT }, nextCursor: { type: ['string', 'null'] } },
+};
+
+/** The transactions that answer one page of a list. */
+type PagedTx = { [N in TxName]: TxResults[N] extends Page<unknown> ? N : never }[TxName];
+
+/** One page of `tx` as `{items, nextCursor}`: the client's cursor goes to the chaincode as its bookmark. */
+export async function paged(
+  ledger: LedgerClient,
+  tx: PagedTx,
+  query: { cursor?: string; limit?: number },
+): Promise<Reply> {
+  const { cursor, ...filters } = query;
+  const page = await ledger.evaluate<Page<unknown>>(tx, { ...filters, bookmark: decodeCursor(cursor) });
+  return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.bookmark) } };
 }
 
 export function list<T>(items: T[] | undefined): Reply {

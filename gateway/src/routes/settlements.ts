@@ -1,7 +1,6 @@
 import { settlementOfBatchItem, Tx } from '@settlement/chaincode/dist/api';
 import type {
   HistoryEntry,
-  Page,
   Settlement,
   SettlementKey,
   SubmitSettlementBatchResult,
@@ -9,7 +8,6 @@ import type {
   WriteResult,
 } from '@settlement/chaincode/dist/api';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../cursor';
 import { settlementEndorsers } from '../endorsement';
 import { ApiError, fromChaincodeError, hideForbidden, notFound, problemDocument } from '../errors';
 import type { Pseudonymiser } from '../pseudonymise';
@@ -24,15 +22,19 @@ import {
   settlementListQuery,
   settlementParams,
 } from '../schemas';
-import { byRecorder, itemsOf, OBJECT, RECORD_WITH_TXID, withPatientRef, written } from './replies';
+import {
+  byRecorder,
+  itemsOf,
+  OBJECT,
+  PAGE,
+  paged,
+  RECORD_WITH_TXID,
+  withPatientRef,
+  written,
+} from './replies';
 
 type SettlementItem = z.output<typeof settlementItem>;
 
-const PAGE = {
-  type: 'object',
-  required: ['items', 'nextCursor'],
-  properties: { items: { type: 'array', items: OBJECT }, nextCursor: { type: ['string', 'null'] } },
-};
 const BATCH_ITEM = {
   type: 'object',
   required: ['settlementId', 'status', 'body'],
@@ -171,14 +173,7 @@ export const settlementRoutes = [
     query: settlementListQuery,
     responses: { 200: '{items, nextCursor}' },
     returns: { schema: PAGE },
-    handle: async ({ query }, { ledger }) => {
-      const { cursor, ...filters } = query;
-      const page = await ledger.evaluate<Page<Settlement>>(Tx.listSettlements, {
-        ...filters,
-        bookmark: decodeCursor(cursor),
-      });
-      return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.bookmark) } };
-    },
+    handle: async ({ query }, { ledger }) => paged(ledger, Tx.listSettlements, query),
   }),
   route({
     method: 'get',

@@ -433,6 +433,28 @@ describe('gateway routes', () => {
       expect((await hospital.call('/v1/policies/P-1')).status).to.equal(403);
     });
 
+    it('lists products to every role, passing insurer, limit and cursor on, without asking for a bad query', async () => {
+      const bookmark = '\u0000product\u0000HMB-2026\u0000';
+      const record = { ...productBody, version: 1, insurer: 'Insurer1MSP', recordedBy: actor(TX_A) };
+      for (const gw of [hospital, insurer, regulator]) {
+        gw.ledger.on(Tx.listProducts, (req) => ({ items: [record], bookmark: req.bookmark ? '' : bookmark }));
+        const first = await jsonOf(await gw.call('/v1/products?insurer=Insurer1MSP&limit=1'));
+        expect(first).to.deep.equal({
+          items: [record],
+          nextCursor: Buffer.from(bookmark).toString('base64url'),
+        });
+        const next = `/v1/products?insurer=Insurer1MSP&limit=1&cursor=${first.nextCursor}`;
+        expect((await jsonOf(await gw.call(next))).nextCursor).to.equal(null);
+        for (const query of ['limit=101', 'insurer=a%2Fb', 'hospital=Hospital1MSP', 'cursor=%25%25']) {
+          expect((await gw.call(`/v1/products?${query}`)).status, query).to.equal(400);
+        }
+        expect(gw.ledger.calls.map((c) => [c.kind, c.tx, c.request])).to.deep.equal([
+          ['evaluate', Tx.listProducts, { insurer: 'Insurer1MSP', limit: 1, bookmark: undefined }],
+          ['evaluate', Tx.listProducts, { insurer: 'Insurer1MSP', limit: 1, bookmark }],
+        ]);
+      }
+    });
+
     it('reads an authorisation and hides one the caller may not see', async () => {
       hospital.ledger.on(Tx.getAuthorisation, (req) => {
         if (req.authorisationId !== 'A-1') throw chaincodeFailure('FORBIDDEN');
