@@ -219,6 +219,42 @@ describe('gateways on the network', function () {
       expectProblem(await call('insurer2', 'POST', '/v1/policies', foreignPolicy), 403, 'FORBIDDEN');
     });
 
+    it("lists every product's latest version to every role, in productId order, by insurer and in pages", async () => {
+      // Earlier runs' products share the ledger: this run's are looked for on every page of Insurer1's.
+      for (const org of ['hospital2', 'insurer2', 'regulator'] as const) {
+        const items: { productId: string; version: number; insurer: string }[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = await call(
+            org,
+            'GET',
+            `/v1/products?insurer=Insurer1MSP&limit=100${cursor === null ? '' : `&cursor=${cursor}`}`,
+          );
+          expectStatus(page, 200);
+          items.push(...page.body.items);
+          cursor = page.body.nextCursor;
+        } while (cursor !== null);
+        const productIds = items.map((p) => p.productId);
+        expect(productIds, org).to.deep.equal([...productIds].sort());
+        expect(new Set(items.map((p) => p.insurer)), org).to.deep.equal(new Set(['Insurer1MSP']));
+        const ours = items
+          .filter((p) => [product.productId, id('PRODV')].includes(p.productId))
+          .map((p) => [p.productId, p.version]);
+        expect(ours, org).to.deep.equal([
+          [product.productId, 1],
+          [id('PRODV'), 2],
+        ]);
+      }
+      const first = await call('hospital1', 'GET', '/v1/products?limit=1');
+      expectStatus(first, 200);
+      expect(first.body.items).to.have.length(1);
+      expect(first.body.nextCursor).to.match(/^[A-Za-z0-9_-]+$/);
+      const second = await call('hospital1', 'GET', `/v1/products?limit=1&cursor=${first.body.nextCursor}`);
+      expectStatus(second, 200);
+      expect(second.body.items[0].productId > first.body.items[0].productId).to.equal(true);
+      expectProblem(await call('hospital1', 'GET', '/v1/products?limit=101'), 400, 'VALIDATION_FAILED');
+    });
+
     it('registers a policy with a pseudonymised patient, idempotently, and refuses other content under its id', async () => {
       const first = await call('insurer1', 'POST', '/v1/policies', policy);
       expectStatus(first, 201);
