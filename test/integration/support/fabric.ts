@@ -5,7 +5,7 @@
 import './quiet-logs';
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { Contract, Gateway, Network, Wallets } from 'fabric-network';
+import { Contract, DefaultEventHandlerStrategies, Gateway, Network, Wallets } from 'fabric-network';
 import { CHAINCODE_NAME, CHANNEL_NAME, ChaincodeErrorBody, TxName } from '../../../chaincode/src/api';
 import { ConnectionProfile } from '../../../network/profiles/connection-profile';
 import { OrgNode, findOrg, readTopology } from '../../../network/profiles/topology';
@@ -15,6 +15,12 @@ export interface ConnectOptions {
   identity?: 'client' | 'admin';
   /** Talk to the organisation's own peer only (no discovery): to read one peer's view of the ledger. */
   ownPeerOnly?: boolean;
+  /**
+   * Which peers a submit waits for. `network` (the default): every peer, so that a test's next step, endorsed by
+   * any organisation, reads what the last one wrote (endorsers that lag behind disagree). `organisation`: the
+   * own organisation's peers only, for tests that keep a peer down on purpose.
+   */
+  awaitCommit?: 'network' | 'organisation';
 }
 
 export interface OrgConnection {
@@ -49,6 +55,12 @@ export async function connect(orgId: string, options: ConnectOptions = {}): Prom
     identity: options.identity ?? 'client',
     // The peers really listen on 127.0.0.1 (no containers), so discovered endpoints are used as they are.
     discovery: { enabled: !ownPeerOnly, asLocalhost: false },
+    eventHandlerOptions: {
+      strategy:
+        options.awaitCommit === 'organisation'
+          ? DefaultEventHandlerStrategies.MSPID_SCOPE_ALLFORTX
+          : DefaultEventHandlerStrategies.NETWORK_SCOPE_ALLFORTX,
+    },
   });
   const network = await gateway.getNetwork(CHANNEL_NAME);
   return { org, gateway, network, contract: network.getContract(CHAINCODE_NAME) };
@@ -94,10 +106,12 @@ export async function failure(action: () => Promise<unknown>): Promise<Error & {
 export class OrgConnections {
   private readonly open = new Map<string, Promise<OrgConnection>>();
 
+  constructor(private readonly options: ConnectOptions = {}) {}
+
   get(orgId: string): Promise<OrgConnection> {
     let connection = this.open.get(orgId);
     if (!connection) {
-      connection = connect(orgId);
+      connection = connect(orgId, this.options);
       this.open.set(orgId, connection);
     }
     return connection;
