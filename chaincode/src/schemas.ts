@@ -22,8 +22,8 @@ export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 /** A chaincode bookmark (opaque to callers) is at most this long. */
 export const BOOKMARK_MAX_LENGTH = 1024;
-/** Free text: at most this many characters, not blank, no control characters. */
-export const TEXT_MAX_LENGTH = { actor: 128, name: 200, reason: 500, reference: 128 } as const;
+/** Free text: at most this many characters (after normalisation). */
+export const TEXT_MAX_LENGTH = { name: 200, reason: 500, reference: 128 } as const;
 
 /** Natural ids: safe inside composite keys (no U+0000) and inside URL path segments (no '/'). */
 export const ID_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,${ID_MAX_LENGTH - 1}}$`);
@@ -33,8 +33,12 @@ export const HASH_PATTERN = /^[0-9a-f]{64}$/;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** An ISO-8601 UTC instant, at most nanosecond precision (what a Fabric timestamp holds). */
 const UTC_INSTANT_PATTERN = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+/**
+ * What free text may hold once normalised (NFKC): letters, marks, digits, punctuation, symbols and the plain
+ * space. No control, format (zero-width, bidirectional overrides), separator, private-use or unassigned
+ * characters, which could hide or reorder what a reader of the record sees.
+ */
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]*$/u;
 
 /** A real day of the proleptic Gregorian calendar, YYYY-MM-DD (years 0000-9999; no Date, whose years < 100 shift). */
 export function isCalendarDate(value: string): boolean {
@@ -96,15 +100,30 @@ export const instant = z
 /** A day (YYYY-MM-DD, in China Standard Time) or a UTC instant with up to nanoseconds. */
 const dateOrInstant = z.union([date, instant]);
 
-/** Free text (names, reasons, references), trimmed: not blank, bounded, no control characters. */
+/**
+ * Free text (names, reasons, references): normalised to NFKC (full-width letters and digits, compatibility
+ * forms and non-breaking spaces become their plain forms) and trimmed, then not blank, bounded, and PRINTABLE.
+ * The chaincode stores the normalised text, whoever called it.
+ */
 export function text(maxLength: number) {
   return z
     .string()
-    .trim()
+    .overwrite((value) => value.normalize('NFKC').trim())
     .min(1)
     .max(maxLength)
-    .refine((value) => !CONTROL_CHARACTERS.test(value), 'no control characters');
+    .refine(
+      (value) => PRINTABLE.test(value),
+      'letters, digits, punctuation, symbols and spaces only (no control, format or bidirectional characters)',
+    );
 }
+
+/**
+ * The acting user: the opaque user id that the organisation's identity provider puts in its tokens' `sub`, never
+ * personal data such as a name or an identity number. Restricted to the id alphabet, so look-alike letters and
+ * invisible characters cannot forge or hide an actor.
+ */
+const actor = id.describe("the acting user: an opaque user id from the organisation's identity provider");
+const withActor = { actor };
 
 /** A page of a list: how many items, and where the previous page stopped. */
 const pageShape = {
@@ -112,10 +131,6 @@ const pageShape = {
   /** Opaque to callers; the list checks it lies inside the range the caller may scan. */
   bookmark: z.string().max(BOOKMARK_MAX_LENGTH).optional(),
 };
-
-const actor = text(TEXT_MAX_LENGTH.actor).describe('the acting user');
-const withActor = { actor };
-
 /** A cross-field rule: `from` is not after `to` (both present; absent fields pass). The issue names `to`. */
 export function notAfter<F extends string, T extends string>(from: F, to: T) {
   return (value: Partial<Record<F | T, string>>, ctx: z.RefinementCtx): void => {

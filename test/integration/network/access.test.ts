@@ -155,4 +155,16 @@ describe('network: callers allowed and refused', () => {
     const request = { ...product(), annualCap: 12.5 };
     await expectRefused(await orgs.contract('insurer1'), Tx.publishProduct, request, 'VALIDATION_FAILED');
   });
+
+  it('refuses as actor anything but an opaque user id, and free text with invisible characters', async () => {
+    const insurer = await orgs.contract('insurer1');
+    for (const change of [
+      { actor: 'adjuster\u202e1' }, // right-to-left override
+      { actor: 'adj\u200buster' }, // zero-width space
+      { actor: 'Zhang San 11010519900101123X' }, // personal data stored as the actor
+      { name: 'Hui Min\u2066 Bao' }, // a bidirectional isolate in free text
+    ]) {
+      await expectRefused(insurer, Tx.publishProduct, { ...product(), ...change }, 'VALIDATION_FAILED');
+    }
+  });
 });

@@ -167,6 +167,12 @@ describe('Products', () => {
     ['unknown benefit field', { benefits: [{ ...benefit, copay: 1 }] }, 'benefits[0].copay'],
     ['bad productId', { productId: 'a/b' }, 'productId'],
     ['missing name', { name: undefined }, 'name'],
+    ['a name with a right-to-left override', { name: 'Hui Min \u202eoaB' }, 'name'],
+    ['a name with a zero-width space', { name: 'Hui\u200bMin' }, 'name'],
+    ['an actor with a bidirectional isolate', { actor: 'adjuster\u20661' }, 'actor'],
+    ['an actor with a zero-width joiner', { actor: 'adj\u200duster' }, 'actor'],
+    ['an actor with a look-alike letter', { actor: '\u0430djuster' }, 'actor'],
+    ['an actor that is a name and an identity number', { actor: 'Zhang San 11010519900101123X' }, 'actor'],
   ];
   refusesBadInput(bootstrapped, I1, Tx.publishProduct, product, badProducts);
 

@@ -11,6 +11,7 @@ import {
   isCalendarDate,
   isUtcInstant,
   payoutBody,
+  registerParticipant,
   text,
 } from '../../../chaincode/src/schemas';
 import { check, parseRequest } from '../../../chaincode/src/validation';
@@ -104,6 +105,28 @@ describe('validation', () => {
     for (const bad of ['', '   ', 'line\nbreak', 'tab\there', 'del\u007f', 'x'.repeat(11)])
       rejects(text(10), bad);
     expect(check(text(10), '  ten chars  ')).to.equal('ten chars');
+  });
+
+  it('normalises free text to NFKC and refuses invisible and bidirectional characters', () => {
+    expect(check(text(20), '\uff21\uff22\uff23\uff11\uff12\u3000\u533b\u9662')).to.equal('ABC12 医院');
+    expect(check(text(20), 'caf\u0065\u0301')).to.equal('caf\u00e9');
+    for (const bad of [
+      'pay\u200bment', // zero-width space
+      'refund\u202edias', // right-to-left override
+      'a\u2066b\u2069', // isolates
+      'x\ufeffy', // byte-order mark
+      'one\u2028two', // line separator
+      'private\ue000', // private use
+      '\u200b\u200b', // nothing visible
+    ])
+      expect(rejects(text(20), bad)).to.contain('no control, format or bidirectional characters');
+  });
+
+  it('takes as actor only an opaque user id: no look-alike letters, invisible characters or e-mail addresses', () => {
+    const actor = registerParticipant.shape.actor;
+    for (const ok of ['alice', 'user-7f3a.b:1', 'c0ffee_42']) expect(check(actor, ok)).to.equal(ok);
+    for (const bad of ['\u0430lice', 'ali\u200bce', 'ali\u202ece', 'alice@example.com', 'Ann Smith', ''])
+      rejects(actor, bad);
   });
 
   it('names nested fields and unknown fields, every one of them', () => {

@@ -59,6 +59,10 @@ describe('gateway authentication', () => {
       sign(claimsFor('hospital1', { iat: now() - 600, exp: now() - 6 })),
     'a subject with whitespace': () => sign(claimsFor('hospital1', { sub: 'ann smith' })),
     'a subject with a control character': () => sign(claimsFor('hospital1', { sub: 'ann\u0007' })),
+    'a subject with a bidirectional override': () => sign(claimsFor('hospital1', { sub: 'ann\u202eteg' })),
+    'a subject with a zero-width space': () => sign(claimsFor('hospital1', { sub: 'an\u200bn' })),
+    'a subject with a look-alike letter': () => sign(claimsFor('hospital1', { sub: '\u0430nn' })),
+    'a subject that is an e-mail address': () => sign(claimsFor('hospital1', { sub: 'ann@example.com' })),
     'a subject over 128 characters': () => sign(claimsFor('hospital1', { sub: 'a'.repeat(129) })),
     'a subject that is not a string': () => sign(claimsFor('hospital1', { sub: 42 })),
   };
@@ -92,7 +96,7 @@ describe('gateway authentication', () => {
   it('accepts the longest lifetime, a subject of 128 characters and clocks a few seconds apart', async () => {
     const tokens = [
       sign(claimsFor('hospital1', { exp: now() + 86400 })),
-      sign(claimsFor('hospital1', { sub: `${'é'.repeat(127)}x` })),
+      sign(claimsFor('hospital1', { sub: `${'e'.repeat(127)}x` })),
       sign(claimsFor('hospital1', { iat: now() - 600, exp: now() - 2 })),
       sign(claimsFor('hospital1', { iat: now() + 2 })),
     ];

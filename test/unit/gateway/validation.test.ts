@@ -105,6 +105,19 @@ describe('gateway input validation', () => {
       paymentReference: 'X',
     }));
 
+  it('rejects a reason or a payment reference with invisible or bidirectional characters', async () => {
+    const path = '/v1/settlements/Hospital1MSP/S-1';
+    await expectRejected(hospital, `${path}/reversal`, { reason: 'wrong \u202etnuoma' }, 400, 'body.reason');
+    await expectRejected(hospital, `${path}/reversal`, { reason: '\u200b' }, 400, 'body.reason');
+    await expectRejected(
+      insurer,
+      `${path}/payout`,
+      { amount: 1, paidAt: '2026-01-06T00:00:00Z', paymentReference: 'PAY\u20661' },
+      400,
+      'body.paymentReference',
+    );
+  });
+
   it('rejects bad query parameters', async () => {
     for (const query of [
       'limit=0',
