@@ -1,10 +1,30 @@
 import { Tx } from '@settlement/chaincode/dist/api';
-import type { Authorisation, WriteResult } from '@settlement/chaincode/dist/api';
+import type { Authorisation, Participant, WriteResult } from '@settlement/chaincode/dist/api';
+import type { LedgerClient } from '../ledger';
 import { authorisationEndorsers, revocationEndorsers } from '../endorsement';
-import { hideForbidden, notFound } from '../errors';
+import { ApiError, hideForbidden, notFound, validationFailed } from '../errors';
 import { ALL_ROLES, route } from '../route';
 import { authorisationBody, authorisationParams, noParams, noQuery, reasonBody } from '../schemas';
 import { byRecorder, RECORD_WITH_TXID, withPatientRef, written } from './replies';
+
+/**
+ * The insurer a consent names must be a registered insurer. The chaincode checks this too, but a name that is no
+ * organisation of the channel fails before it runs (no peer of it can be asked to endorse), which is the caller's
+ * mistake and so a 400, not the ledger's 503.
+ */
+async function requireInsurer(ledger: LedgerClient, mspId: string): Promise<void> {
+  const participant = await ledger
+    .evaluate<Participant>(Tx.getParticipant, { mspId })
+    .catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    });
+  if (participant?.kind !== 'INSURER') {
+    throw validationFailed(`insurer ${mspId} is not a registered insurer`, [
+      { path: 'body.insurer', message: 'not a registered insurer' },
+    ]);
+  }
+}
 
 export const authorisationRoutes = [
   route({
@@ -18,15 +38,17 @@ export const authorisationRoutes = [
     responses: { 201: 'recorded', 200: 'already recorded with this content' },
     returns: { schema: RECORD_WITH_TXID },
     errors: ['ID_CONFLICT'],
-    handle: async ({ body }, { ledger, principal, pseudonymiser }) =>
-      written(
+    handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
+      await requireInsurer(ledger, body.insurer);
+      return written(
         await ledger.submit<WriteResult<Authorisation>>(
           Tx.recordAuthorisation,
           { ...withPatientRef(body, pseudonymiser), actor: principal.sub },
           { endorsingOrgs: authorisationEndorsers(principal.org, body.insurer) },
         ),
         byRecorder,
-      ),
+      );
+    },
   }),
   route({
     method: 'post',

@@ -282,6 +282,19 @@ describe('gateways on the network', function () {
         expectProblem(await call(org, 'GET', path), 404, 'NOT_FOUND');
     });
 
+    it('answers 400 to a consent naming an organisation that is no registered insurer, recording nothing', async () => {
+      for (const insurer of ['Insurer9MSP', 'Hospital2MSP']) {
+        const body = { ...authorisation, authorisationId: id('A-NOINSURER'), insurer };
+        const answer = await call('hospital1', 'POST', '/v1/authorisations', body);
+        expectProblem(answer, 400, 'VALIDATION_FAILED');
+      }
+      expectProblem(
+        await call('hospital1', 'GET', `/v1/authorisations/${id('A-NOINSURER')}`),
+        404,
+        'NOT_FOUND',
+      );
+    });
+
     it("revokes a consent with its owners' endorsement; others get 404", async () => {
       const own = { ...authorisation, authorisationId: id('AUTH2'), patient: patient(2) };
       const recordedByInsurer = await call('insurer1', 'POST', '/v1/authorisations', own);

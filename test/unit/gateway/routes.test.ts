@@ -24,6 +24,10 @@ describe('gateway routes', () => {
     insurer = await startGateway('insurer1');
     regulator = await startGateway('regulator');
     for (const gw of [hospital, insurer, regulator]) {
+      gw.ledger.on(Tx.getParticipant, (req) => {
+        if (!/^Insurer[12]MSP$/.test(String(req.mspId))) throw chaincodeFailure('NOT_FOUND');
+        return { mspId: req.mspId, kind: 'INSURER', name: String(req.mspId) };
+      });
       gw.ledger.on(Tx.settlementEndorsers, (req) => ({
         organisations:
           req.policyRef === 'P-2' ? ['Insurer2MSP', 'Hospital1MSP'] : ['Insurer1MSP', 'Hospital1MSP'],
@@ -79,6 +83,23 @@ describe('gateway routes', () => {
         insurer: 'Insurer1MSP',
         purpose: 'CLAIM_SETTLEMENT',
       });
+    });
+
+    it('answers 400 naming the insurer, and submits nothing, when a consent names no registered insurer', async () => {
+      for (const insurerMsp of ['Insurer9MSP', 'Hospital2MSP']) {
+        if (insurerMsp === 'Hospital2MSP') {
+          hospital.ledger.on(Tx.getParticipant, () => ({ mspId: insurerMsp, kind: 'HOSPITAL', name: 'H2' }));
+        }
+        const res = await hospital.call('/v1/authorisations', {
+          method: 'POST',
+          json: { ...authorisationBody, insurer: insurerMsp },
+        });
+        const problem = await problemOf(res);
+        expect(res.status).to.equal(400);
+        expect(problem.code).to.equal('VALIDATION_FAILED');
+        expect(JSON.stringify(problem.errors)).to.contain('body.insurer');
+      }
+      expect(hospital.ledger.submits()).to.have.length(0);
     });
 
     it('answers a revocation replay with the revoking txId', async () => {
