@@ -68,6 +68,8 @@ export const ErrorCode = {
   INVALID_STATE: 'INVALID_STATE',
   AMOUNT_MISMATCH: 'AMOUNT_MISMATCH',
   DUPLICATE_INVOICE: 'DUPLICATE_INVOICE',
+  /** The proposal's timestamp is too far from the endorsing peer's clock (see context.ts). */
+  CLOCK_SKEW: 'CLOCK_SKEW',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -21,3 +21,5 @@ export const idConflict = (what: string): ChaincodeError =>
   new ChaincodeError(ErrorCode.ID_CONFLICT, `${what} already exists with other content`);
 export const invalidState = (message: string): ChaincodeError =>
   new ChaincodeError(ErrorCode.INVALID_STATE, message);
+export const clockSkew = (message: string): ChaincodeError =>
+  new ChaincodeError(ErrorCode.CLOCK_SKEW, message);

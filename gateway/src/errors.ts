@@ -29,6 +29,7 @@ const TITLES: Record<ProblemCode, string> = {
   INVALID_STATE: 'Not allowed in the current state',
   AMOUNT_MISMATCH: 'Amount mismatch',
   DUPLICATE_INVOICE: 'Invoice already settled',
+  CLOCK_SKEW: "The gateway's and the peers' clocks disagree",
   UNAUTHENTICATED: 'Unauthenticated',
   PAYLOAD_TOO_LARGE: 'Payload too large',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
@@ -50,6 +51,8 @@ export const PROBLEM_STATUS: Readonly<Record<ProblemCode, number>> = {
   INVALID_STATE: 409,
   AMOUNT_MISMATCH: 422,
   DUPLICATE_INVOICE: 409,
+  // A gateway stamps proposals with its own clock, so this is the operators' fault, never the caller's.
+  CLOCK_SKEW: 503,
   UNAUTHENTICATED: 401,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,

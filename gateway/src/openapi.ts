@@ -33,6 +33,7 @@ const EVERY_ROUTE: readonly ProblemCode[] = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'LEDGER_UNAVAILABLE',
+  'CLOCK_SKEW',
 ];
 /** Only a write can commit invalid (LEDGER_REJECTED) or outlive its deadline. */
 const WRITES: readonly ProblemCode[] = [

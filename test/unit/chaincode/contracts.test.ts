@@ -3,7 +3,8 @@ import { Tx, type TxName, type TxResults } from '../../../chaincode/src/api';
 import { PerfContract } from '../../../chaincode/src/contracts/perf';
 import { contracts } from '../../../chaincode/src/index';
 import { FakeFabric } from './support/fake-fabric';
-import { STRANGER, refusedUnchanged, seeded } from './support/fixtures';
+import { checkProposalTime, clockToleranceMs } from '../../../chaincode/src/context';
+import { I1, STRANGER, bootstrapped, product, refused, refusedUnchanged, seeded } from './support/fixtures';
 
 const allTx = Object.values(Tx);
 const readOnly = new Set<TxName>([
@@ -54,5 +55,41 @@ describe('Contracts', () => {
     for (const tx of allTx) {
       await refusedUnchanged(ledger, () => ledger.run(STRANGER, tx, '{}', true), 'FORBIDDEN');
     }
+  });
+});
+
+describe('proposal time', () => {
+  const hour = 3600_000;
+
+  it('refuses a proposal more than the tolerance from the peer clock, either way, writing nothing', async () => {
+    for (const offset of [hour, -hour, 24 * hour, -365 * 24 * hour, 301_000]) {
+      const fabric = await bootstrapped();
+      fabric.peerClockOffsetMs = offset;
+      const failure = await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(I1, Tx.publishProduct, product()),
+        'CLOCK_SKEW',
+      );
+      expect(failure.body.message).to.contain(`${Math.round(-offset / 1000)} s from this peer's clock`);
+      await refused(fabric.query(I1, Tx.listProducts, {}), 'CLOCK_SKEW');
+    }
+  });
+
+  it('accepts a proposal within the tolerance', async () => {
+    for (const offset of [0, 299_000, -299_000]) {
+      const fabric = await bootstrapped();
+      fabric.peerClockOffsetMs = offset;
+      expect((await fabric.invoke(I1, Tx.publishProduct, product())).created).to.equal(true);
+    }
+  });
+
+  it('reads its tolerance from CHAINCODE_CLOCK_TOLERANCE_SECONDS: 300 s unless set, whole seconds up to a day', () => {
+    expect(clockToleranceMs(undefined)).to.equal(300_000);
+    expect(clockToleranceMs('')).to.equal(300_000);
+    expect(clockToleranceMs('60')).to.equal(60_000);
+    for (const bad of ['0', '-5', '1.5', 'ten', '86401'])
+      expect(() => clockToleranceMs(bad)).to.throw('CHAINCODE_CLOCK_TOLERANCE_SECONDS');
+    expect(() => checkProposalTime(1_000_000, 1_000_000 + 60_001, 60_000)).to.throw('-60 s');
+    expect(() => checkProposalTime(1_000_000, 1_000_000 + 60_000, 60_000)).not.to.throw();
   });
 });

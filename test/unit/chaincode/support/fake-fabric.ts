@@ -11,6 +11,7 @@ import Long from 'long';
 import { ChaincodeStub, KeyEndorsementPolicy } from 'fabric-shim';
 import type { Context } from 'fabric-contract-api';
 import type { ChaincodeErrorBody, TxName, TxResults } from '../../../../chaincode/src/api';
+import type { LedgerContract } from '../../../../chaincode/src/context';
 import { PerfContract } from '../../../../chaincode/src/contracts/perf';
 import { contracts } from '../../../../chaincode/src/index';
 
@@ -85,12 +86,16 @@ export class FakeFabric {
   totalQueryLimit = 100_000;
   private readonly instances = new Map<string, ContractInstance>();
   private clock = Date.parse('2026-03-01T08:00:00.000Z');
+  /** How far the peer's clock is ahead of the proposals' time (negative: behind). */
+  peerClockOffsetMs = 0;
   private txCount = 0;
 
   constructor() {
     // Perf too, which only a bench network serves: its unit tests run here.
     for (const ContractClass of new Set([...contracts, PerfContract])) {
       const instance = new ContractClass() as unknown as ContractInstance & { getName(): string };
+      // The peer's clock reads the transaction's own time, shifted by what a test sets.
+      (instance as unknown as LedgerContract).peerClock = () => this.clock + this.peerClockOffsetMs;
       this.instances.set(instance.getName(), instance);
     }
   }
