@@ -10,6 +10,7 @@ import { requestLog } from './logger';
 export const GatewayErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   EVENTS_EXPIRED: 'EVENTS_EXPIRED',
   TOO_MANY_STREAMS: 'TOO_MANY_STREAMS',
@@ -32,6 +33,7 @@ const TITLES: Record<ProblemCode, string> = {
   CLOCK_SKEW: "The gateway's and the peers' clocks disagree",
   UNAUTHENTICATED: 'Unauthenticated',
   PAYLOAD_TOO_LARGE: 'Payload too large',
+  HEADERS_TOO_LARGE: 'Request header fields too large',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   EVENTS_EXPIRED: 'Events no longer available',
   TOO_MANY_STREAMS: 'Too many event streams',
@@ -55,6 +57,7 @@ export const PROBLEM_STATUS: Readonly<Record<ProblemCode, number>> = {
   CLOCK_SKEW: 503,
   UNAUTHENTICATED: 401,
   PAYLOAD_TOO_LARGE: 413,
+  HEADERS_TOO_LARGE: 431,
   UNSUPPORTED_MEDIA_TYPE: 415,
   EVENTS_EXPIRED: 410,
   TOO_MANY_STREAMS: 429,
@@ -178,4 +181,24 @@ export function errorHandler() {
       new ApiError(500, 'INTERNAL', 'unexpected error; see the gateway log for the request id'),
     );
   };
+}
+
+/**
+ * A problem for a request Node's HTTP parser refused before Express saw it (headers over Node's 16 KiB, or bytes
+ * that are not HTTP), as a complete response to write on the raw socket; Node's own answer has no body.
+ */
+export function unparsedRequestResponse(parserCode: string | undefined): string {
+  const error =
+    parserCode === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError(431, 'HEADERS_TOO_LARGE', 'the request headers are too large')
+      : validationFailed('the request is not valid HTTP');
+  const body = JSON.stringify(problemDocument(error));
+  return [
+    `HTTP/1.1 ${error.status} ${TITLES[error.code]}`,
+    'Content-Type: application/problem+json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
 }

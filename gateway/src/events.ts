@@ -216,6 +216,11 @@ export class EventHub {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
+    // HEAD learns what a stream would answer without holding one of the caller's streams.
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     res.flushHeaders();
     const lifetime = Math.min(Math.max(principal.expiresAt * 1000 - Date.now(), 0), MAX_TIMER_MS);
     const client: Client = {

@@ -26,9 +26,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel).child({ org: config.org.mspId });
   const metrics = createMetrics(true);
   const ledger = await FabricLedgerClient.connect(config, metrics, logger);
-  const { app, events } = createServer({ config, ledger, logger, metrics });
+  const gateway = createServer({ config, ledger, logger, metrics });
+  const { events } = gateway;
   events.start();
-  const server = app.listen(config.port, config.host);
+  const server = gateway.listen(config.port, config.host);
   await once(server, 'listening');
   logger.info({ url: `http://${config.host}:${config.port}` }, 'gateway listening');
 

@@ -2,9 +2,10 @@
  * The HTTP application, assembled from its parts. It takes a LedgerClient rather than connecting itself, so
  * tests run it against a fake ledger and main.ts against Fabric.
  */
+import type { Server } from 'node:http';
 import express, { Express, NextFunction, Request, Response } from 'express';
 import type { GatewayConfig } from './config';
-import { errorHandler, notFound } from './errors';
+import { errorHandler, notFound, unparsedRequestResponse } from './errors';
 import { EventHub } from './events';
 import type { LedgerClient } from './ledger';
 import { Logger, requestLogging } from './logger';
@@ -25,6 +26,17 @@ export interface GatewayApp {
   app: Express;
   events: EventHub;
   metrics: Metrics;
+  /** Serves the app; requests Node's parser refuses (oversize headers, not HTTP) get a problem document too. */
+  listen(port: number, host: string): Server;
+}
+
+function listen(app: Express, port: number, host: string): Server {
+  const server = app.listen(port, host);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (socket.writable && error.code !== 'ECONNRESET') socket.end(unparsedRequestResponse(error.code));
+    else socket.destroy();
+  });
+  return server;
 }
 
 /** An API serves JSON only, so the strictest browser policies cost nothing. */
@@ -118,5 +130,5 @@ export function createServer({ config, ledger, logger, metrics = createMetrics()
     throw notFound('no such endpoint');
   });
   app.use(errorHandler());
-  return { app, events, metrics };
+  return { app, events, metrics, listen: (port, host) => listen(app, port, host) };
 }

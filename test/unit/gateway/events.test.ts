@@ -145,6 +145,22 @@ describe('gateway events', () => {
     }
   });
 
+  it('answers HEAD with the stream headers and holds no stream for it', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      const res = await regulator.call('/v1/events', { method: 'HEAD' });
+      expect(res.status).to.equal(200);
+      expect(res.headers.get('content-type')).to.contain('text/event-stream');
+    }
+    const streams = [new AbortController(), new AbortController()];
+    try {
+      for (const controller of streams) {
+        expect((await regulator.call('/v1/events', { signal: controller.signal })).status).to.equal(200);
+      }
+    } finally {
+      for (const controller of streams) controller.abort();
+    }
+  });
+
   it('rejects a bad since', async () => {
     expect((await hospital.call('/v1/events?since=-1')).status).to.equal(400);
   });

@@ -115,7 +115,7 @@ export async function startGateway(
   const config = testConfig(orgId, overrides);
   const gateway = createServer({ config, ledger, logger: createLogger('debug', sink) });
   gateway.events.start();
-  const server = gateway.app.listen(0, '127.0.0.1');
+  const server = gateway.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const defaultToken = sign(claimsFor(orgId));

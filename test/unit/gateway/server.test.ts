@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { expect } from 'chai';
 import { Tx } from '@settlement/chaincode/dist/api';
 import { ROUTES } from '../../../gateway/src/routes';
@@ -106,6 +107,38 @@ describe('gateway server', () => {
       /gateway_http_request_duration_seconds_count\{method="GET",route="\/v1\/participants",status="200"\} 1/,
     );
     expect(text).to.match(/route="\/v1\/participants",status="401"\} 1/);
+  });
+
+  /** Sends raw bytes to the gateway and reads the whole answer (the gateway closes the connection). */
+  async function rawExchange(
+    request: string,
+  ): Promise<{ status: number; type: string; body: Record<string, unknown> }> {
+    const { port } = new URL(gw.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.end(request);
+    const chunks: Buffer[] = [];
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+    const [head, body] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
+    return {
+      status: Number(head.split(' ')[1]),
+      type: /content-type: ([^\r]+)/i.exec(head)?.[1] ?? '',
+      body: JSON.parse(body) as Record<string, unknown>,
+    };
+  }
+
+  it('answers headers over the parser limit with 431 problem+json', async () => {
+    const answer = await rawExchange(
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    expect(answer.status).to.equal(431);
+    expect(answer.type).to.match(/^application\/problem\+json/);
+    expect(answer.body).to.include({ status: 431, code: 'HEADERS_TOO_LARGE' });
+  });
+
+  it('answers bytes that are not HTTP with 400 problem+json', async () => {
+    const answer = await rawExchange('HELLO\r\n\r\n');
+    expect(answer.status).to.equal(400);
+    expect(answer.body).to.include({ status: 400, code: 'VALIDATION_FAILED' });
   });
 
   it('sets security headers and no CORS headers for unknown origins', async () => {
