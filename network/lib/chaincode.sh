@@ -71,10 +71,11 @@ ensure_chaincode_package() {
 
 package_id() { peer_cli "$1" lifecycle chaincode calculatepackageid "$(chaincode_package "$1")"; }
 
-# Changes whenever the compiled chaincode does, so that up.sh restarts a service running stale code.
+# Changes whenever the compiled chaincode or its installed dependencies do, so that up.sh restarts a service
+# running stale code.
 chaincode_fingerprint() {
-  (cd "$CHAINCODE_MODULE_DIR" && find dist package.json -type f ! -name '*.map' -print0 | sort -z |
-    xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  (cd "$CHAINCODE_MODULE_DIR" && find dist package.json "$ROOT_DIR/package-lock.json" -type f ! -name '*.map' \
+    -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
 }
 
 start_chaincode_server() {

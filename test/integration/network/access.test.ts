@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { Contract } from 'fabric-network';
-import { Policy, Reconciliation, Tx, TxName } from '../../../chaincode/src/api';
+import { CHAINCODE_NAME, Policy, Reconciliation, Tx, TxName } from '../../../chaincode/src/api';
 import { OrgConnections, chaincodeError, evaluate, failure, submit } from '../support/fabric';
 import {
   ACTOR,
@@ -149,6 +149,17 @@ describe('network: callers allowed and refused', () => {
     const hospital = await orgs.contract('hospital1');
     const err = await failure(() => evaluate(hospital, Tx.listAlerts, {}));
     expect(chaincodeError(err)?.code).to.equal('FORBIDDEN');
+  });
+
+  it("describes its contracts to tools through Fabric's GetMetadata", async () => {
+    const { network } = await orgs.get('hospital1');
+    const system = network.getContract(CHAINCODE_NAME, 'org.hyperledger.fabric');
+    const metadata = JSON.parse((await system.evaluateTransaction('GetMetadata')).toString('utf8')) as {
+      contracts: Record<string, { transactions: { name: string }[] }>;
+    };
+    expect(Object.keys(metadata.contracts)).to.include.members(['Products', 'Settlements', 'Audit']);
+    const products = metadata.contracts.Products.transactions.map((t) => t.name);
+    expect(products).to.include.members(['publish', 'get', 'list']);
   });
 
   it('refuses bad input with VALIDATION_FAILED', async () => {
