@@ -125,9 +125,11 @@ function validationCodeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function unavailable(error: unknown): ApiError {
-  const detail = error instanceof Error ? error.message.split('\n')[0] : 'ledger call failed';
-  return new ApiError(503, 'LEDGER_UNAVAILABLE', `the ledger could not be reached: ${detail}`);
+/** The SDK's message names peers, orderers and their addresses: it goes to the log, not to the caller. */
+function unavailable(error: unknown, logger: Logger): ApiError {
+  const detail = error instanceof Error ? error.message.split('\n')[0].slice(0, 300) : String(error);
+  logger.warn({ detail }, 'the ledger could not be reached');
+  return new ApiError(503, 'LEDGER_UNAVAILABLE', 'the ledger could not be reached; retry the request');
 }
 
 function busy(extra: Record<string, unknown> = {}): ApiError {
@@ -237,7 +239,7 @@ export class FabricLedgerClient implements LedgerClient {
         this.contract.evaluateTransaction(tx, JSON.stringify(request)),
       );
     } catch (error) {
-      throw proposalFailure(error, this.logger) ?? unavailable(error);
+      throw proposalFailure(error, this.logger) ?? unavailable(error, this.logger);
     }
     return parsePayload<T>(payload);
   }
@@ -385,7 +387,7 @@ export class FabricLedgerClient implements LedgerClient {
         if (error instanceof TimeoutError || stage !== 'endorsing') {
           return { result: await this.settleUnknownOutcome<T>(tx, transaction, arg), txId };
         }
-        throw unavailable(error);
+        throw unavailable(error, this.logger);
       } finally {
         phases.done();
       }
@@ -437,7 +439,7 @@ export class FabricLedgerClient implements LedgerClient {
       // BlockchainInfo.height is field 1, a varint: decoding it by hand avoids a protobuf dependency.
       return readFirstVarintField(payload);
     } catch (error) {
-      throw unavailable(error);
+      throw unavailable(error, this.logger);
     }
   }
 
@@ -453,7 +455,7 @@ export class FabricLedgerClient implements LedgerClient {
     } catch (error) {
       // qscc answers "no such transaction ID" as an error; a reachable peer with that answer means not found.
       if (/not found|no such transaction/i.test(String((error as Error).message))) return undefined;
-      throw unavailable(error);
+      throw unavailable(error, this.logger);
     }
     return transactionInBlock(BlockDecoder.decode(bytes), txId);
   }
@@ -482,7 +484,7 @@ export class FabricLedgerClient implements LedgerClient {
     } catch (error) {
       // The SDK may have registered the listener before failing; a retry must not add a second one.
       this.contract.removeContractListener(listener);
-      throw unavailable(error);
+      throw unavailable(error, this.logger);
     }
     return () => this.contract.removeContractListener(listener);
   }

@@ -261,9 +261,13 @@ describe('gateway Fabric ledger client', () => {
     // The peer's internals (package id, addresses) stay in the log.
     expect(uncoded.message).to.not.match(/launch|0a1b2c|refused/);
     const unreachable = await rejection(
-      harness([fail(new Error('14 UNAVAILABLE: No connection established'))]).client.submit(Tx.ping, {}),
+      harness([
+        fail(new Error('14 UNAVAILABLE: No connection established to peer0.hospital1.example.com:7051')),
+      ]).client.submit(Tx.ping, {}),
     );
     expect(unreachable).to.include({ status: 503, code: 'LEDGER_UNAVAILABLE' });
+    // Hosts and ports of the network go to the log only.
+    expect(unreachable.message).to.not.match(/peer0|7051|UNAVAILABLE/);
   });
 
   describe('a broadcast the orderer did not accept', () => {
@@ -349,12 +353,13 @@ describe('gateway Fabric ledger client', () => {
       const log: string[] = [];
       const slow = gated(log, 'slow');
       const h = harness([slow.outcome, ok('late')], { deadlineSeconds: 1 });
-      const holder = h.client.submit(Tx.ping, {}, { serialiseOn: ['policy:P'] });
+      // Awaited at once, as a route does: its deadline passes while the test still waits on the waiter.
+      const holder = rejection(h.client.submit(Tx.ping, {}, { serialiseOn: ['policy:P'] }));
       const waiter = h.client.submit(Tx.ping, {}, { serialiseOn: ['policy:P'] });
       const error = await rejection(waiter);
       expect(error).to.include({ status: 503, code: 'LEDGER_UNAVAILABLE' });
       expect(error.extra).to.deep.equal({});
-      expect(await rejection(holder)).to.include({ status: 504 });
+      expect(await holder).to.include({ status: 504 });
       slow.open();
       await tick();
       // The waiter gave up its place: it never submitted.
