@@ -12,6 +12,7 @@ import type {
 } from '../../chaincode/src/api';
 import {
   ACTOR,
+  invoiceNumberFor,
   SeededPolicy,
   settlementRequest,
   sha256,
@@ -152,7 +153,7 @@ function directItem(policy: SeededPolicy): Partial<SubmitSettlementRequest> {
 function httpItem(policy: SeededPolicy) {
   const item = directItem(policy);
   delete item.invoiceHash;
-  return { ...item, invoiceNumber: uniqueId('INV') };
+  return { ...item, invoiceNumber: invoiceNumberFor(uniqueId('INV')) };
 }
 
 function requireRecorded(results: (SubmitSettlementResult | SubmitBatchItemResult)[]): number {

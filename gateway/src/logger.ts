@@ -9,7 +9,16 @@ import { pinoHttp } from 'pino-http';
 
 export type { Logger };
 
-const REDACTED_FIELDS = ['patient', 'idNumber', 'idType', 'invoiceNumber', 'authorization', 'token', 'body'];
+const REDACTED_FIELDS = [
+  'patient',
+  'idNumber',
+  'idType',
+  'invoice',
+  'invoiceNumber',
+  'authorization',
+  'token',
+  'body',
+];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const paths = REDACTED_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);

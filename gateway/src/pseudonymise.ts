@@ -1,31 +1,37 @@
 /**
- * Pseudonymisation before anything leaves the gateway.
+ * Pseudonymisation before anything leaves the gateway, with the consortium key every gateway holds (the ledger
+ * never sees it), so the same patient or invoice gets the same pseudonym at every organisation and duplicates
+ * and eligibility can be checked across them.
  *
- * patientRef = hex HMAC-SHA256(consortium key, idType + "\n" + idNumber), with idNumber trimmed and upper-cased
- * (a resident ID's check character may be written x or X). Every gateway holds the same consortium key, so the
- * same patient gets the same patientRef at every organisation, while the ledger, which never sees the key,
- * cannot reverse it. The newline separator keeps (type, number) pairs from colliding by concatenation.
- *
- * invoiceHash = hex SHA-256 of the trimmed invoice number: invoice numbers are not personal data, and an unkeyed
- * hash lets any party check a paper invoice against the ledger.
+ * patientRef = hex HMAC-SHA256(key, idType + "\n" + idNumber), idNumber normalised to NFKC, without spaces and
+ * upper-cased (a resident ID's check character may be written x or X).
+ * invoiceHash = hex HMAC-SHA256(key, "invoice\n" + code + "\n" + number), of the invoice code and number as
+ * schemas.ts normalised them. Keyed, because a 10-digit number space falls to an unkeyed hash in hours. The
+ * newlines keep fields from colliding by concatenation, and "invoice" keeps the two kinds of pseudonym apart.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 export interface PatientId {
   idType: string;
   idNumber: string;
 }
 
+export interface InvoiceId {
+  code: string;
+  number: string;
+}
+
 export interface Pseudonymiser {
   patientRef(patient: PatientId): string;
-  invoiceHash(invoiceNumber: string): string;
+  invoiceHash(invoice: InvoiceId): string;
 }
 
 export function createPseudonymiser(key: Buffer): Pseudonymiser {
   if (key.length < 32) throw new Error('the pseudonymisation key must be at least 32 bytes');
+  const hmac = (message: string): string => createHmac('sha256', key).update(message, 'utf8').digest('hex');
   return {
     patientRef: ({ idType, idNumber }) =>
-      createHmac('sha256', key).update(`${idType}\n${idNumber.trim().toUpperCase()}`, 'utf8').digest('hex'),
-    invoiceHash: (invoiceNumber) => createHash('sha256').update(invoiceNumber.trim(), 'utf8').digest('hex'),
+      hmac(`${idType}\n${idNumber.normalize('NFKC').replace(/\s/g, '').toUpperCase()}`),
+    invoiceHash: ({ code, number }) => hmac(`invoice\n${code}\n${number}`),
   };
 }

@@ -48,11 +48,64 @@ function withPatient<S extends { patientRef: z.ZodType }>(shape: S) {
 export const policyBody = withPatient(policyShape).superRefine(validity);
 export const authorisationBody = withPatient(authorisationShape).superRefine(validity);
 
-/** The invoice number is hashed here; the ledger sees only its hash. */
+/**
+ * Digits as a person may type them: normalised to NFKC (full-width digits become ASCII ones) with spaces removed,
+ * then exactly `count` ASCII digits. Nothing else is forgiven (a letter, an invisible character, a leading zero
+ * too many is a 400), so one invoice cannot be spelt two ways past the duplicate check.
+ */
+function typedDigits(count: number, what: string) {
+  return z
+    .string()
+    .max(64)
+    .overwrite((value) => value.normalize('NFKC').replace(/ /g, ''))
+    .regex(new RegExp(`^[0-9]{${count}}$`), `${count} digits: ${what}`);
+}
+
+/**
+ * A medical e-invoice (医疗收费电子票据) is identified by its 8-digit invoice code (票据代码: region, category,
+ * kind, year) and its 10-digit number (票据号码); the check code (校验码) beside them verifies it with the
+ * issuer and is not part of its identity, so it is checked for form and goes no further.
+ */
+export const invoice = z.strictObject({
+  code: typedDigits(8, 'the invoice code (票据代码)'),
+  number: typedDigits(10, 'the invoice number (票据号码)'),
+  checkCode: z
+    .string()
+    .max(64)
+    .overwrite((value) => value.normalize('NFKC').replace(/ /g, ''))
+    .regex(/^[0-9A-Za-z]{6}$/, '6 letters or digits: the check code (校验码)')
+    .optional(),
+});
+export type Invoice = z.output<typeof invoice>;
+
+function exactlyOneInvoice(
+  value: { invoice?: unknown; invoiceNumber?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  if ((value.invoice === undefined) === (value.invoiceNumber === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'give exactly one of invoice and invoiceNumber',
+      path: ['invoice'],
+    });
+  }
+}
+
+/** The invoice is hashed here (pseudonymise.ts); the ledger sees only its keyed hash. */
 export const settlementItem = withPatient({
   ...settlementDetailsShape,
-  invoiceNumber: z.string().trim().min(1).max(64),
-}).superRefine(admissionNotAfterDischarge);
+  invoice: invoice.optional(),
+  invoiceNumber: typedDigits(18, 'the invoice code followed by the invoice number').optional(),
+})
+  .superRefine(exactlyOneInvoice)
+  .superRefine(admissionNotAfterDischarge);
+
+/** The invoice a settlement names, however it was given. */
+export function invoiceOf(item: { invoice?: Invoice; invoiceNumber?: string }): Invoice {
+  if (item.invoice) return item.invoice;
+  const digits = item.invoiceNumber as string;
+  return { code: digits.slice(0, 8), number: digits.slice(8) };
+}
 
 export const settlementBatchBody = z.strictObject({
   items: z.array(settlementItem).min(1).max(MAX_BATCH_ITEMS),

@@ -21,6 +21,7 @@ import {
   settlementItem,
   settlementListQuery,
   settlementParams,
+  invoiceOf,
 } from '../schemas';
 import {
   byRecorder,
@@ -46,10 +47,10 @@ const BATCH_RESULT = {
   properties: { txId: { type: 'string' }, results: { type: 'array', items: BATCH_ITEM } },
 };
 
-/** The ledger request for one settlement: patient and invoice number leave the gateway only as hashes. */
+/** The ledger request for one settlement: patient and invoice leave the gateway only as keyed hashes. */
 function toRequest(item: SettlementItem, pseudonymiser: Pseudonymiser) {
-  const { invoiceNumber, ...rest } = withPatientRef(item, pseudonymiser);
-  return { ...rest, invoiceHash: pseudonymiser.invoiceHash(invoiceNumber) };
+  const { invoice, invoiceNumber, ...rest } = withPatientRef(item, pseudonymiser);
+  return { ...rest, invoiceHash: pseudonymiser.invoiceHash(invoiceOf(item)) };
 }
 
 /** Every new settlement updates its policy's accumulator record: the hot key its writes queue on. */

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { invoiceNumberFor } from '../../integration/support/fixtures';
 import { EventStreamClient } from '../support/events';
 import { startGateways } from '../support/gateways';
 import { call } from '../support/http';
@@ -37,7 +38,7 @@ describe('abuse: raw personal data', function () {
 
   it('never reaches a block file, a log file or an event', async () => {
     const idNumber = `11010519900307${RUN.slice(0, 4)}`.toUpperCase();
-    const invoiceNumber = `FAULTSINVOICE${RUN}`.toUpperCase();
+    const invoiceNumber = invoiceNumberFor(`privacy-${RUN}`);
     const from = (await chainInfo('regulator')).height;
     const streams = [new EventStreamClient('regulator', from), new EventStreamClient('hospital1', from)];
     try {

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { Costs } from '../../../chaincode/src/api';
+import { invoiceNumberFor } from '../../integration/support/fixtures';
 import { mspOf, OrgId } from './gateways';
 import type { Lane } from './load';
 import { call } from './http';
@@ -92,7 +93,7 @@ export function settlementBody(policy: Policy, settlementId: string, costs: Cost
     settlementId,
     patient: policy.patient,
     policyRef: policy.policyRef,
-    invoiceNumber: `INV-${settlementId}`,
+    invoiceNumber: invoiceNumberFor(settlementId),
     admissionDate: `${DISCHARGE_YEAR}-05-01`,
     dischargeDate: `${DISCHARGE_YEAR}-05-03`,
     mode: 'PARALLEL',

@@ -2,7 +2,8 @@
 import type { Actor, Settlement } from '@settlement/chaincode/dist/api';
 
 export const RAW_ID_NUMBER = '11010519491231002X';
-export const RAW_INVOICE = 'INV-2026-000123';
+/** An e-invoice's 8-digit code followed by its 10-digit number. */
+export const RAW_INVOICE = '440100262600012345';
 
 export const actor = (txId: string, mspId = 'Hospital1MSP'): Actor => ({
   mspId,

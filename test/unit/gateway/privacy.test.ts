@@ -1,9 +1,10 @@
+import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import { Tx } from '@settlement/chaincode/dist/api';
 import { createPseudonymiser } from '../../../gateway/src/pseudonymise';
 import { chaincodeFailure } from './fake-ledger';
 import { RAW_ID_NUMBER, RAW_INVOICE, settlementBody, settlementRecord } from './fixtures';
-import { PSEUDONYM_KEY, startGateway } from './harness';
+import { problemOf, PSEUDONYM_KEY, startGateway } from './harness';
 
 describe('gateway pseudonymisation', () => {
   const pseudonymiser = createPseudonymiser(PSEUDONYM_KEY);
@@ -23,9 +24,65 @@ describe('gateway pseudonymisation', () => {
     expect(createPseudonymiser(Buffer.alloc(32, 8)).patientRef(patient)).not.to.equal(ref);
   });
 
-  it('hashes trimmed invoice numbers with plain SHA-256', () => {
-    const sha256OfAbc = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
-    expect(pseudonymiser.invoiceHash(' abc ')).to.equal(sha256OfAbc);
+  it('hashes an invoice code and number with the key, keeping fields and kinds of pseudonym apart', () => {
+    const invoice = { code: '44010026', number: '0000123456' };
+    const hash = pseudonymiser.invoiceHash(invoice);
+    expect(hash).to.equal(
+      createHmac('sha256', PSEUDONYM_KEY).update('invoice\n44010026\n0000123456').digest('hex'),
+    );
+    expect(createPseudonymiser(Buffer.alloc(32, 8)).invoiceHash(invoice)).not.to.equal(hash);
+    expect(pseudonymiser.invoiceHash({ code: '4401002', number: '60000123456' })).not.to.equal(hash);
+  });
+
+  it('gives one patientRef to an identity number in full-width digits or with spaces inside', () => {
+    const fullWidth = RAW_ID_NUMBER.replace(/[0-9X]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    const spaced = `${RAW_ID_NUMBER.slice(0, 6)} ${RAW_ID_NUMBER.slice(6)}`;
+    for (const idNumber of [fullWidth, spaced])
+      expect(pseudonymiser.patientRef({ ...patient, idNumber })).to.equal(pseudonymiser.patientRef(patient));
+  });
+
+  it('sends one invoiceHash for every spelling of one invoice, and refuses what is not its digits', async () => {
+    const gw = await startGateway('hospital1');
+    try {
+      gw.ledger
+        .on(Tx.settlementEndorsers, () => ({ organisations: ['Hospital1MSP', 'Insurer1MSP'] }))
+        .on(Tx.submitSettlement, () => ({ outcome: 'RECORDED', settlement: settlementRecord() }));
+      const fullWidth = RAW_INVOICE.replace(/[0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+      const spellings = [
+        { invoiceNumber: RAW_INVOICE },
+        { invoiceNumber: fullWidth },
+        { invoiceNumber: `${RAW_INVOICE.slice(0, 8)} ${RAW_INVOICE.slice(8)}` },
+        { invoiceNumber: `\u3000${RAW_INVOICE}\u00a0` },
+        { invoice: { code: RAW_INVOICE.slice(0, 8), number: RAW_INVOICE.slice(8), checkCode: 'a1B2c3' } },
+      ];
+      for (const spelling of spellings) {
+        const { invoiceNumber, ...rest } = settlementBody;
+        const res = await gw.call('/v1/settlements', { method: 'POST', json: { ...rest, ...spelling } });
+        expect(res.status, JSON.stringify(spelling)).to.equal(201);
+      }
+      const hashes = new Set(gw.ledger.submits().map((call) => call.request.invoiceHash));
+      expect(hashes.size).to.equal(1);
+      const refused = [
+        `${RAW_INVOICE}\u0000`, // a trailing NUL
+        `${RAW_INVOICE.slice(0, 9)}\u200b${RAW_INVOICE.slice(9)}`, // a zero-width space
+        `0${RAW_INVOICE}`, // a leading zero too many
+        `${RAW_INVOICE.slice(0, 17)}a`, // a letter
+        `${RAW_INVOICE.slice(0, 8)}-${RAW_INVOICE.slice(8)}`, // a separator that is not a space
+      ];
+      for (const invoiceNumber of refused) {
+        const res = await gw.call('/v1/settlements', {
+          method: 'POST',
+          json: { ...settlementBody, invoiceNumber },
+        });
+        expect(res.status, JSON.stringify(invoiceNumber)).to.equal(400);
+        expect(JSON.stringify((await problemOf(res)).errors)).to.contain('body.invoiceNumber');
+      }
+      const both = { ...settlementBody, invoice: { code: '44010026', number: '2600012345' } };
+      expect((await gw.call('/v1/settlements', { method: 'POST', json: both })).status).to.equal(400);
+      expect(gw.ledger.submits()).to.have.length(spellings.length);
+    } finally {
+      await gw.close();
+    }
   });
 
   it('refuses a short key', () => {
@@ -53,7 +110,9 @@ describe('gateway pseudonymisation', () => {
 
       const sent = gw.ledger.submits()[0].request;
       expect(sent.patientRef).to.equal(pseudonymiser.patientRef(patient));
-      expect(sent.invoiceHash).to.equal(pseudonymiser.invoiceHash(RAW_INVOICE));
+      expect(sent.invoiceHash).to.equal(
+        pseudonymiser.invoiceHash({ code: RAW_INVOICE.slice(0, 8), number: RAW_INVOICE.slice(8) }),
+      );
       expect(sent).not.to.have.any.keys('patient', 'invoiceNumber');
       const everything = JSON.stringify(gw.ledger.calls);
       expect(everything).not.to.contain(RAW_ID_NUMBER).and.not.to.contain(RAW_INVOICE);

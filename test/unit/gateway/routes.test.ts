@@ -249,7 +249,7 @@ describe('gateway routes', () => {
       }));
       const items = [
         settlementBody,
-        { ...settlementBody, settlementId: 'S-2', policyRef: 'P-2', invoiceNumber: 'X' },
+        { ...settlementBody, settlementId: 'S-2', policyRef: 'P-2', invoiceNumber: '440100262600099999' },
       ];
       const res = await hospital.call('/v1/settlements/batch', { method: 'POST', json: { items } });
       expect(res.status).to.equal(200);

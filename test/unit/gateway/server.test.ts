@@ -28,7 +28,8 @@ describe('gateway server', () => {
         expect(operation.requestBody.content['application/json'].schema.type).to.equal('object');
     }
     const settlement = doc.paths['/v1/settlements'].post.requestBody.content['application/json'].schema;
-    expect(settlement.required).to.include.members(['settlementId', 'policyRef', 'invoiceNumber', 'costs']);
+    expect(settlement.required).to.include.members(['settlementId', 'policyRef', 'costs']);
+    expect(settlement.properties).to.include.keys('invoice', 'invoiceNumber');
     expect(doc.paths['/v1/settlements'].get.parameters.map((p: { name: string }) => p.name)).to.include(
       'cursor',
     );
