@@ -436,6 +436,57 @@ describe('gateways on the network', function () {
       expectProblem(await call('hospital1', 'GET', '/v1/audit/alerts'), 403, 'FORBIDDEN');
     });
 
+    it('takes one e-invoice once, however it is respelt, at either hospital', async () => {
+      const digits = invoiceNumberFor(id('INV-RESPELT'));
+      const [code, number] = [digits.slice(0, 8), digits.slice(8)];
+      const fullWidth = digits.replace(/[0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+      const body = (settlementId: string, invoice: object) => {
+        const { invoiceNumber, ...rest } = settlement(settlementId, id('INV-RESPELT'));
+        return { ...rest, ...invoice };
+      };
+      expectStatus(
+        await call('hospital1', 'POST', '/v1/settlements', body(id('R0'), { invoiceNumber: digits })),
+        201,
+      );
+      const duplicates: [OrgId, object][] = [
+        ['hospital1', { invoiceNumber: fullWidth }],
+        ['hospital2', { invoiceNumber: `${code} ${number}` }],
+        ['hospital2', { invoiceNumber: `\u3000${digits}\u00a0` }],
+        ['hospital1', { invoice: { code, number } }],
+        ['hospital2', { invoice: { code: ` ${code}`, number, checkCode: 'ab12cd' } }],
+      ];
+      const refused: [OrgId, object][] = [
+        ['hospital1', { invoiceNumber: `${digits}\u0000` }],
+        ['hospital2', { invoiceNumber: `${code}\u200b${number}` }],
+        ['hospital1', { invoiceNumber: `0${digits}` }],
+        ['hospital2', { invoiceNumber: `${code}-${number}` }],
+      ];
+      let n = 0;
+      for (const [org, invoice] of duplicates) {
+        n += 1;
+        const answer = await call(org, 'POST', '/v1/settlements', body(id(`R${n}`), invoice));
+        expectProblem(answer, 409, 'DUPLICATE_INVOICE');
+        expect(answer.body.existing).to.deep.equal({ hospital: 'Hospital1MSP', settlementId: id('R0') });
+      }
+      for (const [org, invoice] of refused) {
+        n += 1;
+        expectProblem(
+          await call(org, 'POST', '/v1/settlements', body(id(`R${n}`), invoice)),
+          400,
+          'VALIDATION_FAILED',
+        );
+      }
+      const recorded = await call(
+        'regulator',
+        'GET',
+        '/v1/settlements?limit=100&from=2026-03-04&to=2026-03-04',
+      );
+      const respelt = recorded.body.items.filter((s: { settlementId: string }) =>
+        /^R\d+-/.test(s.settlementId),
+      );
+      expect(respelt.map((s: { settlementId: string }) => s.settlementId)).to.deep.equal([id('R0')]);
+    });
+
     it('lists and reconciles only what the caller may see', async () => {
       const mine = await call('hospital1', 'GET', '/v1/settlements?limit=100&from=2026-03-01&to=2026-03-31');
       expectStatus(mine, 200);
