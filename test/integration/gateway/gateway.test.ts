@@ -476,15 +476,14 @@ describe('gateways on the network', function () {
           'VALIDATION_FAILED',
         );
       }
-      const recorded = await call(
-        'regulator',
-        'GET',
-        '/v1/settlements?limit=100&from=2026-03-04&to=2026-03-04',
-      );
-      const respelt = recorded.body.items.filter((s: { settlementId: string }) =>
-        /^R\d+-/.test(s.settlementId),
-      );
-      expect(respelt.map((s: { settlementId: string }) => s.settlementId)).to.deep.equal([id('R0')]);
+      // Exactly one settlement holds the invoice; no respelling left a record behind.
+      for (let k = 1; k <= n; k += 1) {
+        for (const hospital of ['Hospital1MSP', 'Hospital2MSP']) {
+          const answer = await call('regulator', 'GET', `/v1/settlements/${hospital}/${id(`R${k}`)}`);
+          expectProblem(answer, 404, 'NOT_FOUND');
+        }
+      }
+      expectStatus(await call('regulator', 'GET', `/v1/settlements/Hospital1MSP/${id('R0')}`), 200);
     });
 
     it('lists and reconciles only what the caller may see', async () => {
