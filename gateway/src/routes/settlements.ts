@@ -10,6 +10,7 @@ import type {
 import { z } from 'zod';
 import { settlementEndorsers } from '../endorsement';
 import { ApiError, fromChaincodeError, hideForbidden, notFound, problemDocument } from '../errors';
+import type { LedgerClient } from '../ledger';
 import type { Pseudonymiser } from '../pseudonymise';
 import { ALL_ROLES, Reply, route, RouteContext } from '../route';
 import {
@@ -44,7 +45,11 @@ const BATCH_ITEM = {
 const BATCH_RESULT = {
   type: 'object',
   required: ['txId', 'results'],
-  properties: { txId: { type: 'string' }, results: { type: 'array', items: BATCH_ITEM } },
+  properties: {
+    // null when no item reached the ledger (every item was refused here).
+    txId: { type: ['string', 'null'] },
+    results: { type: 'array', items: BATCH_ITEM },
+  },
 };
 
 /** The ledger request for one settlement: patient and invoice leave the gateway only as keyed hashes. */
@@ -56,6 +61,28 @@ function toRequest(item: SettlementItem, pseudonymiser: Pseudonymiser) {
 /** Every new settlement updates its policy's accumulator record: the hot key its writes queue on. */
 function accumulatorKeys(policyRefs: string[]): string[] {
   return policyRefs.map((policyRef) => `policy:${policyRef}`);
+}
+
+/**
+ * Each distinct policy's endorsers, or the coded refusal its lookup met (a policy that does not exist, or that the
+ * caller may not see, as the chaincode would refuse it). A ledger that cannot be reached fails the whole batch.
+ */
+async function endorsersByPolicy(
+  ledger: LedgerClient,
+  items: readonly { policyRef: string }[],
+): Promise<Map<string, string[] | ApiError>> {
+  const policyRefs = [...new Set(items.map((item) => item.policyRef))];
+  const lookups = await Promise.all(
+    policyRefs.map(async (policyRef): Promise<[string, string[] | ApiError]> => {
+      try {
+        return [policyRef, await settlementEndorsers(ledger, [{ policyRef }]).catch(hideForbidden)];
+      } catch (error) {
+        if (error instanceof ApiError && error.status < 500) return [policyRef, error];
+        throw error;
+      }
+    }),
+  );
+  return new Map(lookups);
 }
 
 /** One submit outcome as a reply; DUPLICATE_INVOICE committed an alert, so it is a conflict with its details. */
@@ -148,19 +175,37 @@ export const settlementRoutes = [
     errors: ['NOT_FOUND'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
       const items = body.items.map((item) => toRequest(item, pseudonymiser));
-      const policyRefs = [...new Set(items.map((item) => item.policyRef))];
-      const endorsingOrgs = await settlementEndorsers(
-        ledger,
-        policyRefs.map((policyRef) => ({ policyRef })),
-      ).catch(hideForbidden);
-      const { result, txId } = await ledger.submit<SubmitSettlementBatchResult>(
-        Tx.submitSettlementBatch,
-        { items, actor: principal.sub },
-        { endorsingOrgs, serialiseOn: accumulatorKeys(policyRefs) },
-      );
-      const results = result.results.map((outcome, i) =>
-        batchItemReply(settlementOfBatchItem(items[i], outcome), txId, items[i].settlementId),
-      );
+      const lookups = await endorsersByPolicy(ledger, items);
+      const refusalOf = (item: { policyRef: string }) => {
+        const lookup = lookups.get(item.policyRef);
+        return lookup instanceof ApiError ? lookup : undefined;
+      };
+      // Items whose policy cannot be looked up are refused here, one by one; the others go to the ledger.
+      const accepted = items.filter((item) => !refusalOf(item));
+      const replies = new Map<(typeof items)[number], ReturnType<typeof batchItemReply>>();
+      let txId: string | null = null;
+      if (accepted.length > 0) {
+        const policyRefs = [...new Set(accepted.map((item) => item.policyRef))];
+        const endorsingOrgs = [...new Set(policyRefs.flatMap((ref) => lookups.get(ref) as string[]))].sort();
+        const submitted = await ledger.submit<SubmitSettlementBatchResult>(
+          Tx.submitSettlementBatch,
+          { items: accepted, actor: principal.sub },
+          { endorsingOrgs, serialiseOn: accumulatorKeys(policyRefs) },
+        );
+        txId = submitted.txId;
+        submitted.result.results.forEach((outcome, i) => {
+          const item = accepted[i];
+          replies.set(
+            item,
+            batchItemReply(settlementOfBatchItem(item, outcome), submitted.txId, item.settlementId),
+          );
+        });
+      }
+      const results = items.map((item) => {
+        const refusal = refusalOf(item);
+        if (!refusal) return replies.get(item);
+        return { settlementId: item.settlementId, status: refusal.status, body: problemDocument(refusal) };
+      });
       return { status: 200, body: { txId, results } };
     },
   }),

@@ -542,6 +542,23 @@ describe('gateways on the network', function () {
       expect(batch.body.results[1].body.code).to.equal('DUPLICATE_INVOICE');
     });
 
+    it('refuses only the batch item whose policy is unknown', async () => {
+      const items = [
+        settlement(id('B3'), id('INVB3')),
+        settlement(id('B4'), id('INVB4'), id('NO-SUCH-POLICY')),
+        settlement(id('B5'), id('INVB5')),
+      ];
+      const batch = await call('hospital1', 'POST', '/v1/settlements/batch', { items });
+      expectStatus(batch, 200);
+      expect(batch.body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 400, 201]);
+      expect(batch.body.results[1].body.code).to.equal('VALIDATION_FAILED');
+      expectProblem(
+        await call('hospital1', 'GET', `/v1/settlements/Hospital1MSP/${id('B4')}`),
+        404,
+        'NOT_FOUND',
+      );
+    });
+
     it('streams the events each organisation may see', async () => {
       const seen = async (org: OrgId, lastEventId?: string) => {
         const controller = new AbortController();

@@ -266,6 +266,52 @@ describe('gateway routes', () => {
       expect((submit.request.items as unknown[]).length).to.equal(2);
     });
 
+    it('refuses on its own a batch item whose policy is unknown, and submits the others', async () => {
+      const recorded = settlementRecord();
+      hospital.ledger
+        .on(Tx.settlementEndorsers, (req) => {
+          if (req.policyRef === 'P-404') throw chaincodeFailure('VALIDATION_FAILED');
+          return { organisations: ['Hospital1MSP', 'Insurer1MSP'] };
+        })
+        .on(Tx.submitSettlementBatch, (req) => ({
+          results: (req.items as unknown[]).map(() =>
+            batchItemResult({ outcome: 'RECORDED', settlement: recorded }),
+          ),
+        }));
+      const unknown = {
+        ...settlementBody,
+        settlementId: 'S-2',
+        policyRef: 'P-404',
+        invoiceNumber: '440100262600099998',
+      };
+      const third = { ...settlementBody, settlementId: 'S-3', invoiceNumber: '440100262600099997' };
+      const res = await hospital.call('/v1/settlements/batch', {
+        method: 'POST',
+        json: { items: [settlementBody, unknown, third] },
+      });
+      expect(res.status).to.equal(200);
+      const body = await jsonOf(res);
+      expect(body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 400, 201]);
+      expect(body.results[1]).to.deep.include({ settlementId: 'S-2' });
+      expect(body.results[1].body.code).to.equal('VALIDATION_FAILED');
+      const submitted = hospital.ledger.submits()[0].request.items as { settlementId: string }[];
+      expect(submitted.map((item) => item.settlementId)).to.deep.equal(['S-1', 'S-3']);
+      expect(body.txId).to.be.a('string');
+    });
+
+    it('answers a batch whose every policy is unknown item by item, submitting nothing', async () => {
+      hospital.ledger.on(Tx.settlementEndorsers, () => {
+        throw chaincodeFailure('VALIDATION_FAILED');
+      });
+      const res = await hospital.call('/v1/settlements/batch', {
+        method: 'POST',
+        json: { items: [settlementBody] },
+      });
+      const body = await jsonOf(res);
+      expect([res.status, body.txId, body.results[0].status]).to.deep.equal([200, null, 400]);
+      expect(hospital.ledger.submits()).to.have.length(0);
+    });
+
     it('pays out with the settlement key, the endorsers and the payout fields', async () => {
       const paid = settlementRecord({ status: 'PAID' });
       insurer.ledger.on(Tx.payoutSettlement, () => ({ created: true, record: paid }));
