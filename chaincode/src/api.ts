@@ -105,7 +105,29 @@ export interface LedgerEvent {
   parties: string[];
   /** Natural keys of the records the transaction wrote, e.g. {hospital, settlementId}. */
   refs: Record<string, string>[];
+  /**
+   * When the refs do not all concern the same organisations (a batch across insurers, or with alerts): which
+   * organisations may see which refs (indices into `refs`). Without it, every party may see every ref.
+   */
+  scopes?: { parties: string[]; refs: number[] }[];
   status?: SettlementStatus;
+}
+
+/**
+ * What of `event` an organisation may see: the whole event for a regulator (`seesAll`), else the refs of the
+ * scopes naming it (and the parties of those scopes), or undefined when nothing concerns it.
+ */
+export function eventSeenBy(event: LedgerEvent, mspId: string, seesAll: boolean): LedgerEvent | undefined {
+  if (seesAll) return event;
+  if (!event.scopes) return event.parties.includes(mspId) ? event : undefined;
+  const mine = event.scopes.filter((scope) => scope.parties.includes(mspId));
+  if (mine.length === 0) return undefined;
+  const { scopes: _scopes, ...rest } = event;
+  return {
+    ...rest,
+    parties: [...new Set(mine.flatMap((scope) => scope.parties))].sort(),
+    refs: mine.flatMap((scope) => scope.refs.map((index) => event.refs[index])),
+  };
 }
 
 // ----- records -----

@@ -12,8 +12,8 @@ export interface TransactionInfo {
   timestamp: string;
   creatorMsp: string;
   endorsers: string[];
-  /** Organisations the chaincode event names as parties; empty when the transaction emitted no event. */
-  parties: string[];
+  /** The chaincode event, when the transaction emitted one. */
+  event?: LedgerEvent;
   /** The chaincode's response payload (what submit would have returned). */
   payload: Buffer;
 }
@@ -80,13 +80,13 @@ interface DecodedAction {
   };
 }
 
-function eventParties(payload: Buffer | undefined): string[] {
-  if (!payload || payload.length === 0) return [];
+function eventOf(payload: Buffer | undefined): LedgerEvent | undefined {
+  if (!payload || payload.length === 0) return undefined;
   try {
-    const event = JSON.parse(payload.toString('utf8')) as Partial<LedgerEvent>;
-    return Array.isArray(event.parties) ? event.parties.filter((p) => typeof p === 'string') : [];
+    const event = JSON.parse(payload.toString('utf8')) as LedgerEvent;
+    return Array.isArray(event.parties) && Array.isArray(event.refs) ? event : undefined;
   } catch {
-    return [];
+    return undefined;
   }
 }
 
@@ -107,7 +107,7 @@ export function transactionInBlock(block: DecodedBlock, txId: string): Transacti
     timestamp: new Date(header.channel_header.timestamp).toISOString(),
     creatorMsp: header.signature_header.creator.mspid,
     endorsers: [...new Set((action?.endorsements ?? []).map((e) => e.endorser.mspid))].sort(),
-    parties: eventParties(extension?.events?.payload),
+    event: eventOf(extension?.events?.payload),
     payload: extension?.response?.payload ?? Buffer.alloc(0),
   };
 }

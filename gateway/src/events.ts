@@ -1,6 +1,7 @@
 /**
  * Server-Sent Events of ledger events. One ledger listener per gateway, started by the first stream, feeds a
- * bounded in-memory log; every client gets the events its organisation is a party to (auditors get all), can
+ * bounded in-memory log; every client gets the events its organisation is a party to, and of those only the
+ * references that concern it (auditors get all), can
  * resume from a block number or from the Last-Event-ID its browser sends, and is cut off (to reconnect and
  * resume) when it reads so slowly that its socket buffer grows past a limit, so one slow reader never holds the
  * others back or exhausts memory.
@@ -8,6 +9,7 @@
  * number of open streams is capped per subject and in total.
  */
 import type { Request, Response } from 'express';
+import { eventSeenBy, type LedgerEvent } from '@settlement/chaincode/dist/api';
 import type { Principal } from './auth';
 import { ApiError } from './errors';
 import type { LedgerClient, LedgerEventRecord } from './ledger';
@@ -22,7 +24,8 @@ interface Position {
 
 interface Entry extends Position {
   record: LedgerEventRecord;
-  text: string;
+  /** The entry's text for each view of it ('' for auditors, else an organisation); undefined: nothing to see. */
+  views: Map<string, string | undefined>;
 }
 
 interface Client {
@@ -116,21 +119,7 @@ export class EventHub {
     // The SDK's checkpointer already filters repeats after a reconnect; this guards the log's order regardless.
     if (last && record.blockNumber < last.block) return;
     const index = last && last.block === record.blockNumber ? last.index + 1 : 0;
-    const { type, refs, status, parties } = record.event;
-    const data = JSON.stringify({
-      blockNumber: record.blockNumber,
-      txId: record.txId,
-      type,
-      refs,
-      status,
-      parties,
-    });
-    const entry: Entry = {
-      block: record.blockNumber,
-      index,
-      record,
-      text: `id: ${record.blockNumber}.${index}\nevent: ${type}\ndata: ${data}\n\n`,
-    };
+    const entry: Entry = { block: record.blockNumber, index, record, views: new Map() };
     this.log.push(entry);
     if (this.log.length > this.options.bufferSize) {
       const oldest = this.log.shift() as Entry;
@@ -139,15 +128,23 @@ export class EventHub {
     for (const client of this.clients) this.send(client, entry);
   }
 
-  private visible(principal: Principal, entry: Entry): boolean {
-    return principal.role === 'auditor' || entry.record.event.parties.includes(principal.org);
+  /** The entry as the principal may see it (eventSeenBy), rendered once per view; undefined when nothing. */
+  private textFor(principal: Principal, entry: Entry): string | undefined {
+    const seesAll = principal.role === 'auditor';
+    const view = seesAll ? '' : principal.org;
+    if (!entry.views.has(view)) {
+      const event = eventSeenBy(entry.record.event, principal.org, seesAll);
+      entry.views.set(view, event && render(entry, event));
+    }
+    return entry.views.get(view);
   }
 
   private send(client: Client, entry: Entry): void {
     if (!after(entry, client.position)) return;
     client.position = { block: entry.block, index: entry.index };
-    if (!this.visible(client.principal, entry)) return;
-    this.write(client, entry.text);
+    const text = this.textFor(client.principal, entry);
+    if (text === undefined) return;
+    this.write(client, text);
     this.metrics.eventsSent.inc({ outcome: 'delivered' });
   }
 
@@ -241,4 +238,11 @@ export class EventHub {
   get clientCount(): number {
     return this.clients.size;
   }
+}
+
+function render(entry: Entry, event: LedgerEvent): string {
+  const { type, refs, status, parties } = event;
+  const { blockNumber, txId } = entry.record;
+  const data = JSON.stringify({ blockNumber, txId, type, refs, status, parties });
+  return `id: ${entry.block}.${entry.index}\nevent: ${type}\ndata: ${data}\n\n`;
 }

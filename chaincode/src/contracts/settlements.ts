@@ -31,12 +31,27 @@ async function visibleSettlement(ledger: Ledger, caller: Caller, key: Settlement
 
 const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort();
 
-/** The single event of a batch: every settlement and alert it wrote, for every party involved. */
+/**
+ * The single event of a batch: every settlement and alert it wrote, for every party involved, and, when the
+ * items concern different organisations, which refs each may see (a batch across two insurers must not show
+ * either one the other's settlements).
+ */
 function batchEvent(parts: readonly EventPart[]): LedgerEvent {
+  const refs = parts.flatMap((part) => part.refs);
+  const scopes = new Map<string, { parties: string[]; refs: number[] }>();
+  let index = 0;
+  for (const part of parts) {
+    const parties = sortedUnique(part.parties);
+    const id = parties.join('\n');
+    const scope = scopes.get(id) ?? { parties, refs: [] };
+    scopes.set(id, scope);
+    for (let n = 0; n < part.refs.length; n += 1) scope.refs.push(index++);
+  }
   return {
     type: EventName.SettlementsRecorded,
     parties: sortedUnique(parts.flatMap((part) => part.parties)),
-    refs: parts.flatMap((part) => part.refs),
+    refs,
+    ...(scopes.size > 1 && { scopes: [...scopes.values()] }),
   };
 }
 

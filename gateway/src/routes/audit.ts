@@ -1,4 +1,4 @@
-import { Tx } from '@settlement/chaincode/dist/api';
+import { eventSeenBy, Tx } from '@settlement/chaincode/dist/api';
 import type { Alert, Reconciliation } from '@settlement/chaincode/dist/api';
 import type { Principal } from '../auth';
 import { forbidden, notFound } from '../errors';
@@ -17,10 +17,21 @@ function ownScope(principal: Principal, query: { hospital?: string; insurer?: st
   return { ...query, [field]: principal.org };
 }
 
-/** Auditors inspect any transaction; others one they created, endorsed or are a party to. */
-function mayInspect(principal: Principal, info: TransactionInfo): boolean {
-  const involved = [info.creatorMsp, ...info.endorsers, ...info.parties];
-  return principal.role === 'auditor' || involved.includes(principal.org);
+/**
+ * The endorsers a caller may see of a transaction, or undefined when it may not inspect it. Auditors inspect any
+ * transaction; others one they created or endorsed or whose event concerns them, and see only the endorsers
+ * among the organisations their part of it concerns (a batch across two insurers shows neither the other).
+ */
+function endorsersSeenBy(principal: Principal, info: TransactionInfo): string[] | undefined {
+  if (principal.role === 'auditor' || !info.event) {
+    const involved = [info.creatorMsp, ...info.endorsers, ...(info.event?.parties ?? [])];
+    return principal.role === 'auditor' || involved.includes(principal.org) ? info.endorsers : undefined;
+  }
+  const seen = eventSeenBy(info.event, principal.org, false);
+  const involved = [info.creatorMsp, ...info.endorsers].includes(principal.org) || seen !== undefined;
+  if (!involved) return undefined;
+  const related = new Set([principal.org, info.creatorMsp, ...(seen?.parties ?? [])]);
+  return info.endorsers.filter((msp) => related.has(msp));
 }
 
 export const auditRoutes = [
@@ -62,8 +73,9 @@ export const auditRoutes = [
     errors: ['NOT_FOUND'],
     handle: async ({ params }, { ledger, principal }) => {
       const info = await ledger.transaction(params.txId);
-      if (!info || !mayInspect(principal, info)) throw notFound();
-      const { txId, blockNumber, validationCode, timestamp, creatorMsp, endorsers } = info;
+      const endorsers = info && endorsersSeenBy(principal, info);
+      if (!info || !endorsers) throw notFound();
+      const { txId, blockNumber, validationCode, timestamp, creatorMsp } = info;
       return { status: 200, body: { txId, blockNumber, validationCode, timestamp, creatorMsp, endorsers } };
     },
   }),

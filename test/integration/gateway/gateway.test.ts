@@ -593,6 +593,66 @@ describe('gateways on the network', function () {
     });
   });
 
+  describe('a batch across two insurers', () => {
+    it("shows each insurer its own settlement, never the other's, on its event stream and transaction view", async () => {
+      const product2 = {
+        productId: id('PROD2'),
+        name: 'Integration employer cover',
+        annualCap: 100_000_000,
+        benefits: [{ category: 'INNOVATIVE_DRUG', deductible: 0, ratioBps: 5000 }],
+      };
+      expectStatus(await call('insurer2', 'POST', '/v1/products', product2), 201);
+      const policy2 = {
+        policyRef: id('POL2'),
+        productId: product2.productId,
+        patient: patient(1),
+        validFrom: '2026-01-01',
+        validTo: '2026-12-31',
+      };
+      expectStatus(await call('insurer2', 'POST', '/v1/policies', policy2), 201);
+      const items = [
+        settlement(id('MIX1'), id('INV-MIX1')),
+        settlement(id('MIX2'), id('INV-MIX2'), id('POL2')),
+      ];
+      const batch = await call('hospital1', 'POST', '/v1/settlements/batch', { items });
+      expectStatus(batch, 200);
+      expect(batch.body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 201]);
+      const { txId } = batch.body;
+
+      const view = await call('regulator', 'GET', `/v1/audit/transactions/${txId}`);
+      expect(view.body.endorsers).to.include.members(['Insurer1MSP', 'Insurer2MSP']);
+      const seenBy = async (org: OrgId) => (await call(org, 'GET', `/v1/audit/transactions/${txId}`)).body;
+      expect((await seenBy('insurer2')).endorsers).to.not.include('Insurer1MSP');
+      expect((await seenBy('insurer1')).endorsers).to.not.include('Insurer2MSP');
+
+      const stream = async (org: OrgId, expected: string): Promise<string> => {
+        const controller = new AbortController();
+        const res = await fetch(`${urlOf(org)}/v1/events?since=${view.body.blockNumber}`, {
+          headers: { authorization: `Bearer ${tokenFor(org)}` },
+          signal: controller.signal,
+        });
+        const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+        let text = '';
+        const deadline = Date.now() + 10_000;
+        while (!text.includes(expected) && Date.now() < deadline) {
+          const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000));
+          const chunk = await Promise.race([reader.read(), timeout]);
+          if (!chunk || chunk.done) break;
+          text += new TextDecoder().decode(chunk.value);
+        }
+        controller.abort();
+        return text;
+      };
+      const second = await stream('insurer2', id('MIX2'));
+      expect(second).to.contain(id('MIX2')).and.not.to.contain(id('MIX1')).and.not.to.contain('Insurer1MSP');
+      const first = await stream('insurer1', id('MIX1'));
+      expect(first).to.contain(id('MIX1')).and.not.to.contain(id('MIX2')).and.not.to.contain('Insurer2MSP');
+      expect(await stream('hospital1', id('MIX2')))
+        .to.contain(id('MIX1'))
+        .and.to.contain(id('MIX2'));
+    });
+  });
+
   describe('two hospitals submitting the same invoice at the same time', () => {
     it('ends with exactly one settlement and one alert', async () => {
       const policy = {

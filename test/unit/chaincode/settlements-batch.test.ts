@@ -1,8 +1,16 @@
 import { expect } from 'chai';
-import { SETTLEMENT_ITEM_FIELDS, settlementOfBatchItem, Tx } from '../../../chaincode/src/api';
+import {
+  EventName,
+  eventSeenBy,
+  SETTLEMENT_ITEM_FIELDS,
+  settlementOfBatchItem,
+  Tx,
+  type LedgerEvent,
+} from '../../../chaincode/src/api';
 import {
   EXPECTED_COMMERCIAL_SHARE,
   H1,
+  H2,
   I1,
   I2,
   REG,
@@ -139,6 +147,11 @@ describe('Settlements:submitBatch', () => {
         { hospital: H1, settlementId: 'C' },
         { alertId: `${txId}-3` },
       ],
+      // The alert concerns the hospital alone: its insurer sees the settlements only.
+      scopes: [
+        { parties: [H1, I1], refs: [0, 1] },
+        { parties: [H1], refs: [2] },
+      ],
     });
     expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(1);
   });
@@ -188,5 +201,40 @@ describe('Settlements:submitBatch', () => {
       () => fabric.invoke(I1, Tx.submitSettlementBatch, { actor: 'c', items: [item('A')] }),
       'FORBIDDEN',
     );
+  });
+});
+
+describe('eventSeenBy', () => {
+  const mixed: LedgerEvent = {
+    type: EventName.SettlementsRecorded,
+    parties: [H1, I1, I2],
+    refs: [{ hospital: H1, settlementId: 'A' }, { hospital: H1, settlementId: 'B' }, { alertId: 'tx-2' }],
+    scopes: [
+      { parties: [H1, I1], refs: [0] },
+      { parties: [H1, I2], refs: [1] },
+      { parties: [H1], refs: [2] },
+    ],
+  };
+
+  it("shows each insurer of a batch across two insurers its own refs only, and none of the other's", () => {
+    expect(eventSeenBy(mixed, I2, false)).to.deep.equal({
+      type: EventName.SettlementsRecorded,
+      parties: [H1, I2],
+      refs: [{ hospital: H1, settlementId: 'B' }],
+    });
+    expect(eventSeenBy(mixed, I1, false)?.refs).to.deep.equal([{ hospital: H1, settlementId: 'A' }]);
+    expect(eventSeenBy(mixed, H1, false)?.refs).to.deep.equal(mixed.refs);
+    expect(eventSeenBy(mixed, H2, false)).to.equal(undefined);
+    expect(eventSeenBy(mixed, REG, true)).to.equal(mixed);
+  });
+
+  it('shows an event without scopes whole to its parties and nothing to others', () => {
+    const single: LedgerEvent = {
+      type: EventName.SettlementRecorded,
+      parties: [H1, I1],
+      refs: [{ hospital: H1 }],
+    };
+    expect(eventSeenBy(single, I1, false)).to.equal(single);
+    expect(eventSeenBy(single, I2, false)).to.equal(undefined);
   });
 });

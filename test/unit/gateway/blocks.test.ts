@@ -60,15 +60,15 @@ describe('gateway block reading', () => {
       timestamp: '2026-01-05T10:00:00.123Z',
       creatorMsp: 'Hospital1MSP',
       endorsers: ['Hospital1MSP', 'Insurer1MSP'],
-      parties: ['Hospital1MSP', 'Insurer1MSP'],
     });
+    expect(info?.event?.parties).to.deep.equal(['Hospital1MSP', 'Insurer1MSP']);
     expect(info?.payload.toString()).to.equal('{"ok":true}');
   });
 
   it('reads the validation code of an invalidated transaction and tolerates no event', () => {
     expect(transactionInBlock(block, 't2')).to.deep.include({
       validationCode: 'MVCC_READ_CONFLICT',
-      parties: [],
+      event: undefined,
     });
   });
 

@@ -98,6 +98,42 @@ describe('gateway events', () => {
     });
   });
 
+  it("sends an insurer of a batch across two insurers only its own refs, and the other's nothing", async () => {
+    const insurer2 = await startGateway('insurer2');
+    try {
+      const batch: LedgerEventRecord = {
+        blockNumber: 3,
+        txId: 'b'.repeat(64),
+        event: {
+          type: 'SettlementsRecorded',
+          parties: ['Hospital1MSP', 'Insurer1MSP', 'Insurer2MSP'],
+          refs: [
+            { hospital: 'Hospital1MSP', settlementId: 'OF-INSURER-1' },
+            { hospital: 'Hospital1MSP', settlementId: 'OF-INSURER-2' },
+            { alertId: 'ALERT-OF-HOSPITAL-1' },
+          ],
+          scopes: [
+            { parties: ['Hospital1MSP', 'Insurer1MSP'], refs: [0] },
+            { parties: ['Hospital1MSP', 'Insurer2MSP'], refs: [1] },
+            { parties: ['Hospital1MSP'], refs: [2] },
+          ],
+        },
+      };
+      insurer2.ledger.emit(batch);
+      const { events, raw } = await collect(insurer2, '/v1/events?since=0', (e) => e.length >= 1);
+      expect(JSON.parse(events[0].data as string)).to.deep.include({
+        parties: ['Hospital1MSP', 'Insurer2MSP'],
+        refs: [{ hospital: 'Hospital1MSP', settlementId: 'OF-INSURER-2' }],
+      });
+      expect(raw)
+        .not.to.contain('OF-INSURER-1')
+        .and.not.to.contain('ALERT-OF-HOSPITAL-1')
+        .and.not.to.contain('Insurer1MSP');
+    } finally {
+      await insurer2.close();
+    }
+  });
+
   it('shows auditors every event and resumes after Last-Event-ID', async () => {
     const { events } = await collect(regulator, '/v1/events?since=0', (e) => e.length >= 2, {
       'last-event-id': '3.0',

@@ -148,7 +148,6 @@ const committed = (txId: string, payload: unknown, validationCode = 'VALID'): Tr
   timestamp: '2026-01-01T00:00:00.000Z',
   creatorMsp: 'Hospital1MSP',
   endorsers: [],
-  parties: [],
   payload: Buffer.from(JSON.stringify(payload)),
 });
 

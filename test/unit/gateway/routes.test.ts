@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { batchItemResult, Tx } from '@settlement/chaincode/dist/api';
+import { batchItemResult, EventName, Tx } from '@settlement/chaincode/dist/api';
 import type { ErrorCode, Settlement, SubmitSettlementResult } from '@settlement/chaincode/dist/api';
 import { ApiError } from '../../../gateway/src/errors';
 import { chaincodeFailure } from './fake-ledger';
@@ -466,11 +466,11 @@ describe('gateway routes', () => {
         timestamp: '2026-01-01T00:00:00.000Z',
         creatorMsp: 'Hospital2MSP',
         endorsers: ['Hospital2MSP', 'Insurer1MSP'],
-        parties: ['Hospital2MSP'],
+        event: { type: EventName.SettlementRecorded, parties: ['Hospital2MSP'], refs: [] },
         payload: Buffer.from('{}'),
       };
       for (const gw of [hospital, insurer, regulator]) gw.ledger.transactions.set(TX_A, info);
-      const shown = { ...info, payload: undefined, parties: undefined };
+      const shown = { ...info, payload: undefined, event: undefined };
       expect(await jsonOf(await regulator.call(`/v1/audit/transactions/${TX_A}`))).to.deep.equal(
         JSON.parse(JSON.stringify(shown)),
       );
@@ -480,6 +480,42 @@ describe('gateway routes', () => {
       hospital.ledger.transactions.set(TX_A, { ...info, creatorMsp: 'Hospital1MSP' });
       expect((await hospital.call(`/v1/audit/transactions/${TX_A}`)).status).to.equal(200);
       expect((await regulator.call(`/v1/audit/transactions/${'0'.repeat(64)}`)).status).to.equal(404);
+    });
+
+    it("shows a batch across two insurers to each insurer with only its own part's endorsers", async () => {
+      const info = {
+        txId: TX_A,
+        blockNumber: 12,
+        validationCode: 'VALID',
+        timestamp: '2026-01-01T00:00:00.000Z',
+        creatorMsp: 'Hospital1MSP',
+        endorsers: ['Hospital1MSP', 'Insurer1MSP', 'Insurer2MSP'],
+        event: {
+          type: EventName.SettlementsRecorded,
+          parties: ['Hospital1MSP', 'Insurer1MSP', 'Insurer2MSP'],
+          refs: [
+            { hospital: 'Hospital1MSP', settlementId: 'S-1' },
+            { hospital: 'Hospital1MSP', settlementId: 'S-2' },
+          ],
+          scopes: [
+            { parties: ['Hospital1MSP', 'Insurer1MSP'], refs: [0] },
+            { parties: ['Hospital1MSP', 'Insurer2MSP'], refs: [1] },
+          ],
+        },
+        payload: Buffer.from('{}'),
+      };
+      const insurer2 = await startGateway('insurer2');
+      try {
+        for (const gw of [hospital, insurer, insurer2, regulator]) gw.ledger.transactions.set(TX_A, info);
+        const endorsersFor = async (gw: TestGateway) =>
+          (await jsonOf(await gw.call(`/v1/audit/transactions/${TX_A}`))).endorsers;
+        expect(await endorsersFor(insurer)).to.deep.equal(['Hospital1MSP', 'Insurer1MSP']);
+        expect(await endorsersFor(insurer2)).to.deep.equal(['Hospital1MSP', 'Insurer2MSP']);
+        expect(await endorsersFor(hospital)).to.deep.equal(info.endorsers);
+        expect(await endorsersFor(regulator)).to.deep.equal(info.endorsers);
+      } finally {
+        await insurer2.close();
+      }
     });
 
     it('lists alerts for auditors', async () => {
