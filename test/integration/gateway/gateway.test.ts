@@ -32,6 +32,31 @@ const costs = {
 /** With the product below and consent: 80% of 1500 plus 100% of 500. */
 const COMMERCIAL_SHARE = 1700;
 
+/** Reads `org`'s event stream at `path` until it holds `expected` (or 10 s pass, or 2 s bring nothing). */
+async function streamUntil(
+  org: OrgId,
+  path: string,
+  expected: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const controller = new AbortController();
+  const res = await fetch(`${urlOf(org)}${path}`, {
+    headers: { authorization: `Bearer ${tokenFor(org)}`, ...headers },
+    signal: controller.signal,
+  });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  let text = '';
+  const deadline = Date.now() + 10_000;
+  while (!text.includes(expected) && Date.now() < deadline) {
+    const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000));
+    const chunk = await Promise.race([reader.read(), timeout]);
+    if (!chunk || chunk.done) break;
+    text += new TextDecoder().decode(chunk.value);
+  }
+  controller.abort();
+  return text;
+}
+
 /** `invoice` names the invoice; the body carries the 18-digit number it stands for. */
 function settlement(settlementId: string, invoice: string, policyRef = id('POL'), n = 1) {
   return {
@@ -560,25 +585,8 @@ describe('gateways on the network', function () {
     });
 
     it('streams the events each organisation may see', async () => {
-      const seen = async (org: OrgId, lastEventId?: string) => {
-        const controller = new AbortController();
-        const resume: Record<string, string> = lastEventId ? { 'last-event-id': lastEventId } : {};
-        const res = await fetch(`${urlOf(org)}/v1/events?since=0`, {
-          headers: { authorization: `Bearer ${tokenFor(org)}`, ...resume },
-          signal: controller.signal,
-        });
-        const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-        let text = '';
-        const deadline = Date.now() + 10_000;
-        while (!text.includes(id('S2')) && Date.now() < deadline) {
-          const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000));
-          const chunk = await Promise.race([reader.read(), timeout]);
-          if (!chunk || chunk.done) break;
-          text += new TextDecoder().decode(chunk.value);
-        }
-        controller.abort();
-        return text;
-      };
+      const seen = (org: OrgId, lastEventId?: string) =>
+        streamUntil(org, '/v1/events?since=0', id('S2'), lastEventId ? { 'last-event-id': lastEventId } : {});
       const regulator = await seen('regulator');
       expect(regulator).to.contain(id('S1')).and.to.contain('event: SettlementRecorded');
       expect(await seen('insurer1')).to.contain(id('S1'));
@@ -625,24 +633,8 @@ describe('gateways on the network', function () {
       expect((await seenBy('insurer2')).endorsers).to.not.include('Insurer1MSP');
       expect((await seenBy('insurer1')).endorsers).to.not.include('Insurer2MSP');
 
-      const stream = async (org: OrgId, expected: string): Promise<string> => {
-        const controller = new AbortController();
-        const res = await fetch(`${urlOf(org)}/v1/events?since=${view.body.blockNumber}`, {
-          headers: { authorization: `Bearer ${tokenFor(org)}` },
-          signal: controller.signal,
-        });
-        const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-        let text = '';
-        const deadline = Date.now() + 10_000;
-        while (!text.includes(expected) && Date.now() < deadline) {
-          const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000));
-          const chunk = await Promise.race([reader.read(), timeout]);
-          if (!chunk || chunk.done) break;
-          text += new TextDecoder().decode(chunk.value);
-        }
-        controller.abort();
-        return text;
-      };
+      const stream = (org: OrgId, expected: string) =>
+        streamUntil(org, `/v1/events?since=${view.body.blockNumber}`, expected);
       const second = await stream('insurer2', id('MIX2'));
       expect(second).to.contain(id('MIX2')).and.not.to.contain(id('MIX1')).and.not.to.contain('Insurer1MSP');
       const first = await stream('insurer1', id('MIX1'));
