@@ -23,13 +23,11 @@ function ownScope(principal: Principal, query: { hospital?: string; insurer?: st
  * among the organisations their part of it concerns (a batch across two insurers shows neither the other).
  */
 function endorsersSeenBy(principal: Principal, info: TransactionInfo): string[] | undefined {
-  if (principal.role === 'auditor' || !info.event) {
-    const involved = [info.creatorMsp, ...info.endorsers, ...(info.event?.parties ?? [])];
-    return principal.role === 'auditor' || involved.includes(principal.org) ? info.endorsers : undefined;
-  }
-  const seen = eventSeenBy(info.event, principal.org, false);
-  const involved = [info.creatorMsp, ...info.endorsers].includes(principal.org) || seen !== undefined;
-  if (!involved) return undefined;
+  if (principal.role === 'auditor') return info.endorsers;
+  const seen = info.event && eventSeenBy(info.event, principal.org, false);
+  if (!seen && ![info.creatorMsp, ...info.endorsers].includes(principal.org)) return undefined;
+  // Without an event nothing tells which part concerns whom: an involved caller sees every endorser.
+  if (!info.event) return info.endorsers;
   const related = new Set([principal.org, info.creatorMsp, ...(seen?.parties ?? [])]);
   return info.endorsers.filter((msp) => related.has(msp));
 }
