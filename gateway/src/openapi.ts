@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { PROBLEM_STATUS, ProblemCode } from './errors';
-import type { RouteSpec } from './route';
+import type { RouteLink, RouteSpec } from './route';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 
@@ -64,14 +64,33 @@ function problemResponses(codes: readonly ProblemCode[]): Record<string, unknown
   );
 }
 
+const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
+
+/** Unique per operation, and readable in a contract tester's report. */
+const operationId = (method: string, path: string): string => `${method.toUpperCase()} ${openApiPath(path)}`;
+
+function openApiLinks(links: Record<string, RouteLink>) {
+  return Object.fromEntries(
+    Object.entries(links).map(([name, link]) => {
+      const [method, path] = link.to.split(' ');
+      const parameters = Object.fromEntries(
+        Object.entries(link.parameters).map(([param, field]) => [param, `$response.body#/${field}`]),
+      );
+      return [name, { operationId: operationId(method, path), parameters }];
+    }),
+  );
+}
+
 function operation(spec: RouteSpec) {
   const codes = [...EVERY_ROUTE, ...(spec.method === 'post' ? WRITES : []), ...(spec.errors ?? [])];
   const { schema, mediaType } = spec.returns ?? { schema: OBJECT };
+  const links = spec.links && { links: openApiLinks(spec.links) };
   const success = Object.entries(spec.responses).map(([status, description]) => [
     status,
-    { description, content: content(schema, mediaType) },
+    { description, content: content(schema, mediaType), ...links },
   ]);
   return {
+    operationId: operationId(spec.method, spec.path),
     summary: spec.summary,
     description: `Roles: ${spec.roles.join(', ')}.`,
     security: [{ bearer: [] }],
@@ -124,6 +143,7 @@ export function openApiDocument(routes: readonly RouteSpec[], serverUrl?: string
   const paths: Record<string, Record<string, unknown>> = {
     '/healthz': {
       get: {
+        operationId: operationId('get', '/healthz'),
         summary: 'Liveness and ledger reachability',
         responses: {
           200: { description: 'up', content: content(OBJECT) },
@@ -133,6 +153,7 @@ export function openApiDocument(routes: readonly RouteSpec[], serverUrl?: string
     },
     '/metrics': {
       get: {
+        operationId: operationId('get', '/metrics'),
         summary: 'Prometheus metrics',
         responses: {
           200: { description: 'text format', content: content({ type: 'string' }, 'text/plain') },
@@ -141,13 +162,14 @@ export function openApiDocument(routes: readonly RouteSpec[], serverUrl?: string
     },
     '/openapi.json': {
       get: {
+        operationId: operationId('get', '/openapi.json'),
         summary: 'This document',
         responses: { 200: { description: 'OpenAPI 3.1', content: content(OBJECT) } },
       },
     },
   };
   for (const spec of routes) {
-    const path = spec.path.replace(/:(\w+)/g, '{$1}');
+    const path = openApiPath(spec.path);
     paths[path] = { ...paths[path], [spec.method]: operation(spec) };
   }
   return {

@@ -38,6 +38,17 @@ export interface RouteInput<
   headers: z.output<H>;
 }
 
+/**
+ * An OpenAPI link from this route's success reply to another operation: each of its path parameters taken
+ * from a field of the reply body. Contract testers follow links to chain calls (settle → read → pay → dispute).
+ */
+export interface RouteLink {
+  /** The operation linked to, as `method path` in Express syntax, e.g. `get /v1/products/:productId`. */
+  to: `${'get' | 'post'} /${string}`;
+  /** Path parameter name → field of the reply body (a JSON pointer without the leading slash). */
+  parameters: Record<string, string>;
+}
+
 export interface RouteSpec<
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
@@ -58,6 +69,8 @@ export interface RouteSpec<
   responses: Record<number, string>;
   /** JSON schema of the success body; a JSON object when not given. */
   returns?: { schema: Record<string, unknown>; mediaType?: string };
+  /** Operations a success reply leads to, by link name. */
+  links?: Record<string, RouteLink>;
   /** Problems this route answers besides those every route and every write can answer. */
   errors?: readonly ProblemCode[];
   /** Answers a reply, or nothing when it wrote the response itself (event streams). */

@@ -3,15 +3,29 @@
 # (network/run-faults, every port + 20000, gateways on 28081..28085), so the default network is never touched.
 # Brings the instance and its five gateways up, runs the mocha suite test/faults/**/*.test.ts, then fuzzes
 # every gateway's /openapi.json with schemathesis (pinned in requirements.txt, installed into the git-ignored
-# test/faults/.venv), and finally stops the gateways and the network (--keep leaves them running).
-# FUZZ_SECONDS (default 40) bounds schemathesis per gateway; FUZZ_SEED (default 1) makes its cases repeatable.
+# test/faults/.venv), and finally stops the gateways and the network.
+# Options: --keep leaves them running; --fuzz-long fuzzes deeply instead of within a time bound (every phase,
+# FUZZ_EXAMPLES (default 100) cases per operation, then the stateful phase along the document's links);
+# --fuzz-only skips the mocha suite.
+# FUZZ_SECONDS (default 40) bounds the short fuzzing per gateway; FUZZ_SEED (default 1) makes cases repeatable.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 FAULTS=test/faults
-KEEP=0
-[[ ${1:-} == --keep ]] && KEEP=1
+KEEP=0 FUZZ_LONG=0 FUZZ_ONLY=0
+for arg in "$@"; do
+  case "$arg" in
+    --keep) KEEP=1 ;;
+    --fuzz-long) FUZZ_LONG=1 ;;
+    --fuzz-only) FUZZ_ONLY=1 ;;
+    *)
+      echo "usage: $0 [--keep] [--fuzz-long] [--fuzz-only]" >&2
+      exit 2
+      ;;
+  esac
+done
 FUZZ_SECONDS=${FUZZ_SECONDS:-40}
+FUZZ_EXAMPLES=${FUZZ_EXAMPLES:-100}
 FUZZ_SEED=${FUZZ_SEED:-1}
 export NETWORK_RUN_DIR=$ROOT/network/run-faults NETWORK_PORT_OFFSET=20000
 ORGS=(hospital1 hospital2 insurer1 insurer2 regulator)
@@ -54,14 +68,20 @@ role_of() {
 # Each gateway with a valid token of its organisation's one role: no 5xx, documented statuses, content types
 # and response schemas. The event stream is left out: it never ends, so every case would wait for the timeout.
 fuzz() {
-  local org=$1 port=$2 token
+  local org=$1 port=$2 token depth
   token=$(node gateway/dist/cli/token.js --org "$org" --role "$(role_of "$org")" --sub fuzzer \
     --run-dir "$NETWORK_RUN_DIR")
-  log "schemathesis against the $org gateway ($FUZZ_SECONDS s)"
+  if [[ $FUZZ_LONG == 1 ]]; then
+    depth=(--phases "examples,coverage,fuzzing,stateful" --max-examples "$FUZZ_EXAMPLES")
+    log "schemathesis against the $org gateway ($FUZZ_EXAMPLES cases per operation, then stateful)"
+  else
+    depth=(--phases fuzzing --max-examples 2 --max-time "$FUZZ_SECONDS")
+    log "schemathesis against the $org gateway ($FUZZ_SECONDS s)"
+  fi
   "$FAULTS/.venv/bin/st" run "http://127.0.0.1:$port/openapi.json" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-    --phases fuzzing --max-examples 2 --max-time "$FUZZ_SECONDS" --seed "$FUZZ_SEED" \
+    "${depth[@]}" --seed "$FUZZ_SEED" \
     --workers 1 --request-timeout 60 --no-shrink --warnings off \
     --exclude-path /v1/events
 }
@@ -77,8 +97,10 @@ main() {
   gateways up
 
   local broken=() i status
-  tally_mocha node_modules/.bin/mocha --timeout 400000 "$FAULTS/**/*.test.ts" || broken+=(mocha)
-  gateways up # a fault test may have left one restarting
+  if [[ $FUZZ_ONLY == 0 ]]; then
+    tally_mocha node_modules/.bin/mocha --timeout 400000 "$FAULTS/**/*.test.ts" || broken+=(mocha)
+    gateways up # a fault test may have left one restarting
+  fi
   # Each gateway's fuzzing run counts as one test.
   for i in "${!ORGS[@]}"; do
     status=0

@@ -3,7 +3,7 @@ import type { Authorisation, Participant, WriteResult } from '@settlement/chainc
 import type { LedgerClient } from '../ledger';
 import { authorisationEndorsers, revocationEndorsers } from '../endorsement';
 import { ApiError, hideForbidden, notFound, validationFailed } from '../errors';
-import { ALL_ROLES, route } from '../route';
+import { ALL_ROLES, route, RouteLink } from '../route';
 import { authorisationBody, authorisationParams, noParams, noQuery, reasonBody } from '../schemas';
 import { byRecorder, RECORD_WITH_TXID, withPatientRef, written } from './replies';
 
@@ -26,6 +26,12 @@ async function requireInsurer(ledger: LedgerClient, mspId: string): Promise<void
   }
 }
 
+/** Where a reply carrying a consent leads. */
+const FROM_AUTHORISATION: Record<string, RouteLink> = {
+  read: { to: 'get /v1/authorisations/:id', parameters: { id: 'authorisationId' } },
+  revoke: { to: 'post /v1/authorisations/:id/revoke', parameters: { id: 'authorisationId' } },
+};
+
 export const authorisationRoutes = [
   route({
     method: 'post',
@@ -36,6 +42,7 @@ export const authorisationRoutes = [
     query: noQuery,
     body: authorisationBody,
     responses: { 201: 'recorded', 200: 'already recorded with this content' },
+    links: FROM_AUTHORISATION,
     returns: { schema: RECORD_WITH_TXID },
     errors: ['ID_CONFLICT'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
@@ -59,6 +66,7 @@ export const authorisationRoutes = [
     query: noQuery,
     body: reasonBody,
     responses: { 201: 'revoked', 200: 'already revoked' },
+    links: FROM_AUTHORISATION,
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND'],
     handle: async ({ params, body }, { ledger, principal }) => {
@@ -85,6 +93,7 @@ export const authorisationRoutes = [
     params: authorisationParams,
     query: noQuery,
     responses: { 200: 'the authorisation' },
+    links: FROM_AUTHORISATION,
     errors: ['NOT_FOUND'],
     handle: async ({ params }, { ledger }) => ({
       status: 200,

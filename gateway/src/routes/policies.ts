@@ -16,6 +16,7 @@ export const policyRoutes = [
     query: noQuery,
     body: policyBody,
     responses: { 201: 'registered', 200: 'already registered with this content' },
+    links: { read: { to: 'get /v1/policies/:policyRef', parameters: { policyRef: 'policyRef' } } },
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND', 'ID_CONFLICT'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) =>

@@ -15,6 +15,7 @@ export const productRoutes = [
     query: noQuery,
     body: productBody,
     responses: { 201: 'published (a new version)', 200: 'the latest version already has this content' },
+    links: { read: { to: 'get /v1/products/:productId', parameters: { productId: 'productId' } } },
     returns: { schema: RECORD_WITH_TXID },
     errors: ['ID_CONFLICT'],
     handle: async ({ body }, { ledger, principal }) =>

@@ -12,7 +12,7 @@ import { settlementEndorsers } from '../endorsement';
 import { ApiError, fromChaincodeError, hideForbidden, notFound, problemDocument } from '../errors';
 import type { LedgerClient } from '../ledger';
 import type { Pseudonymiser } from '../pseudonymise';
-import { ALL_ROLES, Reply, route, RouteContext } from '../route';
+import { ALL_ROLES, Reply, route, RouteContext, RouteLink } from '../route';
 import {
   noParams,
   noQuery,
@@ -137,6 +137,18 @@ async function updateSettlement(
   return written(outcome, (s) => recordedTxId(s) ?? s.txId);
 }
 
+const SETTLEMENT_PARAMS = { hospital: 'hospital', settlementId: 'settlementId' };
+
+/** Where a reply carrying a settlement leads: its reads, the next steps of its life and its transaction. */
+const FROM_SETTLEMENT: Record<string, RouteLink> = {
+  read: { to: 'get /v1/settlements/:hospital/:settlementId', parameters: SETTLEMENT_PARAMS },
+  history: { to: 'get /v1/settlements/:hospital/:settlementId/history', parameters: SETTLEMENT_PARAMS },
+  payout: { to: 'post /v1/settlements/:hospital/:settlementId/payout', parameters: SETTLEMENT_PARAMS },
+  dispute: { to: 'post /v1/settlements/:hospital/:settlementId/dispute', parameters: SETTLEMENT_PARAMS },
+  reversal: { to: 'post /v1/settlements/:hospital/:settlementId/reversal', parameters: SETTLEMENT_PARAMS },
+  transaction: { to: 'get /v1/audit/transactions/:txId', parameters: { txId: 'txId' } },
+};
+
 export const settlementRoutes = [
   route({
     method: 'post',
@@ -148,6 +160,7 @@ export const settlementRoutes = [
     query: noQuery,
     body: settlementItem,
     responses: { 201: 'recorded with its split', 200: 'already recorded' },
+    links: FROM_SETTLEMENT,
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND', 'ID_CONFLICT', 'INVALID_STATE', 'DUPLICATE_INVOICE'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
@@ -229,6 +242,7 @@ export const settlementRoutes = [
     params: settlementParams,
     query: noQuery,
     responses: { 200: 'the settlement' },
+    links: FROM_SETTLEMENT,
     errors: ['NOT_FOUND'],
     handle: async ({ params }, { ledger }) => ({
       status: 200,
@@ -263,6 +277,7 @@ export const settlementRoutes = [
     query: noQuery,
     body: payoutBody,
     responses: { 201: 'paid', 200: 'already paid with this content' },
+    links: FROM_SETTLEMENT,
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND', 'INVALID_STATE', 'AMOUNT_MISMATCH'],
     handle: async ({ params, body }, ctx) =>
@@ -277,6 +292,7 @@ export const settlementRoutes = [
     query: noQuery,
     body: reasonBody,
     responses: { 201: 'disputed', 200: 'already disputed' },
+    links: FROM_SETTLEMENT,
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND', 'INVALID_STATE'],
     handle: async ({ params, body }, ctx) =>
@@ -291,6 +307,7 @@ export const settlementRoutes = [
     query: noQuery,
     body: reasonBody,
     responses: { 201: 'reversed', 200: 'already reversed' },
+    links: FROM_SETTLEMENT,
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND', 'INVALID_STATE'],
     handle: async ({ params, body }, ctx) => {

@@ -36,6 +36,34 @@ describe('gateway server', () => {
     for (const path of ['/healthz', '/metrics', '/openapi.json']) expect(doc.paths).to.have.property(path);
   });
 
+  it('links each reply to the operations it leads to, by operationId and every path parameter', async () => {
+    const doc = await jsonOf(await gw.call('/openapi.json', { token: null }));
+    type Operation = { operationId: string; parameters: { name: string; in: string }[]; responses: object };
+    const operations = Object.values(doc.paths as Record<string, Record<string, Operation>>).flatMap(
+      (methods) => Object.values(methods),
+    );
+    const byId = new Map(operations.map((op) => [op.operationId, op]));
+    expect(byId.size, 'operationIds are unique').to.equal(operations.length);
+    const links = operations.flatMap((op) =>
+      Object.values(op.responses as Record<string, { links?: object }>).flatMap((response) =>
+        Object.values(response.links ?? {}),
+      ),
+    ) as { operationId: string; parameters: Record<string, string> }[];
+    for (const link of links) {
+      const target = byId.get(link.operationId);
+      expect(target, link.operationId).to.be.an('object');
+      const pathParams = (target as Operation).parameters.filter((p) => p.in === 'path').map((p) => p.name);
+      expect(Object.keys(link.parameters), link.operationId).to.have.members(pathParams);
+      for (const value of Object.values(link.parameters)) expect(value).to.match(/^\$response\.body#\/\w+$/);
+    }
+    const settle = doc.paths['/v1/settlements'].post.responses['201'].links;
+    expect(Object.values(settle).map((l) => (l as { operationId: string }).operationId)).to.include.members([
+      'GET /v1/settlements/{hospital}/{settlementId}',
+      'POST /v1/settlements/{hospital}/{settlementId}/payout',
+      'POST /v1/settlements/{hospital}/{settlementId}/dispute',
+    ]);
+  });
+
   it('documents the problems each route can answer, with the Problem schema', async () => {
     const doc = await jsonOf(await gw.call('/openapi.json', { token: null }));
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses);
