@@ -16,6 +16,7 @@ import {
   Wallets,
 } from 'fabric-network';
 import { CHAINCODE_NAME, CHANNEL_NAME, TxName } from '../../chaincode/src/api';
+import { CommitTimes } from '../../gateway/src/commit-times';
 import { CommitWatcher } from '../../gateway/src/commit-watcher';
 import { endorsementsDiffer } from '../../gateway/src/ledger';
 import { signNatively } from '../../gateway/src/signing';
@@ -73,7 +74,7 @@ export class DirectConnections {
     const network = await gateway.getNetwork(CHANNEL_NAME);
     const contract = network.getContract(CHAINCODE_NAME);
     if (this.options.commitStrategy !== BLOCK_STREAM) return { gateway, contract };
-    const watcher = await CommitWatcher.start(network);
+    const watcher = await CommitWatcher.start(network, new CommitTimes());
     return { gateway, contract, watcher, commits: watcher.handlers(this.options.commitTimeoutSeconds) };
   }
 

@@ -10,6 +10,8 @@ export interface TransactionInfo {
   validationCode: string;
   /** ISO-8601 UTC, the client's proposal time recorded in the transaction header. */
   timestamp: string;
+  /** ISO-8601 UTC, when this organisation's peer delivered the block as committed, if this gateway saw it. */
+  committedAt?: string;
   creatorMsp: string;
   endorsers: string[];
   /** The chaincode event, when the transaction emitted one. */

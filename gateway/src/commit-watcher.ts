@@ -14,6 +14,7 @@ import {
   TxEventHandler,
   TxEventHandlerFactory,
 } from 'fabric-network';
+import type { CommitTimes } from './commit-times';
 
 /** A committed transaction that the peers marked invalid; `transactionCode` is its validation code. */
 export class CommitInvalid extends Error {
@@ -30,14 +31,19 @@ type Waiter = (validationCode: string) => void;
 export class CommitWatcher {
   private readonly waiters = new Map<string, Waiter>();
   private readonly listener: BlockListener = async (block: BlockEvent) => {
+    this.times.record(Number(block.blockNumber.toString()), new Date());
     for (const tx of block.getTransactionEvents()) this.waiters.get(tx.transactionId)?.(tx.status);
   };
 
-  private constructor(private readonly network: Network) {}
+  private constructor(
+    private readonly network: Network,
+    /** Where the time each block arrives is kept. */
+    readonly times: CommitTimes,
+  ) {}
 
   /** Starts listening; a peer that is down now is retried in the background by fabric-network. */
-  static async start(network: Network): Promise<CommitWatcher> {
-    const watcher = new CommitWatcher(network);
+  static async start(network: Network, times: CommitTimes): Promise<CommitWatcher> {
+    const watcher = new CommitWatcher(network, times);
     await network.addBlockListener(watcher.listener, { type: 'filtered' });
     return watcher;
   }

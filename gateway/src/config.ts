@@ -38,6 +38,8 @@ export interface GatewayConfig {
     clockToleranceSeconds: number;
   };
   pseudonymKey: Buffer;
+  /** Where the time each block was seen committed is kept across restarts; memory only when unset. */
+  commitTimesFile?: string;
   bodyLimit: string;
   /** Origins allowed to call from a browser; empty means no CORS headers at all. */
   corsOrigins: string[];
@@ -161,6 +163,7 @@ export const ENVIRONMENT = z.object({
   JWT_MAX_TTL_SECONDS: int(60, 30 * 86400).default(86400),
   JWT_CLOCK_TOLERANCE_SECONDS: int(0, 300).default(5),
   PSEUDONYM_KEY_FILE: pseudonymKey,
+  COMMIT_TIMES_FILE: text.optional(),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, { error: 'must look like 100kb' })
@@ -219,6 +222,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE_SECONDS,
     },
     pseudonymKey: env.PSEUDONYM_KEY_FILE,
+    commitTimesFile: env.COMMIT_TIMES_FILE,
     bodyLimit: env.BODY_LIMIT,
     corsOrigins: env.CORS_ORIGINS,
     logLevel: env.LOG_LEVEL,

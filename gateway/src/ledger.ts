@@ -22,6 +22,7 @@ import {
 import { CHAINCODE_NAME, CHANNEL_NAME } from '@settlement/chaincode/dist/api';
 import type { LedgerEvent, TxName } from '@settlement/chaincode/dist/api';
 import { DecodedBlock, TransactionInfo, transactionInBlock } from './blocks';
+import { CommitTimes } from './commit-times';
 import { CommitWatcher } from './commit-watcher';
 import type { GatewayConfig } from './config';
 import { ApiError, fromChaincodeError, parseChaincodeError } from './errors';
@@ -56,6 +57,8 @@ export interface LedgerClient {
   blockHeight(): Promise<number>;
   /** MSP IDs of the organisations with a peer on the channel, as discovery last saw them. */
   peerOrganisations(): string[];
+  /** MSP IDs the channel's configuration defines, as discovery last read it: who could ever endorse. */
+  channelOrganisations(): string[];
   /** A committed transaction as the ledger records it; undefined when there is none with this id. */
   transaction(txId: string): Promise<TransactionInfo | undefined>;
   /** Calls onEvent for every chaincode event of a valid transaction from fromBlock on, in ledger order. */
@@ -215,7 +218,7 @@ export class FabricLedgerClient implements LedgerClient {
     });
     const network = await gateway.getNetwork(CHANNEL_NAME);
     const contract = network.getContract(CHAINCODE_NAME);
-    const watcher = await CommitWatcher.start(network);
+    const watcher = await CommitWatcher.start(network, new CommitTimes(config.commitTimesFile));
     const handlers = watcher.handlers(fabric.commitTimeoutSeconds);
     return new FabricLedgerClient(gateway, network, contract, fabric, metrics, logger, handlers, watcher);
   }
@@ -448,6 +451,10 @@ export class FabricLedgerClient implements LedgerClient {
     return [...new Set(peers.map((peer) => peer.mspid).filter(Boolean))].sort();
   }
 
+  channelOrganisations(): string[] {
+    return [...this.network.getChannel().getMspids()].sort();
+  }
+
   async transaction(txId: string): Promise<TransactionInfo | undefined> {
     let bytes: Buffer;
     try {
@@ -457,7 +464,8 @@ export class FabricLedgerClient implements LedgerClient {
       if (/not found|no such transaction/i.test(String((error as Error).message))) return undefined;
       throw unavailable(error, this.logger);
     }
-    return transactionInBlock(BlockDecoder.decode(bytes), txId);
+    const info = transactionInBlock(BlockDecoder.decode(bytes), txId);
+    return info && { ...info, committedAt: this.watcher?.times.get(info.blockNumber) };
   }
 
   async subscribe(fromBlock: number, onEvent: (record: LedgerEventRecord) => void): Promise<() => void> {

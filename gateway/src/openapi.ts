@@ -27,9 +27,10 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'he
   }));
 }
 
-/** Problems any authenticated, validated route can answer; every route may ask the ledger. */
+/** Problems any route can answer: its request line and headers too long, not authenticated, invalid, or the ledger. */
 const EVERY_ROUTE: readonly ProblemCode[] = [
   'VALIDATION_FAILED',
+  'HEADERS_TOO_LARGE',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'LEDGER_UNAVAILABLE',

@@ -63,6 +63,7 @@ export function devEnvironment(runDir: string, org: OrgInfo): string {
     JWT_ISSUER: issuer,
     JWT_AUDIENCE: audience,
     PSEUDONYM_KEY_FILE: pseudonymKeyFile(keys),
+    COMMIT_TIMES_FILE: join(runDir, 'gateway', `${org.id}-commit-times.log`),
     FABRIC_COMMIT_TIMEOUT_SECONDS: 30,
   };
   return Object.entries(env)

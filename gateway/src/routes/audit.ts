@@ -67,14 +67,17 @@ export const auditRoutes = [
     roles: ALL_ROLES,
     params: txParams,
     query: noQuery,
-    responses: { 200: '{txId, blockNumber, validationCode, timestamp, creatorMsp, endorsers}' },
+    responses: {
+      200: '{txId, blockNumber, validationCode, timestamp (proposal time), committedAt, creatorMsp, endorsers}',
+    },
     errors: ['NOT_FOUND'],
     handle: async ({ params }, { ledger, principal }) => {
       const info = await ledger.transaction(params.txId);
       const endorsers = info && endorsersSeenBy(principal, info);
       if (!info || !endorsers) throw notFound();
-      const { txId, blockNumber, validationCode, timestamp, creatorMsp } = info;
-      return { status: 200, body: { txId, blockNumber, validationCode, timestamp, creatorMsp, endorsers } };
+      const { txId, blockNumber, validationCode, timestamp, committedAt = null, creatorMsp } = info;
+      const body = { txId, blockNumber, validationCode, timestamp, committedAt, creatorMsp, endorsers };
+      return { status: 200, body };
     },
   }),
 ];

@@ -8,9 +8,10 @@ import { authorisationBody, authorisationParams, noParams, noQuery, reasonBody }
 import { byRecorder, RECORD_WITH_TXID, withPatientRef, written } from './replies';
 
 /**
- * The insurer a consent names must be a registered insurer. The chaincode checks this too, but a name that is no
- * organisation of the channel fails before it runs (no peer of it can be asked to endorse), which is the caller's
- * mistake and so a 400, not the ledger's 503.
+ * The insurer a consent names must be a registered insurer, and a member of the channel. The chaincode checks
+ * the first too, but a name that is no organisation of the channel fails before it runs (no peer of it can be
+ * asked to endorse), which is the caller's mistake (a 400) or a registration ahead of the channel (a 409), not
+ * the ledger's 503.
  */
 async function requireInsurer(ledger: LedgerClient, mspId: string): Promise<void> {
   const participant = await ledger
@@ -23,6 +24,9 @@ async function requireInsurer(ledger: LedgerClient, mspId: string): Promise<void
     throw validationFailed(`insurer ${mspId} is not a registered insurer`, [
       { path: 'body.insurer', message: 'not a registered insurer' },
     ]);
+  }
+  if (!ledger.channelOrganisations().includes(mspId)) {
+    throw new ApiError(409, 'INVALID_STATE', `insurer ${mspId} is registered but not yet on the channel`);
   }
 }
 
@@ -44,7 +48,7 @@ export const authorisationRoutes = [
     responses: { 201: 'recorded', 200: 'already recorded with this content' },
     links: FROM_AUTHORISATION,
     returns: { schema: RECORD_WITH_TXID },
-    errors: ['ID_CONFLICT'],
+    errors: ['ID_CONFLICT', 'INVALID_STATE'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
       await requireInsurer(ledger, body.insurer);
       return written(

@@ -224,6 +224,9 @@ describe('gateways on the network', function () {
       // The gateway names the insurer and the regulator as endorsers (OutOf(2) plus the key-level policy).
       const tx = await call('regulator', 'GET', `/v1/audit/transactions/${first.body.txId}`);
       expect(tx.body.endorsers).to.deep.equal(['Insurer1MSP', 'RegulatorMSP']);
+      // The regulator's gateway saw the block committed, after the insurer's gateway stamped the proposal.
+      const lag = Date.parse(tx.body.committedAt) - Date.parse(tx.body.timestamp);
+      expect(lag, `${tx.body.timestamp} → ${tx.body.committedAt}`).to.be.within(0, 60_000);
       expectProblem(
         await call('regulator', 'GET', `/v1/audit/transactions/${'0'.repeat(64)}`),
         404,
@@ -320,6 +323,18 @@ describe('gateways on the network', function () {
         404,
         'NOT_FOUND',
       );
+    });
+
+    it('answers 409 to a consent naming an insurer registered ahead of joining the channel', async () => {
+      const mspId = `Joining${id('I').replace(/\W/g, '')}MSP`;
+      const registered = await call('regulator', 'POST', '/v1/participants', {
+        mspId,
+        kind: 'INSURER',
+        name: 'An insurer not yet on the channel',
+      });
+      expectStatus(registered, 201);
+      const body = { ...authorisation, authorisationId: id('A-JOINING'), insurer: mspId };
+      expectProblem(await call('hospital1', 'POST', '/v1/authorisations', body), 409, 'INVALID_STATE');
     });
 
     it("revokes a consent with its owners' endorsement; others get 404", async () => {

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { TimeoutError } from 'fabric-network';
 import type { BlockEvent, BlockListener, ListenerOptions, Network } from 'fabric-network';
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommitTimes } from '../../../gateway/src/commit-times';
 import { CommitInvalid, CommitWatcher } from '../../../gateway/src/commit-watcher';
 
 /** A network whose realtime block stream the test drives. */
@@ -15,8 +19,10 @@ function fakeNetwork() {
     },
     removeBlockListener: (listener: BlockListener) => listeners.delete(listener),
   } as unknown as Network;
+  let height = 0;
   const block = async (...txs: [string, string][]) => {
     const event = {
+      blockNumber: { toString: () => String(height++) },
       getTransactionEvents: () => txs.map(([transactionId, status]) => ({ transactionId, status })),
     } as unknown as BlockEvent;
     for (const listener of listeners) await listener(event);
@@ -36,7 +42,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 /** A watcher on a fake network, and the commit handler of transaction tx-a, already listening. */
 async function listeningFor(timeoutSeconds = 5) {
   const fake = fakeNetwork();
-  const watcher = await CommitWatcher.start(fake.network);
+  const watcher = await CommitWatcher.start(fake.network, new CommitTimes());
   const handler = watcher.handlers(timeoutSeconds)('tx-a', fake.network);
   await handler.startListening();
   return { fake, watcher, handler };
@@ -45,7 +51,7 @@ async function listeningFor(timeoutSeconds = 5) {
 describe('gateway commit watcher', () => {
   it('listens to filtered blocks and lets go of them when closed', async () => {
     const fake = fakeNetwork();
-    const watcher = await CommitWatcher.start(fake.network);
+    const watcher = await CommitWatcher.start(fake.network, new CommitTimes());
     expect(fake.options).to.deep.equal([{ type: 'filtered' }]);
     watcher.close();
     expect(fake.listeners.size).to.equal(0);
@@ -89,5 +95,25 @@ describe('gateway commit watcher', () => {
     expect(watcher.pending).to.equal(1);
     handler.cancelListening();
     expect(watcher.pending).to.equal(0);
+  });
+
+  it('keeps the time each block was first seen, across a restart when given a file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'commit-times-')), 'times.log');
+    const fake = fakeNetwork();
+    const watcher = await CommitWatcher.start(fake.network, new CommitTimes(file));
+    const before = Date.now();
+    await fake.block(['tx-a', 'VALID']);
+    await fake.block(['tx-b', 'VALID']);
+    const first = watcher.times.get(0) as string;
+    expect(Date.parse(first)).to.be.within(before, Date.now());
+    watcher.times.record(0, new Date('2030-01-01T00:00:00Z'));
+    expect(watcher.times.get(0), 'a redelivered block keeps its first time').to.equal(first);
+    expect(watcher.times.get(7)).to.equal(undefined);
+    // A line cut short by a crash costs only its own block.
+    appendFileSync(file, '2 2026-0');
+    const reopened = new CommitTimes(file);
+    expect(reopened.get(0)).to.equal(first);
+    expect(reopened.get(1)).to.equal(watcher.times.get(1));
+    expect(reopened.get(2)).to.equal(undefined);
   });
 });

@@ -85,6 +85,10 @@ export class FakeLedger implements LedgerClient {
     return this.peerOrgs;
   }
 
+  channelOrganisations(): string[] {
+    return [...this.peerOrgs, 'OrdererMSP'].sort();
+  }
+
   async transaction(txId: string): Promise<TransactionInfo | undefined> {
     return this.transactions.get(txId);
   }

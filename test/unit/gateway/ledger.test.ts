@@ -111,7 +111,7 @@ function harness(
   const endorsers = [{ mspid: 'Insurer1MSP' }, { mspid: 'Hospital1MSP' }, { mspid: 'Insurer1MSP' }];
   const network = {
     getContract: () => qscc,
-    getChannel: () => ({ getEndorsers: () => endorsers }),
+    getChannel: () => ({ getEndorsers: () => endorsers, getMspids: () => ['OrdererMSP', 'Insurer1MSP'] }),
   } as unknown as Network;
   const metrics = createMetrics();
   const client = new (class extends FabricLedgerClient {
@@ -368,6 +368,10 @@ describe('gateway Fabric ledger client', () => {
 
   it('names the organisations with a peer on the channel, once each, sorted', () => {
     expect(harness([]).client.peerOrganisations()).to.deep.equal(['Hospital1MSP', 'Insurer1MSP']);
+  });
+
+  it("names the organisations of the channel's configuration, sorted", () => {
+    expect(harness([]).client.channelOrganisations()).to.deep.equal(['Insurer1MSP', 'OrdererMSP']);
   });
 
   describe('an unknown commit outcome', () => {

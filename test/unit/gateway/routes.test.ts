@@ -102,6 +102,17 @@ describe('gateway routes', () => {
       expect(hospital.ledger.submits()).to.have.length(0);
     });
 
+    it('answers 409 INVALID_STATE, submitting nothing, for a registered insurer not yet on the channel', async () => {
+      hospital.ledger.on(Tx.getParticipant, () => ({ mspId: 'Insurer9MSP', kind: 'INSURER', name: 'I9' }));
+      const res = await hospital.call('/v1/authorisations', {
+        method: 'POST',
+        json: { ...authorisationBody, insurer: 'Insurer9MSP' },
+      });
+      expect(res.status).to.equal(409);
+      expect((await problemOf(res)).code).to.equal('INVALID_STATE');
+      expect(hospital.ledger.submits()).to.have.length(0);
+    });
+
     it('answers a revocation replay with the revoking txId', async () => {
       const record = {
         ...authorisationBody,
@@ -470,10 +481,15 @@ describe('gateway routes', () => {
         payload: Buffer.from('{}'),
       };
       for (const gw of [hospital, insurer, regulator]) gw.ledger.transactions.set(TX_A, info);
-      const shown = { ...info, payload: undefined, event: undefined };
+      // A block this gateway did not see committed has no commit time, shown as null.
+      const shown = { ...info, committedAt: null, payload: undefined, event: undefined };
       expect(await jsonOf(await regulator.call(`/v1/audit/transactions/${TX_A}`))).to.deep.equal(
         JSON.parse(JSON.stringify(shown)),
       );
+      const committedAt = '2026-01-01T00:00:02.000Z';
+      regulator.ledger.transactions.set(TX_A, { ...info, committedAt });
+      const seen = await jsonOf(await regulator.call(`/v1/audit/transactions/${TX_A}`));
+      expect(seen).to.include({ timestamp: info.timestamp, committedAt });
       // The insurer endorsed it without being named among the event's parties.
       expect((await insurer.call(`/v1/audit/transactions/${TX_A}`)).status).to.equal(200);
       expect((await hospital.call(`/v1/audit/transactions/${TX_A}`)).status).to.equal(404);
