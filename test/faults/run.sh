@@ -74,6 +74,8 @@ fuzz() {
   if [[ $FUZZ_LONG == 1 ]]; then
     depth=(--phases "examples,coverage,fuzzing,stateful" --max-examples "$FUZZ_EXAMPLES")
     log "schemathesis against the $org gateway ($FUZZ_EXAMPLES cases per operation, then stateful)"
+    # Half the writes made valid, so that replies succeed and their links are followed (fuzz_hooks.py).
+    export SCHEMATHESIS_HOOKS=fuzz_hooks FUZZ_ORG=$org PYTHONPATH=$FAULTS
   else
     depth=(--phases fuzzing --max-examples 2 --max-time "$FUZZ_SECONDS")
     log "schemathesis against the $org gateway ($FUZZ_SECONDS s)"
@@ -97,6 +99,10 @@ main() {
   gateways up
 
   local broken=() i status
+  if [[ $FUZZ_LONG == 1 ]]; then
+    export FUZZ_SEEDS_FILE=$NETWORK_RUN_DIR/fuzz-seeds.json
+    node_modules/.bin/ts-node "$FAULTS/support/fuzz-seeds.ts" "$FUZZ_SEEDS_FILE"
+  fi
   if [[ $FUZZ_ONLY == 0 ]]; then
     tally_mocha node_modules/.bin/mocha --timeout 400000 "$FAULTS/**/*.test.ts" || broken+=(mocha)
     gateways up # a fault test may have left one restarting

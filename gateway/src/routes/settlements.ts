@@ -137,17 +137,23 @@ async function updateSettlement(
   return written(outcome, (s) => recordedTxId(s) ?? s.txId);
 }
 
-const SETTLEMENT_PARAMS = { hospital: 'hospital', settlementId: 'settlementId' };
-
-/** Where a reply carrying a settlement leads: its reads, the next steps of its life and its transaction. */
-const FROM_SETTLEMENT: Record<string, RouteLink> = {
-  read: { to: 'get /v1/settlements/:hospital/:settlementId', parameters: SETTLEMENT_PARAMS },
-  history: { to: 'get /v1/settlements/:hospital/:settlementId/history', parameters: SETTLEMENT_PARAMS },
-  payout: { to: 'post /v1/settlements/:hospital/:settlementId/payout', parameters: SETTLEMENT_PARAMS },
-  dispute: { to: 'post /v1/settlements/:hospital/:settlementId/dispute', parameters: SETTLEMENT_PARAMS },
-  reversal: { to: 'post /v1/settlements/:hospital/:settlementId/reversal', parameters: SETTLEMENT_PARAMS },
-  transaction: { to: 'get /v1/audit/transactions/:txId', parameters: { txId: 'txId' } },
-};
+/**
+ * Where a reply carrying a settlement (at `at` in the body, the body itself when empty) leads: its reads, the
+ * next steps of its life and its transaction.
+ */
+function fromSettlement(at = ''): Record<string, RouteLink> {
+  const parameters = { hospital: `${at}hospital`, settlementId: `${at}settlementId` };
+  const base = '/v1/settlements/:hospital/:settlementId';
+  return {
+    read: { to: `get ${base}`, parameters },
+    history: { to: `get ${base}/history`, parameters },
+    payout: { to: `post ${base}/payout`, parameters },
+    dispute: { to: `post ${base}/dispute`, parameters },
+    reversal: { to: `post ${base}/reversal`, parameters },
+    transaction: { to: 'get /v1/audit/transactions/:txId', parameters: { txId: `${at}txId` } },
+  };
+}
+const FROM_SETTLEMENT = fromSettlement();
 
 export const settlementRoutes = [
   route({
@@ -231,6 +237,7 @@ export const settlementRoutes = [
     params: noParams,
     query: settlementListQuery,
     responses: { 200: '{items, nextCursor}' },
+    links: fromSettlement('items/0/'),
     returns: { schema: PAGE },
     handle: async ({ query }, { ledger }) => paged(ledger, Tx.listSettlements, query),
   }),

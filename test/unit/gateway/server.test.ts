@@ -54,7 +54,9 @@ describe('gateway server', () => {
       expect(target, link.operationId).to.be.an('object');
       const pathParams = (target as Operation).parameters.filter((p) => p.in === 'path').map((p) => p.name);
       expect(Object.keys(link.parameters), link.operationId).to.have.members(pathParams);
-      for (const value of Object.values(link.parameters)) expect(value).to.match(/^\$response\.body#\/\w+$/);
+      for (const value of Object.values(link.parameters)) {
+        expect(value).to.match(/^\$response\.body#(\/\w+)+$/);
+      }
     }
     const settle = doc.paths['/v1/settlements'].post.responses['201'].links;
     expect(Object.values(settle).map((l) => (l as { operationId: string }).operationId)).to.include.members([
