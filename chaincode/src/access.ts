@@ -3,7 +3,7 @@
  * it may see. Records outside the caller's view are reported as NOT_FOUND, so their existence does not leak.
  */
 import type { Participant, ParticipantKind } from './api';
-import { forbidden, notFound } from './errors';
+import { forbidden, notFound, validationFailed } from './errors';
 import { KeyType, type Ledger } from './ledger';
 
 export interface Caller {
@@ -45,4 +45,15 @@ export function visible<T>(
 ): T {
   if (record === undefined || !canSee(caller, parties(record))) throw notFound(what);
   return record;
+}
+
+/**
+ * The organisation whose id space a lookup is in: the one named, else the caller's own. An auditor owns no ids,
+ * so it must name one (`field` of the request).
+ */
+export function ownerNamedOrCaller(caller: Caller, named: string | undefined, field: string): string {
+  if (named !== undefined) return named;
+  if (caller.kind === 'REGULATOR')
+    throw validationFailed(`${field}: name the organisation the id belongs to`);
+  return caller.mspId;
 }

@@ -13,10 +13,13 @@ export const KeyType = {
   participant: 'participant', // mspId
   product: 'product', // productId: the latest version
   productVersion: 'productVersion', // productId, version (zero-padded so versions sort)
-  policy: 'policy', // policyRef
-  accumulators: 'accumulators', // policyRef: every year's accumulators in one key
-  authorisation: 'authorisation', // authorisationId
-  consent: 'consent', // patientRef, insurer, authorisationId: index for the consent check
+  // Policies and consents are keyed under the organisation that owns their id, so that another organisation can
+  // neither collide with nor detect them.
+  policy: 'policy', // insurer, policyRef
+  policyOfPatient: 'policyOfPatient', // patientRef, policyRef, insurer: index for settlements
+  accumulators: 'accumulators', // insurer, policyRef: every year's accumulators in one key
+  authorisation: 'authorisation', // recorder, authorisationId
+  consent: 'consent', // patientRef, insurer, recorder, authorisationId: index for the consent check
   settlement: 'settlement', // hospital, settlementId
   settlementByInsurer: 'settlementByInsurer', // insurer, hospital, settlementId: index for insurers' lists
   invoice: 'invoice', // invoiceHash: which settlement used it

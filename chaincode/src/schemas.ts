@@ -199,7 +199,14 @@ export const validity = notAfter('validFrom', 'validTo');
 export const policyShape = { policyRef: id, productId: id, patientRef: hash, validFrom: date, validTo: date };
 export const policyBody = z.strictObject(policyShape).superRefine(validity);
 export const registerPolicy = policyBody.extend(withActor);
-export const policyLookup = z.strictObject({ policyRef: id });
+/** `insurer` defaults to the caller; an auditor names it. */
+export const policyLookup = z.strictObject({ policyRef: id, insurer: mspId.optional() });
+/** A settlement's policy: the patient's, with this reference (and this insurer, if the patient has two). */
+export const patientPolicyLookup = z.strictObject({
+  patientRef: hash,
+  policyRef: id,
+  insurer: mspId.optional(),
+});
 
 export const authorisationShape = {
   authorisationId: id,
@@ -212,10 +219,12 @@ export const authorisationShape = {
 };
 export const authorisationBody = z.strictObject(authorisationShape).superRefine(validity);
 export const recordAuthorisation = authorisationBody.extend(withActor);
-export const authorisationLookup = z.strictObject({ authorisationId: id });
+/** `recordedBy` defaults to the caller; an insurer reading a hospital's record, or an auditor, names it. */
+const recordedBy = { recordedBy: mspId.optional() };
+export const authorisationLookup = z.strictObject({ authorisationId: id, ...recordedBy });
 
 export const reasonBody = z.strictObject({ reason: text(TEXT_MAX_LENGTH.reason) });
-export const revokeAuthorisation = reasonBody.extend({ ...withActor, authorisationId: id });
+export const revokeAuthorisation = reasonBody.extend({ ...withActor, authorisationId: id, ...recordedBy });
 
 // ----- settlements -----
 
@@ -256,6 +265,8 @@ export const settlementDetailsShape = {
   settlementId: id,
   patientRef: hash,
   policyRef: id,
+  /** Only when the patient holds policies with this reference from more than one insurer. */
+  insurer: mspId.optional(),
   admissionDate: date,
   dischargeDate: date,
   mode: z.enum(SETTLEMENT_MODES),
@@ -287,8 +298,8 @@ export const payout = payoutBody.extend({ ...withActor, ...settlementKeyShape })
 /** A dispute or a reversal. */
 export const settlementReason = reasonBody.extend({ ...withActor, ...settlementKeyShape });
 
-/** Either a policy (for a new settlement) or an existing settlement's key. */
-export const endorsers = z.union([policyLookup, settlementKey]);
+/** Either the patient's policy (for a new settlement) or an existing settlement's key. */
+export const endorsers = z.union([patientPolicyLookup, settlementKey]);
 
 // ----- lists and audit -----
 

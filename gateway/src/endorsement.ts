@@ -44,7 +44,14 @@ export function participantEndorsers(registeredMsp: string, peerOrgs: readonly s
   return pair(REGULATOR_MSP, partner ?? BOOTSTRAP_PARTNER_MSP, BOOTSTRAP_PARTNER_MSP);
 }
 
-type EndorsedKey = { policyRef: string } | SettlementKey;
+/** A new settlement's policy: the patient's, with this reference (and insurer, when the patient has two). */
+export interface PatientPolicyRef {
+  patientRef: string;
+  policyRef: string;
+  insurer?: string;
+}
+
+type EndorsedKey = PatientPolicyRef | SettlementKey;
 
 /** Answers kept per ledger client, the least recently used dropped first beyond this many. */
 const ENDORSER_CACHE_SIZE = 10_000;
@@ -58,7 +65,9 @@ async function endorsersOf(ledger: LedgerClient, key: EndorsedKey): Promise<stri
   let cache = endorserCache.get(ledger);
   if (!cache) endorserCache.set(ledger, (cache = new LRUCache({ max: ENDORSER_CACHE_SIZE })));
   const id =
-    'policyRef' in key ? `policy\n${key.policyRef}` : `settlement\n${key.hospital}\n${key.settlementId}`;
+    'policyRef' in key
+      ? ['policy', key.patientRef, key.policyRef, key.insurer ?? ''].join('\n')
+      : `settlement\n${key.hospital}\n${key.settlementId}`;
   const known = cache.get(id);
   if (known) return known;
   const { organisations } = await ledger.evaluate<EndorsersResult>(Tx.settlementEndorsers, key);

@@ -117,7 +117,11 @@ export const noParams = z.strictObject({});
 export const productParams = z.strictObject({ productId: id });
 export const productQuery = z.strictObject({ version: z.coerce.number().int().min(1).optional() });
 export const policyParams = z.strictObject({ policyRef: id });
+/** Ids are each organisation's own: an auditor names whose (an insurer reads its own by default). */
+export const policyQuery = z.strictObject({ insurer: mspId.optional() });
 export const authorisationParams = z.strictObject({ id });
+/** Whose id: the caller's own by default; an insurer names the hospital that recorded a consent for it. */
+export const authorisationQuery = z.strictObject({ recordedBy: mspId.optional() });
 export const settlementParams = z.strictObject({ hospital: mspId, settlementId: id });
 export const txParams = z.strictObject({ txId: z.string().regex(/^[0-9a-f]{64}$/, 'a transaction id') });
 

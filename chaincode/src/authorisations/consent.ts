@@ -8,8 +8,9 @@ import { pick } from '../records';
 
 export const authorisationParties = (a: Authorisation): string[] => [a.recordedBy.mspId, a.insurer];
 
-export function authorisationKey(ledger: Ledger, authorisationId: string): string {
-  return ledger.key(KeyType.authorisation, authorisationId);
+/** An authorisation id is its recorder's own: another organisation's use of it is another record. */
+export function authorisationKey(ledger: Ledger, recorder: string, authorisationId: string): string {
+  return ledger.key(KeyType.authorisation, recorder, authorisationId);
 }
 
 /**
@@ -22,7 +23,7 @@ export const consentTerms = (a: Authorisation): ConsentTerms =>
   pick(a, ['purpose', 'validFrom', 'validTo', 'revokedAt']);
 
 export const consentKey = (ledger: Ledger, a: Authorisation): string =>
-  ledger.key(KeyType.consent, a.patientRef, a.insurer, a.authorisationId);
+  ledger.key(KeyType.consent, a.patientRef, a.insurer, a.recordedBy.mspId, a.authorisationId);
 
 const consentsAt = (terms: ConsentTerms, date: string): boolean =>
   terms.purpose === 'CLAIM_SETTLEMENT' &&
@@ -42,14 +43,7 @@ export function hasConsent(
   date: string,
 ): Promise<boolean> {
   return ledger.once(ledger.key(KeyType.consent, patientRef, insurer, date), async () => {
-    for (const entry of await ledger.scan<Partial<ConsentTerms>>(KeyType.consent, [patientRef, insurer])) {
-      // An entry written before the index carried the terms is an empty marker: its record has them.
-      const terms =
-        entry.value.purpose === undefined
-          ? await ledger.get<Authorisation>(authorisationKey(ledger, entry.attributes[2]))
-          : (entry.value as ConsentTerms);
-      if (terms && consentsAt(terms, date)) return true;
-    }
-    return false;
+    const entries = await ledger.scan<ConsentTerms>(KeyType.consent, [patientRef, insurer]);
+    return entries.some((entry) => consentsAt(entry.value, date));
   });
 }

@@ -1,7 +1,7 @@
 /** Patient consent (授权), recorded by a hospital or an insurer with the hash of the signed document. */
 import { Transaction } from 'fabric-contract-api';
 import { EventName, type Authorisation } from '../api';
-import { findParticipant, visible } from '../access';
+import { findParticipant, ownerNamedOrCaller, visible } from '../access';
 import {
   authorisationKey,
   authorisationParties as parties,
@@ -15,11 +15,8 @@ import { existingSame, pick, writeResult } from '../records';
 import * as requests from '../schemas';
 import { parseRequest } from '../validation';
 
-/** The recording organisation is part of the content: another organisation reusing the id is a conflict. */
-const contentOf = (a: Authorisation): object => ({
-  ...pick(a, ['authorisationId', 'patientRef', 'insurer', 'purpose', 'validFrom', 'validTo', 'evidenceHash']),
-  recorder: a.recordedBy.mspId,
-});
+const contentOf = (a: Authorisation): object =>
+  pick(a, ['authorisationId', 'patientRef', 'insurer', 'purpose', 'validFrom', 'validTo', 'evidenceHash']);
 
 export class AuthorisationsContract extends LedgerContract {
   constructor() {
@@ -37,7 +34,7 @@ export class AuthorisationsContract extends LedgerContract {
     if (caller.kind === 'INSURER' && req.insurer !== caller.mspId) {
       throw forbidden('an insurer records authorisations for itself only');
     }
-    const key = authorisationKey(ledger, req.authorisationId);
+    const key = authorisationKey(ledger, caller.mspId, req.authorisationId);
     const record: Authorisation = {
       authorisationId: req.authorisationId,
       patientRef: req.patientRef,
@@ -73,7 +70,8 @@ export class AuthorisationsContract extends LedgerContract {
     const { ledger } = ctx;
     const caller = await ctx.caller('HOSPITAL', 'INSURER');
     const req = parseRequest(request, requests.revokeAuthorisation);
-    const key = authorisationKey(ledger, req.authorisationId);
+    const recorder = ownerNamedOrCaller(caller, req.recordedBy, 'recordedBy');
+    const key = authorisationKey(ledger, recorder, req.authorisationId);
     const found = visible(
       caller,
       await ledger.get<Authorisation>(key),
@@ -101,7 +99,9 @@ export class AuthorisationsContract extends LedgerContract {
   async get(ctx: LedgerContext, request: string): Promise<string> {
     const caller = await ctx.caller();
     const req = parseRequest(request, requests.authorisationLookup);
-    const found = await ctx.ledger.get<Authorisation>(authorisationKey(ctx.ledger, req.authorisationId));
+    const recorder = ownerNamedOrCaller(caller, req.recordedBy, 'recordedBy');
+    const key = authorisationKey(ctx.ledger, recorder, req.authorisationId);
+    const found = await ctx.ledger.get<Authorisation>(key);
     return canonicalJson(visible(caller, found, parties, `authorisation ${req.authorisationId}`));
   }
 }

@@ -1,16 +1,15 @@
 /** Policies: which patient a product covers, when; registered by the product's insurer. */
 import { Transaction } from 'fabric-contract-api';
 import { EventName, type Policy } from '../api';
-import { visible } from '../access';
+import { ownerNamedOrCaller, visible } from '../access';
 import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
 import { forbidden, validationFailed } from '../errors';
-import { KeyType } from '../ledger';
-import { findPolicy, policyKey, policyParties } from '../policies/record';
+import { findPolicy, policyKey, policyOfPatientKey, policyParties } from '../policies/record';
 import { latestProduct } from '../products/record';
 import { existingSame, pick, writeResult } from '../records';
 import * as requests from '../schemas';
-import { emptyPolicyAccumulators } from '../settlements/accumulators';
+import { accumulatorsKey, emptyPolicyAccumulators } from '../settlements/accumulators';
 import { parseRequest } from '../validation';
 
 const contentOf = (p: Policy): object =>
@@ -22,8 +21,9 @@ export class PoliciesContract extends LedgerContract {
   }
 
   /**
-   * The policy and its accumulator key get a key-level policy naming the insurer's peer: every settlement on
-   * the policy writes the accumulators, so none can be recorded without the insurer's endorsement.
+   * The policy, its accumulator key and its entry in the patient's index get a key-level policy naming the
+   * insurer's peer: every settlement on the policy writes the accumulators, so none can be recorded without the
+   * insurer's endorsement. The reference is the insurer's own: another insurer's use of it is another policy.
    */
   @Transaction()
   async register(ctx: LedgerContext, request: string): Promise<string> {
@@ -34,7 +34,7 @@ export class PoliciesContract extends LedgerContract {
     if (!product) throw validationFailed(`productId ${req.productId} is not a known product`);
     if (product.insurer !== caller.mspId)
       throw forbidden(`product ${req.productId} belongs to another insurer`);
-    const key = policyKey(ledger, req.policyRef);
+    const key = policyKey(ledger, caller.mspId, req.policyRef);
     const record: Policy = {
       policyRef: req.policyRef,
       productId: req.productId,
@@ -46,10 +46,12 @@ export class PoliciesContract extends LedgerContract {
     };
     const existing = await existingSame(ledger, key, record, contentOf, `policy ${req.policyRef}`);
     if (existing) return writeResult(false, existing);
-    const accumulatorsKey = ledger.key(KeyType.accumulators, req.policyRef);
+    const accumulators = accumulatorsKey(ledger, caller.mspId, req.policyRef);
+    const index = policyOfPatientKey(ledger, record);
     await ledger.put(key, record);
-    await ledger.put(accumulatorsKey, emptyPolicyAccumulators(req.policyRef));
-    for (const owned of [key, accumulatorsKey]) await ledger.requireEndorsement(owned, [caller.mspId]);
+    await ledger.put(accumulators, emptyPolicyAccumulators(caller.mspId, req.policyRef));
+    await ledger.put(index, record);
+    for (const owned of [key, accumulators, index]) await ledger.requireEndorsement(owned, [caller.mspId]);
     ledger.emit({
       type: EventName.PolicyRegistered,
       parties: [caller.mspId],
@@ -62,7 +64,8 @@ export class PoliciesContract extends LedgerContract {
   async get(ctx: LedgerContext, request: string): Promise<string> {
     const caller = await ctx.caller();
     const req = parseRequest(request, requests.policyLookup);
-    const policy = await findPolicy(ctx.ledger, req.policyRef);
+    const insurer = ownerNamedOrCaller(caller, req.insurer, 'insurer');
+    const policy = await findPolicy(ctx.ledger, insurer, req.policyRef);
     return canonicalJson(visible(caller, policy, policyParties, `policy ${req.policyRef}`));
   }
 }

@@ -16,7 +16,7 @@ import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
 import { ChaincodeError, forbidden } from '../errors';
 import type { Ledger } from '../ledger';
-import { findPolicy } from '../policies/record';
+import { findPatientPolicy, noPatientPolicy } from '../policies/record';
 import * as requests from '../schemas';
 import { DISPUTE, PAYOUT, REVERSAL, transition } from '../settlements/lifecycle';
 import { pageOfSettlements } from '../settlements/queries';
@@ -179,8 +179,8 @@ export class SettlementsContract extends LedgerContract {
     let organisations: string[];
     if ('policyRef' in req) {
       if (caller.kind !== 'HOSPITAL') throw forbidden('only hospitals submit settlements');
-      const policy = await findPolicy(ledger, req.policyRef);
-      ensure(policy !== undefined, `policyRef ${req.policyRef} is not a known policy`);
+      const policy = await findPatientPolicy(ledger, req);
+      ensure(policy !== undefined, noPatientPolicy(req.policyRef));
       organisations = [caller.mspId, policy.insurer];
     } else {
       organisations = settlementParties(await visibleSettlement(ledger, caller, req));

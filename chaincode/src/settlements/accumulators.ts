@@ -3,22 +3,30 @@ import { KeyType, type Ledger } from '../ledger';
 import { emptyAccumulators, type Accumulators } from '../split';
 
 export interface PolicyAccumulators {
+  insurer: string;
   policyRef: string;
   /** By calendar year of the discharge date, e.g. "2026". */
   years: Record<string, Accumulators>;
 }
 
-export function emptyPolicyAccumulators(policyRef: string): PolicyAccumulators {
-  return { policyRef, years: {} };
+export function emptyPolicyAccumulators(insurer: string, policyRef: string): PolicyAccumulators {
+  return { insurer, policyRef, years: {} };
 }
+
+export const accumulatorsKey = (ledger: Ledger, insurer: string, policyRef: string): string =>
+  ledger.key(KeyType.accumulators, insurer, policyRef);
 
 export function yearOf(date: string): string {
   return date.slice(0, 4);
 }
 
-export async function loadAccumulators(ledger: Ledger, policyRef: string): Promise<PolicyAccumulators> {
-  const stored = await ledger.get<PolicyAccumulators>(ledger.key(KeyType.accumulators, policyRef));
-  return stored ?? emptyPolicyAccumulators(policyRef);
+export async function loadAccumulators(
+  ledger: Ledger,
+  insurer: string,
+  policyRef: string,
+): Promise<PolicyAccumulators> {
+  const stored = await ledger.get<PolicyAccumulators>(accumulatorsKey(ledger, insurer, policyRef));
+  return stored ?? emptyPolicyAccumulators(insurer, policyRef);
 }
 
 export function accumulatorsFor(record: PolicyAccumulators, year: string): Accumulators {
@@ -33,5 +41,5 @@ export async function storeAccumulators(
   accumulators: Accumulators,
 ): Promise<void> {
   const updated = { ...record, years: { ...record.years, [year]: accumulators } };
-  await ledger.put(ledger.key(KeyType.accumulators, record.policyRef), updated);
+  await ledger.put(accumulatorsKey(ledger, record.insurer, record.policyRef), updated);
 }

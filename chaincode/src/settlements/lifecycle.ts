@@ -124,7 +124,7 @@ function notAfter(value: string, limit: string): boolean {
 /** A reversal subtracts the settlement's own contributions from its policy's accumulators for that year. */
 async function takeBackContributions(ledger: Ledger, settlement: Settlement): Promise<void> {
   const year = yearOf(settlement.dischargeDate);
-  const record = await loadAccumulators(ledger, settlement.policyRef);
+  const record = await loadAccumulators(ledger, settlement.insurer, settlement.policyRef);
   const after = subtractContributions(accumulatorsFor(record, year), settlement.split.lines);
   await storeAccumulators(ledger, record, year, after);
 }

@@ -14,7 +14,7 @@ import { hasConsent } from '../authorisations/consent';
 import { idConflict } from '../errors';
 import { stampSeal } from '../hospital-seal';
 import { KeyType, type Ledger } from '../ledger';
-import { findPolicy } from '../policies/record';
+import { findPatientPolicy, noPatientPolicy } from '../policies/record';
 import { latestProduct } from '../products/record';
 import { pick, sameContent } from '../records';
 import type { SettlementItem } from '../schemas';
@@ -51,9 +51,8 @@ export async function submitOne(
     `dischargeDate ${item.dischargeDate} must not be after the transaction date ${ledger.txDate}`,
   );
   // Bad references are refused before the invoice check, so they never leave an alert behind.
-  const policy = await findPolicy(ledger, item.policyRef);
-  ensure(policy !== undefined, `policyRef ${item.policyRef} is not a known policy`);
-  ensure(policy.patientRef === item.patientRef, 'patientRef is not the patient of the policy');
+  const policy = await findPatientPolicy(ledger, item);
+  ensure(policy !== undefined, noPatientPolicy(item.policyRef));
   ensure(
     policy.validFrom <= item.dischargeDate && item.dischargeDate <= policy.validTo,
     `dischargeDate ${item.dischargeDate} is outside the policy's validity`,
@@ -66,7 +65,7 @@ export async function submitOne(
   ensure(product !== undefined, `product ${policy.productId} of the policy is not known`);
 
   const year = yearOf(item.dischargeDate);
-  const accumulators = await loadAccumulators(ledger, policy.policyRef);
+  const accumulators = await loadAccumulators(ledger, policy.insurer, policy.policyRef);
   const { accumulatorsAfter, ...split } = computeSplit({
     product,
     accumulatorsBefore: accumulatorsFor(accumulators, year),

@@ -4,7 +4,14 @@ import type { LedgerClient } from '../ledger';
 import { authorisationEndorsers, revocationEndorsers } from '../endorsement';
 import { ApiError, hideForbidden, notFound, validationFailed } from '../errors';
 import { ALL_ROLES, route, RouteLink } from '../route';
-import { authorisationBody, authorisationParams, noParams, noQuery, reasonBody } from '../schemas';
+import {
+  authorisationBody,
+  authorisationParams,
+  authorisationQuery,
+  noParams,
+  noQuery,
+  reasonBody,
+} from '../schemas';
 import { byRecorder, RECORD_WITH_TXID, withPatientRef, written } from './replies';
 
 /**
@@ -64,25 +71,24 @@ export const authorisationRoutes = [
   route({
     method: 'post',
     path: '/v1/authorisations/:id/revoke',
-    summary: 'Revoke a consent (its recorder or its insurer)',
+    summary: 'Revoke a consent (its recorder, or its insurer naming the recorder)',
     roles: ['clerk', 'adjuster'],
     params: authorisationParams,
-    query: noQuery,
+    query: authorisationQuery,
     body: reasonBody,
     responses: { 201: 'revoked', 200: 'already revoked' },
     links: FROM_AUTHORISATION,
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND'],
-    handle: async ({ params, body }, { ledger, principal }) => {
+    handle: async ({ params, query, body }, { ledger, principal }) => {
+      const lookup = { authorisationId: params.id, ...query };
       // The stored consent names the organisations whose key-level policy the revocation must satisfy.
-      const stored = await ledger
-        .evaluate<Authorisation>(Tx.getAuthorisation, { authorisationId: params.id })
-        .catch(hideForbidden);
+      const stored = await ledger.evaluate<Authorisation>(Tx.getAuthorisation, lookup).catch(hideForbidden);
       if (stored.recordedBy.mspId !== principal.org && stored.insurer !== principal.org) throw notFound();
       return written(
         await ledger.submit<WriteResult<Authorisation>>(
           Tx.revokeAuthorisation,
-          { authorisationId: params.id, reason: body.reason, actor: principal.sub },
+          { ...lookup, reason: body.reason, actor: principal.sub },
           { endorsingOrgs: revocationEndorsers(stored) },
         ),
         (record) => record.revocation?.by.txId ?? record.recordedBy.txId,
@@ -92,17 +98,17 @@ export const authorisationRoutes = [
   route({
     method: 'get',
     path: '/v1/authorisations/:id',
-    summary: 'A consent (its recorder, its insurer, auditors)',
+    summary: 'A consent (its recorder; its insurer and auditors name the recorder)',
     roles: ALL_ROLES,
     params: authorisationParams,
-    query: noQuery,
+    query: authorisationQuery,
     responses: { 200: 'the authorisation' },
     links: FROM_AUTHORISATION,
     errors: ['NOT_FOUND'],
-    handle: async ({ params }, { ledger }) => ({
+    handle: async ({ params, query }, { ledger }) => ({
       status: 200,
       body: await ledger
-        .evaluate<Authorisation>(Tx.getAuthorisation, { authorisationId: params.id })
+        .evaluate<Authorisation>(Tx.getAuthorisation, { authorisationId: params.id, ...query })
         .catch(hideForbidden),
     }),
   }),

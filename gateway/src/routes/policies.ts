@@ -3,7 +3,7 @@ import type { Policy, WriteResult } from '@settlement/chaincode/dist/api';
 import { catalogueEndorsers } from '../endorsement';
 import { hideForbidden } from '../errors';
 import { route } from '../route';
-import { noParams, noQuery, policyBody, policyParams } from '../schemas';
+import { noParams, noQuery, policyBody, policyParams, policyQuery } from '../schemas';
 import { byRecorder, RECORD_WITH_TXID, withPatientRef, written } from './replies';
 
 export const policyRoutes = [
@@ -32,15 +32,15 @@ export const policyRoutes = [
   route({
     method: 'get',
     path: '/v1/policies/:policyRef',
-    summary: 'A policy (its insurer and auditors)',
+    summary: 'A policy (its insurer; auditors name the insurer, whose reference it is)',
     roles: ['adjuster', 'auditor'],
     params: policyParams,
-    query: noQuery,
+    query: policyQuery,
     responses: { 200: 'the policy' },
     errors: ['NOT_FOUND'],
-    handle: async ({ params }, { ledger }) => ({
+    handle: async ({ params, query }, { ledger }) => ({
       status: 200,
-      body: await ledger.evaluate<Policy>(Tx.getPolicy, params).catch(hideForbidden),
+      body: await ledger.evaluate<Policy>(Tx.getPolicy, { ...params, ...query }).catch(hideForbidden),
     }),
   }),
 ];

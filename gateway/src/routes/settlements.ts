@@ -8,7 +8,7 @@ import type {
   WriteResult,
 } from '@settlement/chaincode/dist/api';
 import { z } from 'zod';
-import { settlementEndorsers } from '../endorsement';
+import { settlementEndorsers, type PatientPolicyRef } from '../endorsement';
 import { ApiError, fromChaincodeError, hideForbidden, notFound, problemDocument } from '../errors';
 import type { LedgerClient } from '../ledger';
 import type { Pseudonymiser } from '../pseudonymise';
@@ -58,26 +58,38 @@ function toRequest(item: SettlementItem, pseudonymiser: Pseudonymiser) {
   return { ...rest, invoiceHash: pseudonymiser.invoiceHash(invoiceOf(item)) };
 }
 
-/** Every new settlement updates its policy's accumulator record: the hot key its writes queue on. */
-function accumulatorKeys(policyRefs: string[]): string[] {
-  return policyRefs.map((policyRef) => `policy:${policyRef}`);
+/** How an item names its policy: the patient's policy with this reference (of this insurer, if given). */
+const policyOf = ({ patientRef, policyRef, insurer }: PatientPolicyRef): PatientPolicyRef => ({
+  patientRef,
+  policyRef,
+  ...(insurer !== undefined && { insurer }),
+});
+const policyId = (item: PatientPolicyRef): string =>
+  [item.patientRef, item.policyRef, item.insurer ?? ''].join('\n');
+
+/**
+ * Every new settlement updates its policy's accumulator record: the hot key its writes queue on. Two insurers'
+ * policies with the same reference share a queue, which costs no more than a little waiting.
+ */
+function accumulatorKeys(items: readonly { policyRef: string }[]): string[] {
+  return [...new Set(items.map((item) => `policy:${item.policyRef}`))];
 }
 
 /**
- * Each distinct policy's endorsers, or the coded refusal its lookup met (a policy that does not exist, or that the
+ * Each distinct policy's endorsers, or the coded refusal its lookup met (no such policy of the patient, or one the
  * caller may not see, as the chaincode would refuse it). A ledger that cannot be reached fails the whole batch.
  */
 async function endorsersByPolicy(
   ledger: LedgerClient,
-  items: readonly { policyRef: string }[],
+  items: readonly PatientPolicyRef[],
 ): Promise<Map<string, string[] | ApiError>> {
-  const policyRefs = [...new Set(items.map((item) => item.policyRef))];
+  const policies = new Map(items.map((item) => [policyId(item), policyOf(item)]));
   const lookups = await Promise.all(
-    policyRefs.map(async (policyRef): Promise<[string, string[] | ApiError]> => {
+    [...policies].map(async ([id, policy]): Promise<[string, string[] | ApiError]> => {
       try {
-        return [policyRef, await settlementEndorsers(ledger, [{ policyRef }]).catch(hideForbidden)];
+        return [id, await settlementEndorsers(ledger, [policy]).catch(hideForbidden)];
       } catch (error) {
-        if (error instanceof ApiError && error.status < 500) return [policyRef, error];
+        if (error instanceof ApiError && error.status < 500) return [id, error];
         throw error;
       }
     }),
@@ -171,12 +183,10 @@ export const settlementRoutes = [
     errors: ['NOT_FOUND', 'ID_CONFLICT', 'INVALID_STATE', 'DUPLICATE_INVOICE'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
       const request = { ...toRequest(body, pseudonymiser), actor: principal.sub };
-      const endorsingOrgs = await settlementEndorsers(ledger, [{ policyRef: request.policyRef }]).catch(
-        hideForbidden,
-      );
+      const endorsingOrgs = await settlementEndorsers(ledger, [policyOf(request)]).catch(hideForbidden);
       const { result, txId } = await ledger.submit<SubmitSettlementResult>(Tx.submitSettlement, request, {
         endorsingOrgs,
-        serialiseOn: accumulatorKeys([request.policyRef]),
+        serialiseOn: accumulatorKeys([request]),
       });
       return outcomeReply(result, txId);
     },
@@ -195,8 +205,8 @@ export const settlementRoutes = [
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
       const items = body.items.map((item) => toRequest(item, pseudonymiser));
       const lookups = await endorsersByPolicy(ledger, items);
-      const refusalOf = (item: { policyRef: string }) => {
-        const lookup = lookups.get(item.policyRef);
+      const refusalOf = (item: PatientPolicyRef) => {
+        const lookup = lookups.get(policyId(item));
         return lookup instanceof ApiError ? lookup : undefined;
       };
       // Items whose policy cannot be looked up are refused here, one by one; the others go to the ledger.
@@ -204,12 +214,11 @@ export const settlementRoutes = [
       const replies = new Map<(typeof items)[number], ReturnType<typeof batchItemReply>>();
       let txId: string | null = null;
       if (accepted.length > 0) {
-        const policyRefs = [...new Set(accepted.map((item) => item.policyRef))];
-        const endorsingOrgs = [...new Set(policyRefs.flatMap((ref) => lookups.get(ref) as string[]))].sort();
+        const endorsers = accepted.flatMap((item) => lookups.get(policyId(item)) as string[]);
         const submitted = await ledger.submit<SubmitSettlementBatchResult>(
           Tx.submitSettlementBatch,
           { items: accepted, actor: principal.sub },
-          { endorsingOrgs, serialiseOn: accumulatorKeys(policyRefs) },
+          { endorsingOrgs: [...new Set(endorsers)].sort(), serialiseOn: accumulatorKeys(accepted) },
         );
         txId = submitted.txId;
         submitted.result.results.forEach((outcome, i) => {

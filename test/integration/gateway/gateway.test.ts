@@ -295,21 +295,52 @@ describe('gateways on the network', function () {
       expectProblem(conflict, 409, 'ID_CONFLICT');
     });
 
-    it('shows a policy to its insurer and auditors only', async () => {
-      expectStatus(await call('insurer1', 'GET', `/v1/policies/${policy.policyRef}`), 200);
-      expectStatus(await call('regulator', 'GET', `/v1/policies/${policy.policyRef}`), 200);
-      expectProblem(await call('insurer2', 'GET', `/v1/policies/${policy.policyRef}`), 404, 'NOT_FOUND');
-      expectProblem(await call('hospital1', 'GET', `/v1/policies/${policy.policyRef}`), 403, 'FORBIDDEN');
+    it('shows a policy to its insurer and auditors only; auditors name the insurer', async () => {
+      const path = `/v1/policies/${policy.policyRef}`;
+      expectStatus(await call('insurer1', 'GET', path), 200);
+      expectStatus(await call('regulator', 'GET', `${path}?insurer=Insurer1MSP`), 200);
+      expectProblem(await call('regulator', 'GET', path), 400, 'VALIDATION_FAILED');
+      expectProblem(await call('insurer2', 'GET', path), 404, 'NOT_FOUND');
+      expectProblem(await call('insurer2', 'GET', `${path}?insurer=Insurer1MSP`), 404, 'NOT_FOUND');
+      expectProblem(await call('hospital1', 'GET', path), 403, 'FORBIDDEN');
+    });
+
+    it("gives another organisation's ids away neither by a conflict nor by a read nor by a settlement's refusal", async () => {
+      // Insurer2 registers the reference Insurer1 uses: its own policy, no 409, and each insurer reads its own.
+      await call('insurer2', 'POST', '/v1/products', { ...product, productId: id('PROD-I2') });
+      const mine = { ...policy, productId: id('PROD-I2'), patient: patient(7) };
+      expectStatus(await call('insurer2', 'POST', '/v1/policies', mine), 201);
+      const path = `/v1/policies/${policy.policyRef}`;
+      expect((await call('insurer1', 'GET', path)).body.productId).to.equal(policy.productId);
+      expect((await call('insurer2', 'GET', path)).body.productId).to.equal(id('PROD-I2'));
+      // Hospital2 reuses Hospital1's consent id: its own record.
+      const consent = { ...authorisation, insurer: 'Insurer2MSP', patient: patient(7) };
+      expectStatus(await call('hospital2', 'POST', '/v1/authorisations', consent), 201);
+      // A settlement naming another patient's policy gets the answer a policy that does not exist gets.
+      const refusals = [];
+      for (const policyRef of [policy.policyRef, id('NO-SUCH-POLICY')]) {
+        const body = { ...settlement(id(`S-ORACLE-${policyRef}`), id(`INV-${policyRef}`)), policyRef };
+        const answer = await call('hospital1', 'POST', '/v1/settlements', { ...body, patient: patient(8) });
+        refusals.push({ status: answer.status, code: answer.body.code, detail: answer.body.detail });
+      }
+      expect(refusals[0].status).to.equal(400);
+      expect(refusals[0].detail.replace(policy.policyRef, 'X')).to.equal(
+        refusals[1].detail.replace(id('NO-SUCH-POLICY'), 'X'),
+      );
+      expect(refusals[0].code).to.equal(refusals[1].code);
     });
 
     it('records a consent and shows it to its recorder, its insurer and auditors only', async () => {
       expectStatus(await call('hospital1', 'POST', '/v1/authorisations', authorisation), 201);
       expectStatus(await call('hospital1', 'POST', '/v1/authorisations', authorisation), 200);
+      // The id is Hospital1's own: its insurer and auditors name the recorder.
       const path = `/v1/authorisations/${authorisation.authorisationId}`;
+      const named = `${path}?recordedBy=Hospital1MSP`;
+      expectStatus(await call('hospital1', 'GET', path), 200);
       for (const org of ['hospital1', 'insurer1', 'regulator'] as OrgId[])
-        expectStatus(await call(org, 'GET', path), 200);
+        expectStatus(await call(org, 'GET', named), 200);
       for (const org of ['hospital2', 'insurer2'] as OrgId[])
-        expectProblem(await call(org, 'GET', path), 404, 'NOT_FOUND');
+        expectProblem(await call(org, 'GET', named), 404, 'NOT_FOUND');
     });
 
     it('answers 400 to a consent naming an organisation that is no registered insurer, recording nothing', async () => {

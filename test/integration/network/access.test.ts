@@ -50,7 +50,7 @@ describe('network: callers allowed and refused', () => {
   });
 
   it('shows a policy to its insurer and the regulator only', async () => {
-    const lookup = { policyRef: policy.policyRef };
+    const lookup = { policyRef: policy.policyRef, insurer: 'Insurer1MSP' };
     const seen = await evaluate<Policy>(await orgs.contract('regulator'), Tx.getPolicy, lookup);
     expect(seen.insurer).to.equal('Insurer1MSP');
     const insurer2 = await orgs.contract('insurer2');

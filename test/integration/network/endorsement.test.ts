@@ -70,6 +70,7 @@ describe('network: settlement endorsement', () => {
 
   it('names the hospital and the policy insurer as required endorsers', async () => {
     const result = await evaluate<EndorsersResult>(await orgs.contract('hospital1'), Tx.settlementEndorsers, {
+      patientRef: policy.patientRef,
       policyRef: policy.policyRef,
     });
     expect(result.organisations).to.deep.equal(['Hospital1MSP', 'Insurer1MSP']);

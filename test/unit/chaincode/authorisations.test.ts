@@ -51,13 +51,13 @@ describe('Authorisations', () => {
     const fabric = await bootstrapped();
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
     await fabric.invoke(I1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-2' }));
-    expect(keyEndorsers(fabric, 'authorisation', 'AUTH-1')).to.deep.equal([H1, I1]);
-    expect(keyEndorsers(fabric, 'consent', PATIENT, I1, 'AUTH-1')).to.deep.equal([H1, I1]);
-    expect(keyEndorsers(fabric, 'authorisation', 'AUTH-2')).to.deep.equal([I1]);
-    expect(keyEndorsers(fabric, 'consent', PATIENT, I1, 'AUTH-2')).to.deep.equal([I1]);
+    expect(keyEndorsers(fabric, 'authorisation', H1, 'AUTH-1')).to.deep.equal([H1, I1]);
+    expect(keyEndorsers(fabric, 'consent', PATIENT, I1, H1, 'AUTH-1')).to.deep.equal([H1, I1]);
+    expect(keyEndorsers(fabric, 'authorisation', I1, 'AUTH-2')).to.deep.equal([I1]);
+    expect(keyEndorsers(fabric, 'consent', PATIENT, I1, I1, 'AUTH-2')).to.deep.equal([I1]);
   });
 
-  it('is idempotent by id; another organisation reusing the id is ID_CONFLICT', async () => {
+  it("is idempotent by id within its recorder's ids; another organisation's same id is its own record", async () => {
     const fabric = await bootstrapped();
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
     const before = fabric.snapshot();
@@ -65,11 +65,13 @@ describe('Authorisations', () => {
       false,
     );
     expect(fabric.snapshot()).to.equal(before);
-    await refusedUnchanged(
-      fabric,
-      () => fabric.invoke(H2, Tx.recordAuthorisation, authorisation()),
-      'ID_CONFLICT',
-    );
+    // Neither a collision nor a sign that Hospital1 uses the id.
+    const other = await fabric.invoke(H2, Tx.recordAuthorisation, authorisation({ validTo: '2026-06-30' }));
+    expect(other.created).to.equal(true);
+    const read = (org: string) =>
+      fabric.query(org, Tx.getAuthorisation, { authorisationId: 'AUTH-1', recordedBy: org });
+    expect((await read(H1)).validTo).to.not.equal('2026-06-30');
+    expect((await read(H2)).validTo).to.equal('2026-06-30');
     await refusedUnchanged(
       fabric,
       () => fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ validTo: '2026-06-30' })),
@@ -95,15 +97,18 @@ describe('Authorisations', () => {
     expect(first.record.revokedAt).to.equal(first.record.revocation?.by.at);
     expect(first.record.revocation).to.deep.include({ reason: revoke.reason });
     const before = fabric.snapshot();
-    expect((await fabric.invoke(I1, Tx.revokeAuthorisation, revoke)).created).to.equal(false);
+    // The insurer names the hospital whose record it revokes; its own ids are another space.
+    const byInsurer = { ...revoke, recordedBy: H1 };
+    expect((await fabric.invoke(I1, Tx.revokeAuthorisation, byInsurer)).created).to.equal(false);
     expect(fabric.snapshot()).to.equal(before);
+    await refusedUnchanged(fabric, () => fabric.invoke(I1, Tx.revokeAuthorisation, revoke), 'NOT_FOUND');
     await refusedUnchanged(
       fabric,
-      () => fabric.invoke(I1, Tx.revokeAuthorisation, { ...revoke, reason: 'another reason' }),
+      () => fabric.invoke(I1, Tx.revokeAuthorisation, { ...byInsurer, reason: 'another reason' }),
       'ID_CONFLICT',
     );
     expect(
-      (await fabric.invoke(I1, Tx.revokeAuthorisation, { ...revoke, authorisationId: 'AUTH-2' })).created,
+      (await fabric.invoke(I1, Tx.revokeAuthorisation, { ...byInsurer, authorisationId: 'AUTH-2' })).created,
     ).to.equal(true);
   });
 
@@ -113,14 +118,14 @@ describe('Authorisations', () => {
     for (const caller of [H2, I2]) {
       await refusedUnchanged(
         fabric,
-        () => fabric.invoke(caller, Tx.revokeAuthorisation, revoke),
+        () => fabric.invoke(caller, Tx.revokeAuthorisation, { ...revoke, recordedBy: H1 }),
         'NOT_FOUND',
       );
     }
     for (const caller of [REG, STRANGER]) {
       await refusedUnchanged(
         fabric,
-        () => fabric.invoke(caller, Tx.revokeAuthorisation, revoke),
+        () => fabric.invoke(caller, Tx.revokeAuthorisation, { ...revoke, recordedBy: H1 }),
         'FORBIDDEN',
       );
     }
@@ -134,14 +139,17 @@ describe('Authorisations', () => {
   it('the recorder, the insurer and regulators read it; others get NOT_FOUND', async () => {
     const fabric = await bootstrapped();
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
+    const lookup = { authorisationId: 'AUTH-1', recordedBy: H1 };
     for (const caller of [H1, I1, REG]) {
-      expect(
-        (await fabric.query(caller, Tx.getAuthorisation, { authorisationId: 'AUTH-1' })).insurer,
-      ).to.equal(I1);
+      expect((await fabric.query(caller, Tx.getAuthorisation, lookup)).insurer).to.equal(I1);
     }
+    // The recorder reads its own ids without naming itself; an auditor must name the recorder.
+    expect((await fabric.query(H1, Tx.getAuthorisation, { authorisationId: 'AUTH-1' })).insurer).to.equal(I1);
+    await refused(fabric.query(REG, Tx.getAuthorisation, { authorisationId: 'AUTH-1' }), 'VALIDATION_FAILED');
     for (const caller of [H2, I2]) {
+      await refused(fabric.query(caller, Tx.getAuthorisation, lookup), 'NOT_FOUND');
       await refused(fabric.query(caller, Tx.getAuthorisation, { authorisationId: 'AUTH-1' }), 'NOT_FOUND');
     }
-    await refused(fabric.query(STRANGER, Tx.getAuthorisation, { authorisationId: 'AUTH-1' }), 'FORBIDDEN');
+    await refused(fabric.query(STRANGER, Tx.getAuthorisation, lookup), 'FORBIDDEN');
   });
 });

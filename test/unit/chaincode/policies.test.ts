@@ -30,8 +30,9 @@ describe('Policies', () => {
     const { created, record } = await fabric.invoke(I1, Tx.registerPolicy, policy());
     expect(created).to.equal(true);
     expect(record).to.include({ policyRef: 'POL-1', insurer: I1, patientRef: PATIENT });
-    expect(keyEndorsers(fabric, 'policy', 'POL-1')).to.deep.equal([I1]);
-    expect(keyEndorsers(fabric, 'accumulators', 'POL-1')).to.deep.equal([I1]);
+    expect(keyEndorsers(fabric, 'policy', I1, 'POL-1')).to.deep.equal([I1]);
+    expect(keyEndorsers(fabric, 'accumulators', I1, 'POL-1')).to.deep.equal([I1]);
+    expect(keyEndorsers(fabric, 'policyOfPatient', PATIENT, 'POL-1', I1)).to.deep.equal([I1]);
     expect(fabric.events.at(-1)?.payload).to.deep.equal({
       type: 'PolicyRegistered',
       parties: [I1],
@@ -64,6 +65,18 @@ describe('Policies', () => {
     );
   });
 
+  it("is the insurer's own reference: another insurer's same policyRef is another policy, not a conflict", async () => {
+    const fabric = await withProduct();
+    await fabric.invoke(I2, Tx.publishProduct, product({ productId: 'OTHER-2026' }));
+    await fabric.invoke(I1, Tx.registerPolicy, policy());
+    const other = await fabric.invoke(I2, Tx.registerPolicy, policy({ productId: 'OTHER-2026' }));
+    expect(other.created).to.equal(true);
+    expect((await fabric.query(I1, Tx.getPolicy, { policyRef: 'POL-1' })).productId).to.equal('HUIMIN-2026');
+    expect((await fabric.query(I2, Tx.getPolicy, { policyRef: 'POL-1' })).productId).to.equal('OTHER-2026');
+    const ofInsurer2 = { policyRef: 'POL-1', insurer: I2 };
+    expect((await fabric.query(REG, Tx.getPolicy, ofInsurer2)).productId).to.equal('OTHER-2026');
+  });
+
   const bad: BadInput[] = [
     ['an unknown product', { productId: 'NONE' }, 'productId'],
     ['validTo before validFrom', { validFrom: '2026-12-31', validTo: '2026-01-01' }, 'validFrom'],
@@ -76,12 +89,18 @@ describe('Policies', () => {
   it('only its insurer and regulators read a policy; others get NOT_FOUND', async () => {
     const fabric = await withProduct();
     await fabric.invoke(I1, Tx.registerPolicy, policy());
+    const lookup = { policyRef: 'POL-1', insurer: I1 };
     for (const caller of [I1, REG]) {
-      expect((await fabric.query(caller, Tx.getPolicy, { policyRef: 'POL-1' })).policyRef).to.equal('POL-1');
+      expect((await fabric.query(caller, Tx.getPolicy, lookup)).policyRef).to.equal('POL-1');
     }
-    for (const caller of [H1, H2, I2])
+    expect((await fabric.query(I1, Tx.getPolicy, { policyRef: 'POL-1' })).insurer).to.equal(I1);
+    // An auditor names the insurer whose reference it is.
+    await refused(fabric.query(REG, Tx.getPolicy, { policyRef: 'POL-1' }), 'VALIDATION_FAILED');
+    for (const caller of [H1, H2, I2]) {
+      await refused(fabric.query(caller, Tx.getPolicy, lookup), 'NOT_FOUND');
       await refused(fabric.query(caller, Tx.getPolicy, { policyRef: 'POL-1' }), 'NOT_FOUND');
-    await refused(fabric.query(STRANGER, Tx.getPolicy, { policyRef: 'POL-1' }), 'FORBIDDEN');
-    await refused(fabric.query(REG, Tx.getPolicy, { policyRef: 'NONE' }), 'NOT_FOUND');
+    }
+    await refused(fabric.query(STRANGER, Tx.getPolicy, lookup), 'FORBIDDEN');
+    await refused(fabric.query(REG, Tx.getPolicy, { policyRef: 'NONE', insurer: I1 }), 'NOT_FOUND');
   });
 });

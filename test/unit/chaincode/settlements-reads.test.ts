@@ -7,6 +7,7 @@ import {
   H2,
   I1,
   I2,
+  OTHER_PATIENT,
   PATIENT,
   REG,
   STRANGER,
@@ -170,7 +171,9 @@ describe('Settlement reads', () => {
 
   it('names the endorsing organisations of a new or existing settlement', async () => {
     const fabric = await populated();
-    expect(await fabric.query(H2, Tx.settlementEndorsers, { policyRef: 'POL-1' })).to.deep.equal({
+    expect(
+      await fabric.query(H2, Tx.settlementEndorsers, { patientRef: PATIENT, policyRef: 'POL-1' }),
+    ).to.deep.equal({
       organisations: [H2, I1],
     });
     for (const caller of [H1, I1, REG]) {
@@ -178,15 +181,26 @@ describe('Settlement reads', () => {
         organisations: [H1, I1],
       });
     }
-    await refused(fabric.query(I1, Tx.settlementEndorsers, { policyRef: 'POL-1' }), 'FORBIDDEN');
-    await refused(fabric.query(H1, Tx.settlementEndorsers, { policyRef: 'NONE' }), 'VALIDATION_FAILED');
+    await refused(
+      fabric.query(I1, Tx.settlementEndorsers, { patientRef: PATIENT, policyRef: 'POL-1' }),
+      'FORBIDDEN',
+    );
+    await refused(
+      fabric.query(H1, Tx.settlementEndorsers, { patientRef: PATIENT, policyRef: 'NONE' }),
+      'VALIDATION_FAILED',
+    );
+    const ofAnother = { patientRef: OTHER_PATIENT, policyRef: 'POL-1' };
+    await refused(fabric.query(H1, Tx.settlementEndorsers, ofAnother), 'VALIDATION_FAILED');
     for (const caller of [I2, REG]) {
-      await refused(fabric.query(caller, Tx.settlementEndorsers, { policyRef: 'NONE' }), 'FORBIDDEN');
+      await refused(
+        fabric.query(caller, Tx.settlementEndorsers, { patientRef: PATIENT, policyRef: 'NONE' }),
+        'FORBIDDEN',
+      );
     }
     await refused(fabric.query(H2, Tx.settlementEndorsers, key), 'NOT_FOUND');
     await refused(fabric.query(STRANGER, Tx.settlementEndorsers, key), 'FORBIDDEN');
     await refused(
-      fabric.query(H1, Tx.settlementEndorsers, { policyRef: 'POL-1', extra: 1 }),
+      fabric.query(H1, Tx.settlementEndorsers, { patientRef: PATIENT, policyRef: 'POL-1', extra: 1 }),
       'VALIDATION_FAILED',
     );
   });

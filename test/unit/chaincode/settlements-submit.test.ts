@@ -14,6 +14,7 @@ import {
   authorisation,
   keyEndorsers,
   policy,
+  product,
   refusedUnchanged,
   seeded,
   settlement,
@@ -55,6 +56,22 @@ describe('Settlements:submit', () => {
       refs: [{ hospital: H1, settlementId: 'S-1' }],
       status: 'AWAITING_PAYOUT',
     });
+  });
+
+  it('asks for the insurer when the patient holds the same policyRef with two insurers, and uses the one named', async () => {
+    const fabric = await seeded();
+    await fabric.invoke(I2, Tx.publishProduct, product({ productId: 'OTHER-2026' }));
+    await fabric.invoke(I2, Tx.registerPolicy, policy({ productId: 'OTHER-2026' }));
+    const ambiguous = await refusedUnchanged(
+      fabric,
+      () => fabric.invoke(H1, Tx.submitSettlement, settlement()),
+      'VALIDATION_FAILED',
+    );
+    expect(ambiguous.message).to.contain('name the insurer');
+    await fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ authorisationId: 'A-2', insurer: I2 }));
+    const s = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement({ insurer: I2 })));
+    expect(s).to.include({ insurer: I2, productId: 'OTHER-2026', policyRef: 'POL-1' });
+    expect(s.split.commercialShare).to.be.greaterThan(0);
   });
 
   it("requires both the hospital's and the insurer's peers for later changes of the settlement", async () => {
@@ -111,6 +128,7 @@ describe('Settlements:submit', () => {
     const fabric = await seeded();
     await fabric.invoke(H1, Tx.submitSettlement, settlement());
     expect(storedValue(fabric, 'accumulators')).to.deep.equal({
+      insurer: I1,
       policyRef: 'POL-1',
       years: {
         '2026': {
@@ -139,7 +157,7 @@ describe('Settlements:submit', () => {
     expect(s.status).to.equal('NOTHING_DUE');
     const after = storedValue(fabric, 'accumulators') as { years: Record<string, { paidTotal: number }> };
     expect(after.years['2026'].paidTotal).to.equal(0);
-    expect(before).to.deep.equal({ policyRef: 'POL-1', years: {} });
+    expect(before).to.deep.equal({ insurer: I1, policyRef: 'POL-1', years: {} });
   });
 
   const consentCases: [string, () => Parameters<typeof authorisation>[0], string?][] = [
@@ -170,40 +188,6 @@ describe('Settlements:submit', () => {
       settlement({ settlementId: 'S-2', invoiceHash: sha256('i2') }),
     );
     expect(recorded(s).split.reason).to.equal(null);
-  });
-
-  describe('consent index entries written before entries carried the terms', () => {
-    const submit = async (fabric: FakeFabric, id: string): Promise<Settlement> =>
-      recorded(
-        await fabric.invoke(
-          H1,
-          Tx.submitSettlement,
-          settlement({ settlementId: id, invoiceHash: sha256(id) }),
-        ),
-      );
-    /** What earlier chaincode wrote: an empty marker, the terms only in the authorisation record. */
-    async function withOldIndex(): Promise<FakeFabric> {
-      const fabric = await seeded();
-      fabric.state.set(keyOf(fabric, 'consent'), Buffer.from('{}'));
-      return fabric;
-    }
-
-    it('are checked against their record', async () => {
-      const fabric = await withOldIndex();
-      expect((await submit(fabric, 'S-1')).split.reason).to.equal(null);
-      const revoked = { ...storedValue(fabric, 'authorisation'), revokedAt: '2026-03-01T00:00:00.000Z' };
-      fabric.state.set(keyOf(fabric, 'authorisation'), Buffer.from(JSON.stringify(revoked)));
-      expect((await submit(fabric, 'S-2')).split.reason).to.equal('NO_CONSENT');
-    });
-
-    it('get the terms when the authorisation is revoked', async () => {
-      const fabric = await withOldIndex();
-      await fabric.invoke(H1, Tx.revokeAuthorisation, REVOKE_AUTH_1);
-      expect(storedValue(fabric, 'consent'))
-        .to.include({ purpose: 'CLAIM_SETTLEMENT' })
-        .and.to.have.property('revokedAt');
-      expect((await submit(fabric, 'S-1')).split.reason).to.equal('NO_CONSENT');
-    });
   });
 
   it('uses the latest product version, and keeps the version it used', async () => {
@@ -332,8 +316,9 @@ describe('Settlements:submit', () => {
 
   const costs = settlement().costs;
   const bad: BadInput[] = [
-    ['an unknown policy', { policyRef: 'NONE' }, 'policyRef'],
-    ['another patient than the policy', { patientRef: OTHER_PATIENT }, 'patientRef'],
+    // One answer for both: a hospital cannot tell whether another patient holds the policy.
+    ['an unknown policy', { policyRef: 'NONE' }, 'no policy NONE of this patient'],
+    ['another patient than the policy', { patientRef: OTHER_PATIENT }, 'no policy POL-1 of this patient'],
     [
       'a discharge outside the policy',
       { admissionDate: '2025-12-20', dischargeDate: '2025-12-30' },

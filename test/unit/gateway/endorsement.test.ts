@@ -57,7 +57,10 @@ describe('gateway endorsement rule', () => {
       organisations:
         req.policyRef === 'P-2' ? ['Insurer2MSP', 'Hospital1MSP'] : ['Insurer1MSP', 'Hospital1MSP'],
     }));
-    const orgs = await settlementEndorsers(ledger, [{ policyRef: 'P-1' }, { policyRef: 'P-2' }]);
+    const orgs = await settlementEndorsers(ledger, [
+      { patientRef: 'R', policyRef: 'P-1' },
+      { patientRef: 'R', policyRef: 'P-2' },
+    ]);
     expect(orgs).to.deep.equal(['Hospital1MSP', 'Insurer1MSP', 'Insurer2MSP']);
     expect(ledger.calls.map((c) => c.tx)).to.deep.equal([Tx.settlementEndorsers, Tx.settlementEndorsers]);
   });
@@ -68,16 +71,17 @@ describe('gateway endorsement rule', () => {
       if (!known) throw new Error('not yet');
       return { organisations: ['Insurer1MSP', 'Hospital1MSP'] };
     });
-    await settlementEndorsers(ledger, [{ policyRef: 'P-1' }]).catch(() => undefined);
+    await settlementEndorsers(ledger, [{ patientRef: 'R', policyRef: 'P-1' }]).catch(() => undefined);
     known = true;
     const key = { hospital: 'Hospital1MSP', settlementId: 'S-1' };
-    for (let i = 0; i < 3; i++) await settlementEndorsers(ledger, [{ policyRef: 'P-1' }, key]);
+    for (let i = 0; i < 3; i++)
+      await settlementEndorsers(ledger, [{ patientRef: 'R', policyRef: 'P-1' }, key]);
     // One refused ask, then one each for the policy and the settlement: later writes use the kept answers.
     expect(ledger.calls).to.have.length(3);
     expect(
       await settlementEndorsers(
         new FakeLedger().on(Tx.settlementEndorsers, () => ({ organisations: ['X'] })),
-        [{ policyRef: 'P-1' }],
+        [{ patientRef: 'R', policyRef: 'P-1' }],
       ),
     ).to.deep.equal(['X']);
   });

@@ -213,10 +213,11 @@ describe('gateway routes', () => {
       expect(body.split.commercialShare).to.equal(1200);
       expect(body.txId).to.match(/^0+1$/);
       const [endorsers, submit] = hospital.ledger.calls;
+      // The patient's policy with this reference: the lookup names the patient by its pseudonym.
       expect(endorsers).to.deep.include({
         kind: 'evaluate',
         tx: Tx.settlementEndorsers,
-        request: { policyRef: 'P-1' },
+        request: { patientRef: submit.request.patientRef, policyRef: 'P-1' },
       });
       // Settlements of one policy queue at the gateway on its accumulator.
       expect(submit.options).to.deep.equal({
