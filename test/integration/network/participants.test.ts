@@ -18,14 +18,15 @@ describe('network: participants bootstrapped by the Regulator', () => {
   after(() => orgs.close());
 
   for (const org of readTopology().orgs) {
-    it(`lists all five organisations with their kinds, as ${org.id}`, async () => {
+    it(`lists the five founding organisations with their kinds, as ${org.id}`, async () => {
       const participants = await evaluate<Participant[]>(
         await orgs.contract(org.id),
         Tx.listParticipants,
         {},
       );
       const kinds = Object.fromEntries(participants.map((p) => [p.mspId, p.kind]));
-      expect(kinds).to.deep.equal(EXPECTED_KINDS);
+      // Others may have been registered since (the ledger outlives a test run).
+      expect(kinds).to.include(EXPECTED_KINDS);
     });
   }
 
