@@ -201,9 +201,18 @@ export const policyBody = z.strictObject(policyShape).superRefine(validity);
 export const registerPolicy = policyBody.extend(withActor);
 /** `insurer` defaults to the caller; an auditor names it. */
 export const policyLookup = z.strictObject({ policyRef: id, insurer: mspId.optional() });
+/**
+ * A patient's and an invoice's pseudonyms under the gateways' earlier keys, newest first, so that records made
+ * before a key rotation are still found (at most as many as a key ring holds besides its current key).
+ */
+const MAX_FORMER_PSEUDONYMS = 3;
+const formerPatientRefs = { formerPatientRefs: z.array(hash).max(MAX_FORMER_PSEUDONYMS).optional() };
+const formerInvoiceHashes = { formerInvoiceHashes: z.array(hash).max(MAX_FORMER_PSEUDONYMS).optional() };
+
 /** A settlement's policy: the patient's, with this reference (and this insurer, if the patient has two). */
 export const patientPolicyLookup = z.strictObject({
   patientRef: hash,
+  ...formerPatientRefs,
   policyRef: id,
   insurer: mspId.optional(),
 });
@@ -274,7 +283,12 @@ export const settlementDetailsShape = {
 };
 export const admissionNotAfterDischarge = notAfter('admissionDate', 'dischargeDate');
 export const settlementItem = z
-  .strictObject({ ...settlementDetailsShape, invoiceHash: hash })
+  .strictObject({
+    ...settlementDetailsShape,
+    invoiceHash: hash,
+    ...formerPatientRefs,
+    ...formerInvoiceHashes,
+  })
   .superRefine(admissionNotAfterDischarge);
 export const submitSettlement = settlementItem.extend(withActor);
 /**

@@ -7,6 +7,7 @@ import { createPublicKey, KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { findOrg, ORGS, OrgInfo } from './orgs';
+import { MAX_PSEUDONYM_KEYS } from './pseudonymise';
 
 export interface GatewayConfig {
   org: OrgInfo;
@@ -37,7 +38,8 @@ export interface GatewayConfig {
     /** Clock skew allowed between the identity provider and this gateway. */
     clockToleranceSeconds: number;
   };
-  pseudonymKey: Buffer;
+  /** The current key first, then the keys it replaced (see pseudonymise.ts). */
+  pseudonymKeys: Buffer[];
   /** Where the time each block was seen committed is kept across restarts; memory only when unset. */
   commitTimesFile?: string;
   bodyLimit: string;
@@ -118,10 +120,17 @@ const jwtKey = file.transform((pem, ctx) => {
   return z.NEVER;
 });
 
-const pseudonymKey = file.transform((contents, ctx) => {
-  const hex = contents.trim();
-  if (/^[0-9a-fA-F]+$/.test(hex) && hex.length % 2 === 0 && hex.length >= 64) return Buffer.from(hex, 'hex');
-  refuse(ctx, 'must hold at least 32 bytes as hex');
+/** One key per line, hex, the current key first; blank lines and `#` comments are skipped. */
+const pseudonymKeys = file.transform((contents, ctx) => {
+  const lines = contents
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const valid = (hex: string) => /^[0-9a-fA-F]+$/.test(hex) && hex.length % 2 === 0 && hex.length >= 64;
+  if (lines.length >= 1 && lines.length <= MAX_PSEUDONYM_KEYS && lines.every(valid)) {
+    return lines.map((hex) => Buffer.from(hex, 'hex'));
+  }
+  refuse(ctx, `must hold 1 to ${MAX_PSEUDONYM_KEYS} keys, one per line, each at least 32 bytes as hex`);
   return z.NEVER;
 });
 
@@ -162,7 +171,7 @@ export const ENVIRONMENT = z.object({
   JWT_AUDIENCE: text,
   JWT_MAX_TTL_SECONDS: int(60, 30 * 86400).default(86400),
   JWT_CLOCK_TOLERANCE_SECONDS: int(0, 300).default(5),
-  PSEUDONYM_KEY_FILE: pseudonymKey,
+  PSEUDONYM_KEY_FILE: pseudonymKeys,
   COMMIT_TIMES_FILE: text.optional(),
   BODY_LIMIT: z
     .string()
@@ -221,7 +230,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       maxTtlSeconds: env.JWT_MAX_TTL_SECONDS,
       clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE_SECONDS,
     },
-    pseudonymKey: env.PSEUDONYM_KEY_FILE,
+    pseudonymKeys: env.PSEUDONYM_KEY_FILE,
     commitTimesFile: env.COMMIT_TIMES_FILE,
     bodyLimit: env.BODY_LIMIT,
     corsOrigins: env.CORS_ORIGINS,

@@ -47,6 +47,7 @@ export function participantEndorsers(registeredMsp: string, peerOrgs: readonly s
 /** A new settlement's policy: the patient's, with this reference (and insurer, when the patient has two). */
 export interface PatientPolicyRef {
   patientRef: string;
+  formerPatientRefs?: string[];
   policyRef: string;
   insurer?: string;
 }

@@ -101,7 +101,7 @@ export function createServer({ config, ledger, logger, metrics = createMetrics()
   app.disable('x-powered-by');
   app.set('etag', false);
   const events = new EventHub(ledger, config.events, metrics, logger);
-  const pseudonymiser = createPseudonymiser(config.pseudonymKey);
+  const pseudonymiser = createPseudonymiser(config.pseudonymKeys);
   const openapi = openApiDocument(ROUTES);
 
   app.use(securityHeaders, cors(config.corsOrigins), requestLogging(logger), httpMetrics(metrics));

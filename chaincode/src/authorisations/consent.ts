@@ -36,7 +36,7 @@ const consentsAt = (terms: ConsentTerms, date: string): boolean =>
  * the insurer whose validity covers it, found through the patientRef+insurer index. Asked once per
  * transaction, however many of a batch's items need it: no settlement writes an authorisation.
  */
-export function hasConsent(
+function hasConsentUnder(
   ledger: Ledger,
   patientRef: string,
   insurer: string,
@@ -46,4 +46,16 @@ export function hasConsent(
     const entries = await ledger.scan<ConsentTerms>(KeyType.consent, [patientRef, insurer]);
     return entries.some((entry) => consentsAt(entry.value, date));
   });
+}
+
+/** Consent under the patient's current pseudonym, else under a former one (given before a key rotation). */
+export async function hasConsent(
+  ledger: Ledger,
+  patientRefs: readonly string[],
+  insurer: string,
+  date: string,
+): Promise<boolean> {
+  for (const patientRef of patientRefs)
+    if (await hasConsentUnder(ledger, patientRef, insurer, date)) return true;
+  return false;
 }

@@ -24,6 +24,8 @@ export async function findPolicy(
 
 export interface PatientPolicyRef {
   patientRef: string;
+  /** The patient's pseudonyms under earlier keys: a policy registered before a key rotation has one. */
+  formerPatientRefs?: string[];
   policyRef: string;
   /** Needed only when the patient holds policies with this reference from more than one insurer. */
   insurer?: string;
@@ -35,13 +37,15 @@ export interface PatientPolicyRef {
  * transaction, however many of a batch's items name it: no settlement writes a policy.
  */
 export async function findPatientPolicy(ledger: Ledger, ref: PatientPolicyRef): Promise<Policy | undefined> {
-  const scan = ledger.key(KeyType.policyOfPatient, ref.patientRef, ref.policyRef);
-  const entries = await ledger.once(scan, () =>
-    ledger.scan<Policy>(KeyType.policyOfPatient, [ref.patientRef, ref.policyRef]),
-  );
-  const policies = entries
-    .map((entry) => entry.value)
-    .filter((policy) => ref.insurer === undefined || policy.insurer === ref.insurer);
+  const found: Policy[] = [];
+  for (const patientRef of [ref.patientRef, ...(ref.formerPatientRefs ?? [])]) {
+    const scan = ledger.key(KeyType.policyOfPatient, patientRef, ref.policyRef);
+    const entries = await ledger.once(scan, () =>
+      ledger.scan<Policy>(KeyType.policyOfPatient, [patientRef, ref.policyRef]),
+    );
+    found.push(...entries.map((entry) => entry.value));
+  }
+  const policies = found.filter((policy) => ref.insurer === undefined || policy.insurer === ref.insurer);
   if (policies.length > 1) {
     throw validationFailed(
       `the patient holds policy ${ref.policyRef} with more than one insurer: name the insurer`,

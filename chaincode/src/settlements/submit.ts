@@ -58,8 +58,13 @@ export async function submitOne(
     `dischargeDate ${item.dischargeDate} is outside the policy's validity`,
   );
   const invoiceKey = ledger.key(KeyType.invoice, item.invoiceHash);
-  const used = await ledger.get<{ hospital: string; settlementId: string }>(invoiceKey);
-  if (used) return recordAlert(ledger, hospital, user, item, alertId, used);
+  // The invoice may have been recorded under a former key's hash, before a key rotation.
+  for (const invoiceHash of [item.invoiceHash, ...(item.formerInvoiceHashes ?? [])]) {
+    const used = await ledger.get<{ hospital: string; settlementId: string }>(
+      ledger.key(KeyType.invoice, invoiceHash),
+    );
+    if (used) return recordAlert(ledger, hospital, user, item, alertId, used);
+  }
 
   const product = await latestProduct(ledger, policy.productId);
   ensure(product !== undefined, `product ${policy.productId} of the policy is not known`);
@@ -70,7 +75,12 @@ export async function submitOne(
     product,
     accumulatorsBefore: accumulatorsFor(accumulators, year),
     costs: item.costs,
-    consent: await hasConsent(ledger, item.patientRef, policy.insurer, ledger.txDate),
+    consent: await hasConsent(
+      ledger,
+      [item.patientRef, ...(item.formerPatientRefs ?? [])],
+      policy.insurer,
+      ledger.txDate,
+    ),
   });
   const recordedBy = ledger.actor(user);
   const settlement: Settlement = {

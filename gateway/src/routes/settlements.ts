@@ -52,17 +52,31 @@ const BATCH_RESULT = {
   },
 };
 
-/** The ledger request for one settlement: patient and invoice leave the gateway only as keyed hashes. */
+/** A field only when it has something in it, so that requests stay as they were without a key rotation. */
+const unlessEmpty = <K extends string>(name: K, values: string[]) =>
+  (values.length > 0 ? { [name]: values } : {}) as Partial<Record<K, string[]>>;
+
+/**
+ * The ledger request for one settlement: patient and invoice leave the gateway only as keyed hashes, with their
+ * hashes under former keys (after a key rotation) so that earlier policies, consents and invoices are found.
+ */
 function toRequest(item: SettlementItem, pseudonymiser: Pseudonymiser) {
   const { invoice, invoiceNumber, ...rest } = withPatientRef(item, pseudonymiser);
-  return { ...rest, invoiceHash: pseudonymiser.invoiceHash(invoiceOf(item)) };
+  const invoiceId = invoiceOf(item);
+  return {
+    ...rest,
+    invoiceHash: pseudonymiser.invoiceHash(invoiceId),
+    ...unlessEmpty('formerPatientRefs', item.patient ? pseudonymiser.formerPatientRefs(item.patient) : []),
+    ...unlessEmpty('formerInvoiceHashes', pseudonymiser.formerInvoiceHashes(invoiceId)),
+  };
 }
 
 /** How an item names its policy: the patient's policy with this reference (of this insurer, if given). */
-const policyOf = ({ patientRef, policyRef, insurer }: PatientPolicyRef): PatientPolicyRef => ({
-  patientRef,
-  policyRef,
-  ...(insurer !== undefined && { insurer }),
+const policyOf = (item: PatientPolicyRef): PatientPolicyRef => ({
+  patientRef: item.patientRef,
+  ...unlessEmpty('formerPatientRefs', item.formerPatientRefs ?? []),
+  policyRef: item.policyRef,
+  ...(item.insurer !== undefined && { insurer: item.insurer }),
 });
 const policyId = (item: PatientPolicyRef): string =>
   [item.patientRef, item.policyRef, item.insurer ?? ''].join('\n');

@@ -9,6 +9,7 @@ import {
   I1,
   I2,
   OTHER_PATIENT,
+  PATIENT,
   REG,
   STRANGER,
   authorisation,
@@ -72,6 +73,38 @@ describe('Settlements:submit', () => {
     const s = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement({ insurer: I2 })));
     expect(s).to.include({ insurer: I2, productId: 'OTHER-2026', policyRef: 'POL-1' });
     expect(s.split.commercialShare).to.be.greaterThan(0);
+  });
+
+  describe('after a pseudonym key rotation', () => {
+    // The policy, the consent and the first invoice were recorded under the former key's pseudonyms.
+    const NEW_PATIENT = sha256('patient-1 under the new key');
+    const rotated = { patientRef: NEW_PATIENT, formerPatientRefs: [PATIENT] };
+
+    it("finds the patient's policy and consent under the former pseudonym", async () => {
+      const fabric = await seeded();
+      await refusedUnchanged(
+        fabric,
+        () => fabric.invoke(H1, Tx.submitSettlement, settlement({ patientRef: NEW_PATIENT })),
+        'VALIDATION_FAILED',
+      );
+      const s = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement(rotated)));
+      expect(s).to.include({ patientRef: NEW_PATIENT, insurer: I1 });
+      expect(s.split.reason).to.equal(null);
+      expect(s).to.not.have.property('formerPatientRefs');
+    });
+
+    it("catches an invoice recorded under the former key's hash", async () => {
+      const fabric = await seeded();
+      recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement()));
+      const again = settlement({
+        ...rotated,
+        settlementId: 'S-2',
+        invoiceHash: sha256('the same invoice under the new key'),
+        formerInvoiceHashes: [settlement().invoiceHash],
+      });
+      const result = await fabric.invoke(H2, Tx.submitSettlement, again);
+      expect(result.outcome).to.equal('DUPLICATE_INVOICE');
+    });
   });
 
   it("requires both the hospital's and the insurer's peers for later changes of the settlement", async () => {

@@ -54,7 +54,7 @@ describe('gateway configuration', () => {
     expect(config.org.mspId).to.equal('Insurer2MSP');
     expect(config.port).to.equal(8084);
     expect(config.host).to.equal('127.0.0.1');
-    expect(config.pseudonymKey).to.have.length(32);
+    expect(config.pseudonymKeys.map((key) => key.length)).to.deep.equal([32]);
     expect(config.fabric).to.include({
       identity: 'client',
       commitTimeoutSeconds: 30,
@@ -101,6 +101,17 @@ describe('gateway configuration', () => {
       expect(problems(resolved).join('\n')).to.match(message);
     });
   }
+
+  it('reads a key ring, the current key first, skipping blank lines and comments; refuses five keys', () => {
+    const ring = join(dir, 'ring.key');
+    writeFileSync(ring, `# current\n${'cd'.repeat(32)}\n\n# before the rotation\n${'ab'.repeat(32)}\n`);
+    const keys = loadConfig({ ...env, PSEUDONYM_KEY_FILE: ring }).pseudonymKeys;
+    expect(keys.map((key) => key.toString('hex'))).to.deep.equal(['cd'.repeat(32), 'ab'.repeat(32)]);
+    writeFileSync(ring, `${'cd'.repeat(32)}\n`.repeat(5));
+    expect(problems({ PSEUDONYM_KEY_FILE: ring }).join()).to.match(/1 to 4 keys/);
+    writeFileSync(ring, `${'cd'.repeat(32)}\nnot hex\n`);
+    expect(problems({ PSEUDONYM_KEY_FILE: ring }).join()).to.match(/PSEUDONYM_KEY_FILE/);
+  });
 
   it('rejects a connection profile that is not a JSON object', () => {
     expect(problems({ FABRIC_CONNECTION_PROFILE: join(dir, 'bad.json') }).join()).to.match(

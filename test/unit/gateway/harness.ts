@@ -51,7 +51,7 @@ export function testConfig(orgId: string, overrides: Partial<GatewayConfig> = {}
       maxTtlSeconds: 86400,
       clockToleranceSeconds: 5,
     },
-    pseudonymKey: PSEUDONYM_KEY,
+    pseudonymKeys: [PSEUDONYM_KEY],
     bodyLimit: '100kb',
     corsOrigins: [],
     logLevel: 'debug',

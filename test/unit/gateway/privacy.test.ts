@@ -7,7 +7,7 @@ import { RAW_ID_NUMBER, RAW_INVOICE, settlementBody, settlementRecord } from './
 import { problemOf, PSEUDONYM_KEY, startGateway } from './harness';
 
 describe('gateway pseudonymisation', () => {
-  const pseudonymiser = createPseudonymiser(PSEUDONYM_KEY);
+  const pseudonymiser = createPseudonymiser([PSEUDONYM_KEY]);
   const patient = { idType: 'RESIDENT_ID', idNumber: RAW_ID_NUMBER };
 
   it('gives the same patientRef for the same person, whatever the case and spacing of the number', () => {
@@ -21,7 +21,7 @@ describe('gateway pseudonymisation', () => {
   it('separates document types and keys', () => {
     const ref = pseudonymiser.patientRef(patient);
     expect(pseudonymiser.patientRef({ ...patient, idType: 'PASSPORT' })).not.to.equal(ref);
-    expect(createPseudonymiser(Buffer.alloc(32, 8)).patientRef(patient)).not.to.equal(ref);
+    expect(createPseudonymiser([Buffer.alloc(32, 8)]).patientRef(patient)).not.to.equal(ref);
   });
 
   it('hashes an invoice code and number with the key, keeping fields and kinds of pseudonym apart', () => {
@@ -30,7 +30,7 @@ describe('gateway pseudonymisation', () => {
     expect(hash).to.equal(
       createHmac('sha256', PSEUDONYM_KEY).update('invoice\n44010026\n0000123456').digest('hex'),
     );
-    expect(createPseudonymiser(Buffer.alloc(32, 8)).invoiceHash(invoice)).not.to.equal(hash);
+    expect(createPseudonymiser([Buffer.alloc(32, 8)]).invoiceHash(invoice)).not.to.equal(hash);
     expect(pseudonymiser.invoiceHash({ code: '4401002', number: '60000123456' })).not.to.equal(hash);
   });
 
@@ -86,7 +86,7 @@ describe('gateway pseudonymisation', () => {
   });
 
   it('refuses a short key', () => {
-    expect(() => createPseudonymiser(Buffer.alloc(16))).to.throw(/32 bytes/);
+    expect(() => createPseudonymiser([Buffer.alloc(16)])).to.throw(/32 bytes/);
   });
 
   it('sends only hashes to the ledger and writes no raw value to the logs, even on failure', async () => {
@@ -125,5 +125,53 @@ describe('gateway pseudonymisation', () => {
     } finally {
       await gw.close();
     }
+  });
+
+  describe('after a key rotation', () => {
+    const formerKey = Buffer.alloc(32, 3);
+    const invoice = { code: RAW_INVOICE.slice(0, 8), number: RAW_INVOICE.slice(8) };
+
+    it('names new records under the current key and a record under each former key, newest first', () => {
+      const ring = createPseudonymiser([PSEUDONYM_KEY, formerKey, Buffer.alloc(32, 2)]);
+      const under = (key: Buffer) => createPseudonymiser([key]);
+      expect(ring.patientRef(patient)).to.equal(pseudonymiser.patientRef(patient));
+      expect(ring.formerPatientRefs(patient)).to.deep.equal([
+        under(formerKey).patientRef(patient),
+        under(Buffer.alloc(32, 2)).patientRef(patient),
+      ]);
+      expect(ring.formerInvoiceHashes(invoice)).to.deep.equal([
+        under(formerKey).invoiceHash(invoice),
+        under(Buffer.alloc(32, 2)).invoiceHash(invoice),
+      ]);
+      expect(pseudonymiser.formerPatientRefs(patient)).to.deep.equal([]);
+      expect(() => createPseudonymiser([])).to.throw(/1 to 4 keys/);
+      expect(() => createPseudonymiser(Array(5).fill(PSEUDONYM_KEY))).to.throw(/1 to 4 keys/);
+    });
+
+    it("sends a settlement's former pseudonyms beside the current ones, and none without a rotation", async () => {
+      for (const keys of [[PSEUDONYM_KEY, formerKey], [PSEUDONYM_KEY]]) {
+        const gw = await startGateway('hospital1', { pseudonymKeys: keys });
+        try {
+          gw.ledger
+            .on(Tx.settlementEndorsers, () => ({ organisations: ['Hospital1MSP', 'Insurer1MSP'] }))
+            .on(Tx.submitSettlement, () => ({ outcome: 'RECORDED', settlement: settlementRecord() }));
+          await gw.call('/v1/settlements', { method: 'POST', json: settlementBody });
+          const [lookup, submit] = gw.ledger.calls;
+          const former = createPseudonymiser([formerKey]);
+          if (keys.length === 1) {
+            expect(submit.request).not.to.have.any.keys('formerPatientRefs', 'formerInvoiceHashes');
+            continue;
+          }
+          expect(submit.request).to.deep.include({
+            patientRef: pseudonymiser.patientRef(patient),
+            formerPatientRefs: [former.patientRef(patient)],
+            formerInvoiceHashes: [former.invoiceHash(invoice)],
+          });
+          expect(lookup.request).to.deep.include({ formerPatientRefs: [former.patientRef(patient)] });
+        } finally {
+          await gw.close();
+        }
+      }
+    });
   });
 });
