@@ -8,34 +8,20 @@
  * CLI (used by run.sh): ts-node test/faults/support/fuzz-seeds.ts <file>
  */
 import { writeFileSync } from 'node:fs';
+import { VALIDITY } from '../../integration/support/fixtures';
 import { mspOf, OrgId } from './gateways';
 import { call } from './http';
-import { COSTS, seedPolicy, uniqueId } from './scenario';
-
-const VALIDITY = { validFrom: '2020-01-01', validTo: '2099-12-31' };
+import { DEFAULT_PRODUCT, seedPolicy, settlementBody, uniqueId } from './scenario';
 
 type Templates = Record<string, object>;
 
 async function hospitalTemplates(hospital: OrgId, insurer: OrgId): Promise<Templates> {
   const policy = await seedPolicy(insurer, [hospital]);
-  return {
-    'POST /v1/settlements': {
-      patient: policy.patient,
-      policyRef: policy.policyRef,
-      admissionDate: '2026-05-01',
-      dischargeDate: '2026-05-03',
-      mode: 'PARALLEL',
-      costs: COSTS,
-    },
-  };
+  return { 'POST /v1/settlements': settlementBody(policy, uniqueId('FZ')) };
 }
 
 async function insurerTemplates(insurer: OrgId): Promise<Templates> {
-  const product = {
-    name: 'Fuzzing product',
-    annualCap: 100_000_000,
-    benefits: [{ category: 'OUT_OF_CATALOGUE', deductible: 0, ratioBps: 8000 }],
-  };
+  const product = { name: 'Fuzzing product', ...DEFAULT_PRODUCT };
   const productId = uniqueId('FZPROD');
   const published = await call(insurer, 'POST', '/v1/products', { productId, ...product });
   if (published.status !== 201) throw new Error(`${insurer} product: ${JSON.stringify(published.body)}`);

@@ -34,7 +34,7 @@ export interface Policy {
   patient: { idType: 'RESIDENT_ID'; idNumber: string };
 }
 
-const DEFAULT_PRODUCT = {
+export const DEFAULT_PRODUCT = {
   annualCap: 100_000_000,
   benefits: [{ category: 'OUT_OF_CATALOGUE', deductible: 0, ratioBps: 8000 }] as Benefit[],
 };
