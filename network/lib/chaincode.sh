@@ -7,8 +7,10 @@
 # Overridable to try the network with another chaincode folder (package.json main + tsconfig.json).
 CHAINCODE_MODULE_DIR="${CHAINCODE_MODULE_DIR:-$ROOT_DIR/chaincode}"
 CHAINCODE_LABEL=settlement_1
-CHAINCODE_VERSION=1.0
-CHAINCODE_SEQUENCE=1
+# The definition's version names what it defines beyond the package (endorsement policy, collections), so that a
+# change of either is seen and committed as the next sequence (see definition_sequence).
+CHAINCODE_RELEASE=1.0
+COLLECTIONS_CONFIG="$CONFIG_DIR/collections.json"
 
 chaincode_name() { echo "chaincode-$1"; }
 chaincode_dir() { echo "$RUN_DIR/chaincode/$1"; }
@@ -28,6 +30,63 @@ endorsement_policy() {
   local org rule=''
   for org in "${ORGS[@]}"; do rule+="${rule:+,}'$(msp_id "$org").peer'"; done
   echo "OutOf(2,$rule)"
+}
+
+# Private data collections (the chaincode names them by the same convention, chaincode/src/collections.ts):
+# a settlement's details are its hospital's, its insurer's and the regulator's; an insurer's policies, consents
+# and accumulators are its own, the regulator's and every hospital's (whose peers recompute the split they
+# endorse), never another insurer's. Kept for ever (blockToLive 0); only members read or write them; an endorser
+# hands the data to the other members at once (maxPeerCount), and a member that was down pulls it later.
+member_policy() {
+  local org rule=''
+  for org in "$@"; do rule+="${rule:+,}'$(msp_id "$org").member'"; done
+  echo "OR($rule)"
+}
+
+collection() {
+  local name=$1
+  shift
+  printf '{"name":"%s","policy":"%s","requiredPeerCount":0,"maxPeerCount":%d,"blockToLive":0,' \
+    "$name" "$(member_policy "$@")" "$(($# - 1))"
+  printf '"memberOnlyRead":true,"memberOnlyWrite":true}'
+}
+
+orgs_of_kind() {
+  local org
+  for org in "${ORGS[@]}"; do [[ $org == "$1"* ]] && echo "$org"; done
+}
+
+write_collections_config() {
+  local hospitals insurers hospital insurer entries=()
+  mapfile -t hospitals < <(orgs_of_kind hospital)
+  mapfile -t insurers < <(orgs_of_kind insurer)
+  for insurer in "${insurers[@]}"; do
+    entries+=("$(collection "policies_$(msp_id "$insurer")" "$insurer" regulator "${hospitals[@]}")")
+    for hospital in "${hospitals[@]}"; do
+      entries+=("$(collection "settlements_$(msp_id "$hospital")_$(msp_id "$insurer")" "$hospital" "$insurer" regulator)")
+    done
+  done
+  local IFS=,
+  echo "[${entries[*]}]" >"$COLLECTIONS_CONFIG"
+}
+
+definition_version() {
+  local digest
+  digest=$({ endorsement_policy; cat "$COLLECTIONS_CONFIG"; } | sha256sum | cut -c1-12)
+  echo "$CHAINCODE_RELEASE-$digest"
+}
+
+# 1 on a new channel; the committed sequence while the definition is the same; the next one when it changed.
+definition_sequence() {
+  local committed
+  if ! committed=$(peer_cli "${ORGS[0]}" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" \
+    -O json 2>/dev/null); then
+    echo 1
+    return
+  fi
+  node -e 'const d = JSON.parse(process.argv[1]);
+    console.log(d.version === process.argv[2] ? d.sequence : Number(d.sequence) + 1);' \
+    "$committed" "$(definition_version)"
 }
 
 build_chaincode() {
@@ -112,8 +171,9 @@ ensure_chaincode_installed() {
 
 # The definition every organisation approves and the channel commits.
 definition_flags() {
-  printf '%s\n' --channelID "$CHANNEL" --name "$CHAINCODE" --version "$CHAINCODE_VERSION" \
-    --sequence "$CHAINCODE_SEQUENCE" --signature-policy "$(endorsement_policy)"
+  printf '%s\n' --channelID "$CHANNEL" --name "$CHAINCODE" --version "$(definition_version)" \
+    --sequence "$CHAINCODE_SEQUENCE" --signature-policy "$(endorsement_policy)" \
+    --collections-config "$COLLECTIONS_CONFIG"
 }
 
 ensure_chaincode_approved() {
@@ -129,9 +189,14 @@ ensure_chaincode_approved() {
 
 chaincode_committed() { peer_cli "$1" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" >/dev/null 2>&1; }
 
+definition_committed() {
+  peer_cli "${ORGS[0]}" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" 2>/dev/null |
+    grep -qF "Version: $(definition_version), Sequence: $CHAINCODE_SEQUENCE,"
+}
+
 ensure_chaincode_committed() {
   local org flags orderer targets=()
-  chaincode_committed "${ORGS[0]}" && return 0
+  definition_committed && return 0
   mapfile -t flags < <(definition_flags)
   mapfile -t orderer < <(orderer_flags)
   for org in "${ORGS[@]}"; do mapfile -t -O "${#targets[@]}" targets < <(peer_target_flags "$org"); done
@@ -152,6 +217,8 @@ deploy_chaincode() {
     ensure_chaincode_server "$org" "${ids[$org]}" "$fingerprint"
   done
   for org in "${ORGS[@]}"; do ensure_chaincode_installed "$org" "${ids[$org]}"; done
+  write_collections_config
+  CHAINCODE_SEQUENCE=$(definition_sequence)
   for org in "${ORGS[@]}"; do ensure_chaincode_approved "$org" "${ids[$org]}"; done
   ensure_chaincode_committed
 }
