@@ -205,17 +205,31 @@ export const policyLookup = z.strictObject({ policyRef: id, insurer: mspId.optio
  * A patient's and an invoice's pseudonyms under the gateways' earlier keys, newest first, so that records made
  * before a key rotation are still found (at most as many as a key ring holds besides its current key).
  */
-const MAX_FORMER_PSEUDONYMS = 3;
-const formerPatientRefs = { formerPatientRefs: z.array(hash).max(MAX_FORMER_PSEUDONYMS).optional() };
-const formerInvoiceHashes = { formerInvoiceHashes: z.array(hash).max(MAX_FORMER_PSEUDONYMS).optional() };
+export const MAX_FORMER_PSEUDONYMS = 3;
+const formerPseudonyms = z.array(hash).max(MAX_FORMER_PSEUDONYMS).optional();
+const formerPatientRefs = { formerPatientRefs: formerPseudonyms };
+const formerInvoiceHashes = { formerInvoiceHashes: formerPseudonyms };
+
+/** Each former pseudonym is another key's: none repeats, and none is the current one. */
+function distinctFormers(pairs: [current: string, former: string][]) {
+  return (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    for (const [current, former] of pairs) {
+      const all = [value[current], ...((value[former] as string[] | undefined) ?? [])];
+      if (new Set(all).size !== all.length) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must differ from ${current} and from each other`,
+          path: [former],
+        });
+      }
+    }
+  };
+}
 
 /** A settlement's policy: the patient's, with this reference (and this insurer, if the patient has two). */
-export const patientPolicyLookup = z.strictObject({
-  patientRef: hash,
-  ...formerPatientRefs,
-  policyRef: id,
-  insurer: mspId.optional(),
-});
+export const patientPolicyLookup = z
+  .strictObject({ patientRef: hash, ...formerPatientRefs, policyRef: id, insurer: mspId.optional() })
+  .superRefine(distinctFormers([['patientRef', 'formerPatientRefs']]));
 
 export const authorisationShape = {
   authorisationId: id,
@@ -289,7 +303,13 @@ export const settlementItem = z
     ...formerPatientRefs,
     ...formerInvoiceHashes,
   })
-  .superRefine(admissionNotAfterDischarge);
+  .superRefine(admissionNotAfterDischarge)
+  .superRefine(
+    distinctFormers([
+      ['patientRef', 'formerPatientRefs'],
+      ['invoiceHash', 'formerInvoiceHashes'],
+    ]),
+  );
 export const submitSettlement = settlementItem.extend(withActor);
 /**
  * Only the envelope is checked here: each item is checked on its own while the batch runs, so one bad item is

@@ -30,9 +30,13 @@ type Waiter = (validationCode: string) => void;
 
 export class CommitWatcher {
   private readonly waiters = new Map<string, Waiter>();
+  /** The stream opens on the peer's newest block, committed before anyone watched: its time is unknown. */
+  private seenFirst = false;
   private readonly listener: BlockListener = async (block: BlockEvent) => {
-    this.times.record(Number(block.blockNumber.toString()), new Date());
+    const at = new Date();
     for (const tx of block.getTransactionEvents()) this.waiters.get(tx.transactionId)?.(tx.status);
+    if (this.seenFirst) this.times.record(Number(block.blockNumber.toString()), at);
+    this.seenFirst = true;
   };
 
   private constructor(

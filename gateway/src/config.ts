@@ -127,10 +127,14 @@ const pseudonymKeys = file.transform((contents, ctx) => {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
   const valid = (hex: string) => /^[0-9a-fA-F]+$/.test(hex) && hex.length % 2 === 0 && hex.length >= 64;
-  if (lines.length >= 1 && lines.length <= MAX_PSEUDONYM_KEYS && lines.every(valid)) {
+  const distinct = new Set(lines.map((hex) => hex.toLowerCase())).size === lines.length;
+  if (lines.length >= 1 && lines.length <= MAX_PSEUDONYM_KEYS && distinct && lines.every(valid)) {
     return lines.map((hex) => Buffer.from(hex, 'hex'));
   }
-  refuse(ctx, `must hold 1 to ${MAX_PSEUDONYM_KEYS} keys, one per line, each at least 32 bytes as hex`);
+  refuse(
+    ctx,
+    `must hold 1 to ${MAX_PSEUDONYM_KEYS} different keys, one per line, each at least 32 bytes as hex`,
+  );
   return z.NEVER;
 });
 

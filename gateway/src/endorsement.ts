@@ -5,6 +5,7 @@
  */
 import { Tx } from '@settlement/chaincode/dist/api';
 import type { Authorisation, EndorsersResult, SettlementKey } from '@settlement/chaincode/dist/api';
+import type { PatientPolicyRef } from '@settlement/chaincode/dist/policies/record';
 import { LRUCache } from 'lru-cache';
 import type { LedgerClient } from './ledger';
 import { ORGS } from './orgs';
@@ -45,12 +46,11 @@ export function participantEndorsers(registeredMsp: string, peerOrgs: readonly s
 }
 
 /** A new settlement's policy: the patient's, with this reference (and insurer, when the patient has two). */
-export interface PatientPolicyRef {
-  patientRef: string;
-  formerPatientRefs?: string[];
-  policyRef: string;
-  insurer?: string;
-}
+export type { PatientPolicyRef } from '@settlement/chaincode/dist/policies/record';
+
+/** One policy as a patient's reference names it: the same patient, reference and insurer name the same policy. */
+export const patientPolicyId = (ref: PatientPolicyRef): string =>
+  ['policy', ref.patientRef, ref.policyRef, ref.insurer ?? ''].join('\n');
 
 type EndorsedKey = PatientPolicyRef | SettlementKey;
 
@@ -65,10 +65,7 @@ const endorserCache = new WeakMap<LedgerClient, LRUCache<string, string[]>>();
 async function endorsersOf(ledger: LedgerClient, key: EndorsedKey): Promise<string[]> {
   let cache = endorserCache.get(ledger);
   if (!cache) endorserCache.set(ledger, (cache = new LRUCache({ max: ENDORSER_CACHE_SIZE })));
-  const id =
-    'policyRef' in key
-      ? ['policy', key.patientRef, key.policyRef, key.insurer ?? ''].join('\n')
-      : `settlement\n${key.hospital}\n${key.settlementId}`;
+  const id = 'policyRef' in key ? patientPolicyId(key) : `settlement\n${key.hospital}\n${key.settlementId}`;
   const known = cache.get(id);
   if (known) return known;
   const { organisations } = await ledger.evaluate<EndorsersResult>(Tx.settlementEndorsers, key);

@@ -218,7 +218,7 @@ export class FabricLedgerClient implements LedgerClient {
     });
     const network = await gateway.getNetwork(CHANNEL_NAME);
     const contract = network.getContract(CHAINCODE_NAME);
-    const watcher = await CommitWatcher.start(network, new CommitTimes(config.commitTimesFile));
+    const watcher = await CommitWatcher.start(network, new CommitTimes(config.commitTimesFile, logger));
     const handlers = watcher.handlers(fabric.commitTimeoutSeconds);
     return new FabricLedgerClient(gateway, network, contract, fabric, metrics, logger, handlers, watcher);
   }

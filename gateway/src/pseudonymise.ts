@@ -14,6 +14,7 @@
  * newlines keep fields from colliding by concatenation, and "invoice" keeps the two kinds of pseudonym apart.
  */
 import { createHmac } from 'node:crypto';
+import { MAX_FORMER_PSEUDONYMS } from '@settlement/chaincode/dist/schemas';
 
 export interface PatientId {
   idType: string;
@@ -33,8 +34,8 @@ export interface Pseudonymiser {
   formerInvoiceHashes(invoice: InvoiceId): string[];
 }
 
-/** The most keys a ring may hold: every settlement carries a pseudonym under each. */
-export const MAX_PSEUDONYM_KEYS = 4;
+/** The most keys a ring may hold (the current one and as many former ones as a settlement may carry). */
+export const MAX_PSEUDONYM_KEYS = MAX_FORMER_PSEUDONYMS + 1;
 
 const patientMessage = ({ idType, idNumber }: PatientId): string =>
   `${idType}\n${idNumber.normalize('NFKC').replace(/\s/g, '').toUpperCase()}`;

@@ -1,7 +1,10 @@
 /** Facts about a policy record shared by its writes, its reads and the settlements made on it. */
+import type { z } from 'zod';
 import type { Policy } from '../api';
 import { validationFailed } from '../errors';
 import { KeyType, type Ledger } from '../ledger';
+import { pseudonymsOf } from '../pseudonyms';
+import type { patientPolicyLookup } from '../schemas';
 
 export const policyParties = (policy: Policy): string[] => [policy.insurer];
 
@@ -22,14 +25,8 @@ export async function findPolicy(
   return ledger.get<Policy>(policyKey(ledger, insurer, policyRef));
 }
 
-export interface PatientPolicyRef {
-  patientRef: string;
-  /** The patient's pseudonyms under earlier keys: a policy registered before a key rotation has one. */
-  formerPatientRefs?: string[];
-  policyRef: string;
-  /** Needed only when the patient holds policies with this reference from more than one insurer. */
-  insurer?: string;
-}
+/** `insurer` only when the patient holds policies with this reference from more than one insurer. */
+export type PatientPolicyRef = z.infer<typeof patientPolicyLookup>;
 
 /**
  * The patient's policy with this reference, found through the patient's index: a hospital learns nothing of
@@ -37,15 +34,18 @@ export interface PatientPolicyRef {
  * transaction, however many of a batch's items name it: no settlement writes a policy.
  */
 export async function findPatientPolicy(ledger: Ledger, ref: PatientPolicyRef): Promise<Policy | undefined> {
-  const found: Policy[] = [];
-  for (const patientRef of [ref.patientRef, ...(ref.formerPatientRefs ?? [])]) {
+  // By insurer: a policy is one insurer's reference, found once whichever of the patient's pseudonyms found it.
+  const byInsurer = new Map<string, Policy>();
+  for (const patientRef of pseudonymsOf(ref.patientRef, ref.formerPatientRefs)) {
     const scan = ledger.key(KeyType.policyOfPatient, patientRef, ref.policyRef);
     const entries = await ledger.once(scan, () =>
       ledger.scan<Policy>(KeyType.policyOfPatient, [patientRef, ref.policyRef]),
     );
-    found.push(...entries.map((entry) => entry.value));
+    for (const { value } of entries) if (!byInsurer.has(value.insurer)) byInsurer.set(value.insurer, value);
   }
-  const policies = found.filter((policy) => ref.insurer === undefined || policy.insurer === ref.insurer);
+  const policies = [...byInsurer.values()].filter(
+    (policy) => ref.insurer === undefined || policy.insurer === ref.insurer,
+  );
   if (policies.length > 1) {
     throw validationFailed(
       `the patient holds policy ${ref.policyRef} with more than one insurer: name the insurer`,

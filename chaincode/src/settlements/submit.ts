@@ -15,6 +15,7 @@ import { idConflict } from '../errors';
 import { stampSeal } from '../hospital-seal';
 import { KeyType, type Ledger } from '../ledger';
 import { findPatientPolicy, noPatientPolicy } from '../policies/record';
+import { pseudonymsOf } from '../pseudonyms';
 import { latestProduct } from '../products/record';
 import { pick, sameContent } from '../records';
 import type { SettlementItem } from '../schemas';
@@ -57,13 +58,13 @@ export async function submitOne(
     policy.validFrom <= item.dischargeDate && item.dischargeDate <= policy.validTo,
     `dischargeDate ${item.dischargeDate} is outside the policy's validity`,
   );
-  const invoiceKey = ledger.key(KeyType.invoice, item.invoiceHash);
   // The invoice may have been recorded under a former key's hash, before a key rotation.
-  for (const invoiceHash of [item.invoiceHash, ...(item.formerInvoiceHashes ?? [])]) {
+  for (const invoiceHash of pseudonymsOf(item.invoiceHash, item.formerInvoiceHashes)) {
     const used = await ledger.get<{ hospital: string; settlementId: string }>(
       ledger.key(KeyType.invoice, invoiceHash),
     );
-    if (used) return recordAlert(ledger, hospital, user, item, alertId, used);
+    // The alert names the hash the invoice was recorded under, which links it to the earlier settlement.
+    if (used) return recordAlert(ledger, hospital, user, { ...item, invoiceHash }, alertId, used);
   }
 
   const product = await latestProduct(ledger, policy.productId);
@@ -77,7 +78,7 @@ export async function submitOne(
     costs: item.costs,
     consent: await hasConsent(
       ledger,
-      [item.patientRef, ...(item.formerPatientRefs ?? [])],
+      pseudonymsOf(item.patientRef, item.formerPatientRefs),
       policy.insurer,
       ledger.txDate,
     ),
@@ -98,7 +99,10 @@ export async function submitOne(
   await ledger.put(key, settlement);
   // Every later change (payout, dispute, reversal) needs both parties' peers.
   await ledger.requireEndorsement(key, [hospital, policy.insurer]);
-  await ledger.put(invoiceKey, { hospital, settlementId: item.settlementId });
+  await ledger.put(ledger.key(KeyType.invoice, item.invoiceHash), {
+    hospital,
+    settlementId: item.settlementId,
+  });
   await ledger.putIndex(ledger.key(KeyType.settlementByInsurer, policy.insurer, hospital, item.settlementId));
   await storeAccumulators(ledger, accumulators, year, accumulatorsAfter);
   await stampSeal(ledger, hospital);

@@ -8,7 +8,7 @@ import type {
   WriteResult,
 } from '@settlement/chaincode/dist/api';
 import { z } from 'zod';
-import { settlementEndorsers, type PatientPolicyRef } from '../endorsement';
+import { patientPolicyId, settlementEndorsers, type PatientPolicyRef } from '../endorsement';
 import { ApiError, fromChaincodeError, hideForbidden, notFound, problemDocument } from '../errors';
 import type { LedgerClient } from '../ledger';
 import type { Pseudonymiser } from '../pseudonymise';
@@ -78,8 +78,6 @@ const policyOf = (item: PatientPolicyRef): PatientPolicyRef => ({
   policyRef: item.policyRef,
   ...(item.insurer !== undefined && { insurer: item.insurer }),
 });
-const policyId = (item: PatientPolicyRef): string =>
-  [item.patientRef, item.policyRef, item.insurer ?? ''].join('\n');
 
 /**
  * Every new settlement updates its policy's accumulator record: the hot key its writes queue on. Two insurers'
@@ -97,7 +95,7 @@ async function endorsersByPolicy(
   ledger: LedgerClient,
   items: readonly PatientPolicyRef[],
 ): Promise<Map<string, string[] | ApiError>> {
-  const policies = new Map(items.map((item) => [policyId(item), policyOf(item)]));
+  const policies = new Map(items.map((item) => [patientPolicyId(item), policyOf(item)]));
   const lookups = await Promise.all(
     [...policies].map(async ([id, policy]): Promise<[string, string[] | ApiError]> => {
       try {
@@ -220,7 +218,7 @@ export const settlementRoutes = [
       const items = body.items.map((item) => toRequest(item, pseudonymiser));
       const lookups = await endorsersByPolicy(ledger, items);
       const refusalOf = (item: PatientPolicyRef) => {
-        const lookup = lookups.get(policyId(item));
+        const lookup = lookups.get(patientPolicyId(item));
         return lookup instanceof ApiError ? lookup : undefined;
       };
       // Items whose policy cannot be looked up are refused here, one by one; the others go to the ledger.
@@ -228,7 +226,7 @@ export const settlementRoutes = [
       const replies = new Map<(typeof items)[number], ReturnType<typeof batchItemReply>>();
       let txId: string | null = null;
       if (accepted.length > 0) {
-        const endorsers = accepted.flatMap((item) => lookups.get(policyId(item)) as string[]);
+        const endorsers = accepted.flatMap((item) => lookups.get(patientPolicyId(item)) as string[]);
         const submitted = await ledger.submit<SubmitSettlementBatchResult>(
           Tx.submitSettlementBatch,
           { items: accepted, actor: principal.sub },

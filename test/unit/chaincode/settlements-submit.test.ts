@@ -103,7 +103,26 @@ describe('Settlements:submit', () => {
         formerInvoiceHashes: [settlement().invoiceHash],
       });
       const result = await fabric.invoke(H2, Tx.submitSettlement, again);
-      expect(result.outcome).to.equal('DUPLICATE_INVOICE');
+      if (result.outcome !== 'DUPLICATE_INVOICE') expect.fail(JSON.stringify(result));
+      // Under the hash the invoice was recorded with, which links the alert to the earlier settlement.
+      expect(result.alert.invoiceHash).to.equal(settlement().invoiceHash);
+      expect(result.existing).to.deep.equal({ hospital: H1, settlementId: 'S-1' });
+    });
+
+    it('refuses a former pseudonym that repeats the current one or another former one', async () => {
+      const fabric = await seeded();
+      for (const formers of [
+        { formerPatientRefs: [PATIENT] },
+        { formerPatientRefs: [NEW_PATIENT, NEW_PATIENT] },
+        { formerInvoiceHashes: [settlement().invoiceHash] },
+      ]) {
+        const request = settlement({ patientRef: PATIENT, ...formers });
+        await refusedUnchanged(
+          fabric,
+          () => fabric.invoke(H1, Tx.submitSettlement, request),
+          'VALIDATION_FAILED',
+        );
+      }
     });
   });
 

@@ -21,8 +21,9 @@ function fakeNetwork() {
   } as unknown as Network;
   let height = 0;
   const block = async (...txs: [string, string][]) => {
+    const number = height++;
     const event = {
-      blockNumber: { toString: () => String(height++) },
+      blockNumber: { toString: () => String(number) },
       getTransactionEvents: () => txs.map(([transactionId, status]) => ({ transactionId, status })),
     } as unknown as BlockEvent;
     for (const listener of listeners) await listener(event);
@@ -104,16 +105,32 @@ describe('gateway commit watcher', () => {
     const before = Date.now();
     await fake.block(['tx-a', 'VALID']);
     await fake.block(['tx-b', 'VALID']);
-    const first = watcher.times.get(0) as string;
+    await fake.block(['tx-c', 'VALID']);
+    // The stream opens on the newest block, committed before anyone watched.
+    expect(watcher.times.get(0)).to.equal(undefined);
+    const first = watcher.times.get(1) as string;
     expect(Date.parse(first)).to.be.within(before, Date.now());
-    watcher.times.record(0, new Date('2030-01-01T00:00:00Z'));
-    expect(watcher.times.get(0), 'a redelivered block keeps its first time').to.equal(first);
+    watcher.times.record(1, new Date('2030-01-01T00:00:00Z'));
+    expect(watcher.times.get(1), 'a redelivered block keeps its first time').to.equal(first);
     expect(watcher.times.get(7)).to.equal(undefined);
     // A line cut short by a crash costs only its own block.
-    appendFileSync(file, '2 2026-0');
+    appendFileSync(file, '3 2026-0');
     const reopened = new CommitTimes(file);
-    expect(reopened.get(0)).to.equal(first);
-    expect(reopened.get(1)).to.equal(watcher.times.get(1));
-    expect(reopened.get(2)).to.equal(undefined);
+    expect(reopened.get(1)).to.equal(first);
+    expect(reopened.get(2)).to.equal(watcher.times.get(2));
+    expect(reopened.get(3)).to.equal(undefined);
+  });
+
+  it('wakes a waiting transaction even when its commit time cannot be kept', async () => {
+    const fake = fakeNetwork();
+    const unwritable = join(mkdtempSync(join(tmpdir(), 'commit-times-')), 'missing-dir', 'times.log');
+    const watcher = await CommitWatcher.start(fake.network, new CommitTimes(unwritable));
+    const handler = watcher.handlers(5)('tx-a', fake.network);
+    await handler.startListening();
+    await fake.block(['tx-old', 'VALID']);
+    const waiting = handler.waitForEvents();
+    await fake.block(['tx-a', 'VALID']);
+    await waiting;
+    expect(watcher.times.get(1)).to.be.a('string');
   });
 });

@@ -107,8 +107,11 @@ describe('gateway configuration', () => {
     writeFileSync(ring, `# current\n${'cd'.repeat(32)}\n\n# before the rotation\n${'ab'.repeat(32)}\n`);
     const keys = loadConfig({ ...env, PSEUDONYM_KEY_FILE: ring }).pseudonymKeys;
     expect(keys.map((key) => key.toString('hex'))).to.deep.equal(['cd'.repeat(32), 'ab'.repeat(32)]);
-    writeFileSync(ring, `${'cd'.repeat(32)}\n`.repeat(5));
-    expect(problems({ PSEUDONYM_KEY_FILE: ring }).join()).to.match(/1 to 4 keys/);
+    writeFileSync(ring, ['ab', 'cd', 'ef', '01', '23'].map((byte) => byte.repeat(32)).join('\n'));
+    expect(problems({ PSEUDONYM_KEY_FILE: ring }).join()).to.match(/1 to 4 different keys/);
+    // The same key twice would send a settlement's pseudonym as its own former one.
+    writeFileSync(ring, `${'cd'.repeat(32)}\n${'CD'.repeat(32)}\n`);
+    expect(problems({ PSEUDONYM_KEY_FILE: ring }).join()).to.match(/different keys/);
     writeFileSync(ring, `${'cd'.repeat(32)}\nnot hex\n`);
     expect(problems({ PSEUDONYM_KEY_FILE: ring }).join()).to.match(/PSEUDONYM_KEY_FILE/);
   });
