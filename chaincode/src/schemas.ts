@@ -372,6 +372,8 @@ export type SettlementKey = z.infer<typeof settlementKey>;
 export type PayoutRequest = z.infer<typeof payout>;
 export type ReasonRequest = z.infer<typeof settlementReason>;
 export type EndorsersRequest = z.infer<typeof endorsers>;
+/** `insurer` only when the patient holds policies with this reference from more than one insurer. */
+export type PatientPolicyRef = z.infer<typeof patientPolicyLookup>;
 export type ListSettlementsRequest = z.infer<typeof listSettlements>;
 export type ReconciliationRequest = z.infer<typeof reconciliation>;
 export type AlertsRequest = z.infer<typeof alerts>;

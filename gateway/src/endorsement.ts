@@ -5,7 +5,7 @@
  */
 import { Tx } from '@settlement/chaincode/dist/api';
 import type { Authorisation, EndorsersResult, SettlementKey } from '@settlement/chaincode/dist/api';
-import type { PatientPolicyRef } from '@settlement/chaincode/dist/policies/record';
+import type { PatientPolicyRef } from '@settlement/chaincode/dist/schemas';
 import { LRUCache } from 'lru-cache';
 import type { LedgerClient } from './ledger';
 import { ORGS } from './orgs';
@@ -46,7 +46,7 @@ export function participantEndorsers(registeredMsp: string, peerOrgs: readonly s
 }
 
 /** A new settlement's policy: the patient's, with this reference (and insurer, when the patient has two). */
-export type { PatientPolicyRef } from '@settlement/chaincode/dist/policies/record';
+export type { PatientPolicyRef } from '@settlement/chaincode/dist/schemas';
 
 /** One policy as a patient's reference names it: the same patient, reference and insurer name the same policy. */
 export const patientPolicyId = (ref: PatientPolicyRef): string =>

@@ -1,10 +1,9 @@
 /** Facts about a policy record shared by its writes, its reads and the settlements made on it. */
-import type { z } from 'zod';
 import type { Policy } from '../api';
 import { validationFailed } from '../errors';
 import { KeyType, type Ledger } from '../ledger';
 import { pseudonymsOf } from '../pseudonyms';
-import type { patientPolicyLookup } from '../schemas';
+import type { PatientPolicyRef } from '../schemas';
 
 export const policyParties = (policy: Policy): string[] => [policy.insurer];
 
@@ -24,9 +23,6 @@ export async function findPolicy(
 ): Promise<Policy | undefined> {
   return ledger.get<Policy>(policyKey(ledger, insurer, policyRef));
 }
-
-/** `insurer` only when the patient holds policies with this reference from more than one insurer. */
-export type PatientPolicyRef = z.infer<typeof patientPolicyLookup>;
 
 /**
  * The patient's policy with this reference, found through the patient's index: a hospital learns nothing of

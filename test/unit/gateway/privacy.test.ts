@@ -4,7 +4,17 @@ import { Tx } from '@settlement/chaincode/dist/api';
 import { createPseudonymiser } from '../../../gateway/src/pseudonymise';
 import { chaincodeFailure } from './fake-ledger';
 import { RAW_ID_NUMBER, RAW_INVOICE, settlementBody, settlementRecord } from './fixtures';
-import { problemOf, PSEUDONYM_KEY, startGateway } from './harness';
+import type { GatewayConfig } from '../../../gateway/src/config';
+import { problemOf, PSEUDONYM_KEY, startGateway, type TestGateway } from './harness';
+
+/** Hospital1's gateway on a ledger that names the hospital and insurer as endorsers and records any settlement. */
+async function recordingHospital(overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+  const gw = await startGateway('hospital1', overrides);
+  gw.ledger
+    .on(Tx.settlementEndorsers, () => ({ organisations: ['Hospital1MSP', 'Insurer1MSP'] }))
+    .on(Tx.submitSettlement, () => ({ outcome: 'RECORDED', settlement: settlementRecord() }));
+  return gw;
+}
 
 describe('gateway pseudonymisation', () => {
   const pseudonymiser = createPseudonymiser([PSEUDONYM_KEY]);
@@ -42,11 +52,8 @@ describe('gateway pseudonymisation', () => {
   });
 
   it('sends one invoiceHash for every spelling of one invoice, and refuses what is not its digits', async () => {
-    const gw = await startGateway('hospital1');
+    const gw = await recordingHospital();
     try {
-      gw.ledger
-        .on(Tx.settlementEndorsers, () => ({ organisations: ['Hospital1MSP', 'Insurer1MSP'] }))
-        .on(Tx.submitSettlement, () => ({ outcome: 'RECORDED', settlement: settlementRecord() }));
       const fullWidth = RAW_INVOICE.replace(/[0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
       const spellings = [
         { invoiceNumber: RAW_INVOICE },
@@ -90,11 +97,8 @@ describe('gateway pseudonymisation', () => {
   });
 
   it('sends only hashes to the ledger and writes no raw value to the logs, even on failure', async () => {
-    const gw = await startGateway('hospital1');
+    const gw = await recordingHospital();
     try {
-      gw.ledger
-        .on(Tx.settlementEndorsers, () => ({ organisations: ['Hospital1MSP', 'Insurer1MSP'] }))
-        .on(Tx.submitSettlement, () => ({ outcome: 'RECORDED', settlement: settlementRecord() }));
       expect((await gw.call('/v1/settlements', { method: 'POST', json: settlementBody })).status).to.equal(
         201,
       );
@@ -150,11 +154,8 @@ describe('gateway pseudonymisation', () => {
 
     it("sends a settlement's former pseudonyms beside the current ones, and none without a rotation", async () => {
       for (const keys of [[PSEUDONYM_KEY, formerKey], [PSEUDONYM_KEY]]) {
-        const gw = await startGateway('hospital1', { pseudonymKeys: keys });
+        const gw = await recordingHospital({ pseudonymKeys: keys });
         try {
-          gw.ledger
-            .on(Tx.settlementEndorsers, () => ({ organisations: ['Hospital1MSP', 'Insurer1MSP'] }))
-            .on(Tx.submitSettlement, () => ({ outcome: 'RECORDED', settlement: settlementRecord() }));
           await gw.call('/v1/settlements', { method: 'POST', json: settlementBody });
           const [lookup, submit] = gw.ledger.calls;
           const former = createPseudonymiser([formerKey]);
