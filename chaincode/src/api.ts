@@ -228,7 +228,8 @@ export interface Alert {
   alertId: string;
   type: 'DUPLICATE_INVOICE';
   invoiceHash: string;
-  attempted: { hospital: string; settlementId: string; policyRef: string };
+  /** Alerts are public: the attempt's parties, not its policy. */
+  attempted: { hospital: string; settlementId: string; insurer: string };
   existing: { hospital: string; settlementId: string };
   submitter: Actor;
   at: string;
@@ -323,6 +324,8 @@ export interface Reconciliation {
 
 export interface EndorsersResult {
   organisations: string[];
+  /** For a new settlement: the insurer of the patient's policy, which the submit must name. */
+  insurer?: string;
 }
 
 /** What each transaction answers (its JSON result), for callers that want it typed. */

@@ -5,10 +5,12 @@
  * proposal's time is held against the peer's clock.
  */
 import { Context, Contract } from 'fabric-contract-api';
+import type { z } from 'zod';
 import { requireCaller, type Caller } from './access';
 import { clockSkew } from './errors';
 import { Ledger } from './ledger';
 import type { ParticipantKind } from './schemas';
+import { parseRequest } from './validation';
 
 export class LedgerContext extends Context {
   private made: Ledger | undefined;
@@ -21,6 +23,11 @@ export class LedgerContext extends Context {
   /** The caller as a registered participant of one of `kinds` (any kind when none is given), else FORBIDDEN. */
   caller(...kinds: ParticipantKind[]): Promise<Caller> {
     return requireCaller(this.ledger, ...kinds);
+  }
+
+  /** A write's request, from the transient data (see Ledger.request), checked against `schema`. */
+  request<S extends z.ZodType>(schema: S): z.output<S> {
+    return parseRequest(this.ledger.request, schema);
   }
 }
 

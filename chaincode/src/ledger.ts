@@ -1,12 +1,15 @@
 /**
- * The one place that touches the Fabric stub: state as canonical JSON under composite keys, the caller's MSP
- * ID, the transaction time, key-level endorsement, history and the transaction's single event.
+ * The one place that touches the Fabric stub: state as canonical JSON under composite keys, public or in a
+ * private data collection, the caller's MSP ID, the transaction time, the request and salt of the proposal's
+ * transient data, key-level endorsement, history and the transaction's single event.
  */
+import { createHash } from 'crypto';
 import type { Context } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import type { Iterators } from 'fabric-shim-api';
 import type { Actor, LedgerEvent } from './api';
 import { canonicalJson } from './canonical';
+import { validationFailed } from './errors';
 
 /** Object types of the composite keys; the attributes each takes are listed beside it. */
 export const KeyType = {
@@ -14,13 +17,17 @@ export const KeyType = {
   product: 'product', // productId: the latest version
   productVersion: 'productVersion', // productId, version (zero-padded so versions sort)
   // Policies and consents are keyed under the organisation that owns their id, so that another organisation can
-  // neither collide with nor detect them.
+  // neither collide with nor detect them. Policies, consents and accumulators are in the insurer's collection.
   policy: 'policy', // insurer, policyRef
-  policyOfPatient: 'policyOfPatient', // patientRef, policyRef, insurer: index for settlements
+  servingInsurer: 'servingInsurer', // mspId: an insurer that has published a product, so has a collection
   accumulators: 'accumulators', // insurer, policyRef: every year's accumulators in one key
+  // An authorisation's parties are public (its stub); its terms are in the insurer's collection, same key.
   authorisation: 'authorisation', // recorder, authorisationId
-  consent: 'consent', // patientRef, insurer, recorder, authorisationId: index for the consent check
+  consents: 'consents', // insurer, patientRef: the terms of every authorisation of the patient for the insurer
+  // A settlement's stub (parties, status, last transaction, hash of its details) is public; each version of its
+  // details is in the collection of its hospital and insurer.
   settlement: 'settlement', // hospital, settlementId
+  settlementVersion: 'settlementVersion', // hospital, settlementId, txId
   settlementByInsurer: 'settlementByInsurer', // insurer, hospital, settlementId: index for insurers' lists
   invoice: 'invoice', // invoiceHash: which settlement used it
   alert: 'alert', // invoiceHash, hospital, settlementId: one per attempt to reuse an invoice
@@ -47,6 +54,25 @@ const SCAN_PAGE_SIZE = 1000;
 
 /** Index entries need a value, and Fabric treats an empty value as a delete. */
 const INDEX_MARKER = {};
+
+/** A salt shorter than this could be guessed along with the value it hides. */
+const MIN_SALT_BYTES = 16;
+
+/** Where a key is: a private data collection by name, or (undefined) the channel's public state. */
+export type Collection = string | undefined;
+
+interface Pending {
+  key: string;
+  collection: Collection;
+  json: string;
+}
+
+/** A key's place in the transaction's caches: the same key in two collections is two keys. */
+const slotOf = (key: string, collection: Collection): string =>
+  collection === undefined ? key : `${collection}\u0000${key}`;
+
+export const sha256Hex = (text: string | Uint8Array): string =>
+  createHash('sha256').update(text).digest('hex');
 
 interface Timestamp {
   seconds: number | { toNumber(): number };
@@ -79,18 +105,17 @@ export class Ledger {
    * What this transaction wrote. Fabric never shows a transaction its own writes, yet the items of a batch
    * must see each other's accumulators and invoice hashes, so point reads look here first.
    */
-  private readonly pending = new Map<string, string>();
+  private readonly pending = new Map<string, Pending>();
   /**
    * Committed values already read. Committed state cannot change while a transaction runs, so a batch's items
    * read their shared policy, product and consent from the peer once instead of once each.
    */
   private readonly committed = new Map<string, string>();
-  /** Answers computed from committed state alone, by `once`. */
-  private readonly derived = new Map<string, Promise<unknown>>();
   /** Serialised key-level policies by organisations: a batch's items all name the same two. */
   private readonly policies = new Map<string, Uint8Array>();
   private time: string | undefined;
   private date: string | undefined;
+  private salt: string | undefined;
   private deferring = false;
 
   constructor(private readonly ctx: Context) {}
@@ -135,37 +160,66 @@ export class Ledger {
     return this.ctx.stub.createCompositeKey(type, attributes);
   }
 
-  async get<T>(key: string): Promise<T | undefined> {
-    const json = this.pending.get(key) ?? (await this.readCommitted(key));
-    return json === '' ? undefined : (JSON.parse(json) as T);
+  async get<T>(key: string, collection?: Collection): Promise<T | undefined> {
+    const slot = slotOf(key, collection);
+    const json = this.pending.get(slot)?.json ?? (await this.readCommitted(key, collection, slot));
+    if (json === '') return undefined;
+    const value = JSON.parse(json) as T & { salt?: string };
+    if (collection !== undefined) delete value.salt;
+    return value;
   }
 
   /**
-   * `compute`'s answer, computed once per transaction for each `id`: for answers that depend on committed
-   * state only (a range scan, say), which a transaction's own writes cannot change.
+   * A write's request, from the proposal's transient data: arguments are written into the block for every
+   * member to read, the transient data never is.
    */
-  once<T>(id: string, compute: () => Promise<T>): Promise<T> {
-    let answer = this.derived.get(id) as Promise<T> | undefined;
-    if (!answer) {
-      answer = compute();
-      this.derived.set(id, answer);
-    }
-    return answer;
+  get request(): string {
+    const bytes = this.ctx.stub.getTransient().get('request');
+    if (bytes === undefined) throw validationFailed('a write takes its request from the transient data');
+    return Buffer.from(bytes).toString('utf8');
   }
 
-  private async readCommitted(key: string): Promise<string> {
-    let json = this.committed.get(key);
+  /**
+   * The proposal's salt (transient, chosen by the gateway): the same on every endorser, unknown to anyone who
+   * reads the block, so that the hash of a private value there cannot be confirmed by guessing the value.
+   */
+  private get privateSalt(): string {
+    if (this.salt === undefined) {
+      const bytes = this.ctx.stub.getTransient().get('salt');
+      if (bytes === undefined || bytes.length < MIN_SALT_BYTES)
+        throw validationFailed(`a private write needs a salt of at least ${MIN_SALT_BYTES} bytes`);
+      this.salt = Buffer.from(bytes).toString('base64');
+    }
+    return this.salt;
+  }
+
+  private async readCommitted(key: string, collection: Collection, slot: string): Promise<string> {
+    let json = this.committed.get(slot);
     if (json === undefined) {
-      json = Buffer.from(await this.ctx.stub.getState(key)).toString('utf8');
-      this.committed.set(key, json);
+      const stub = this.ctx.stub;
+      const bytes = collection === undefined ? stub.getState(key) : stub.getPrivateData(collection, key);
+      json = Buffer.from(await bytes).toString('utf8');
+      this.committed.set(slot, json);
     }
     return json;
   }
 
-  async put(key: string, value: object): Promise<void> {
-    const json = canonicalJson(value);
-    this.pending.set(key, json);
-    if (!this.deferring) await this.ctx.stub.putState(key, Buffer.from(json));
+  /**
+   * Writes `value`; in a collection with the transaction's salt. Answers the SHA-256 of the bytes written,
+   * which for a private value is the hash Fabric puts in the block and answers to getPrivateDataHash.
+   */
+  async put(key: string, value: object, collection?: Collection): Promise<string> {
+    const json = canonicalJson(collection === undefined ? value : { ...value, salt: this.privateSalt });
+    const pending = { key, collection, json };
+    this.pending.set(slotOf(key, collection), pending);
+    if (!this.deferring) await this.write(pending);
+    return sha256Hex(json);
+  }
+
+  private async write({ key, collection, json }: Pending): Promise<void> {
+    const bytes = Buffer.from(json);
+    if (collection === undefined) await this.ctx.stub.putState(key, bytes);
+    else await this.ctx.stub.putPrivateData(collection, key, bytes);
   }
 
   /**
@@ -174,7 +228,7 @@ export class Ledger {
    */
   async flush(): Promise<void> {
     if (!this.deferring) return;
-    for (const [key, json] of this.pending) await this.ctx.stub.putState(key, Buffer.from(json));
+    for (const pending of this.pending.values()) await this.write(pending);
   }
 
   async putIndex(key: string): Promise<void> {
@@ -182,7 +236,11 @@ export class Ledger {
   }
 
   /** Key-level endorsement: later changes of `key` need a peer of each organisation named. */
-  async requireEndorsement(key: string, organisations: readonly string[]): Promise<void> {
+  async requireEndorsement(
+    key: string,
+    organisations: readonly string[],
+    collection?: Collection,
+  ): Promise<void> {
     const orgs = [...new Set(organisations)].sort();
     const id = orgs.join('\n');
     let policy = this.policies.get(id);
@@ -192,13 +250,20 @@ export class Ledger {
       policy = builder.getPolicy();
       this.policies.set(id, policy);
     }
-    await this.ctx.stub.setStateValidationParameter(key, policy);
+    if (collection === undefined) await this.ctx.stub.setStateValidationParameter(key, policy);
+    else await this.ctx.stub.setPrivateDataValidationParameter(collection, key, policy);
+  }
+
+  /** The SHA-256 of a private value as committed ('' when there is none): every peer has it, member or not. */
+  async privateHash(collection: string, key: string): Promise<string> {
+    return Buffer.from(await this.ctx.stub.getPrivateDataHash(collection, key)).toString('hex');
   }
 
   /**
    * Every committed entry under a partial composite key, in key order, read to the end so that the peer frees
    * the query itself (one message fewer than a scan left early). The peer ends a plain range scan silently at
-   * its totalQueryLimit (100,000 by default): for short ranges only; see scanAll.
+   * its totalQueryLimit (100,000 by default): for short ranges only; see scanAll. Public state only: Fabric
+   * refuses a scan of a collection in a transaction that writes, so private records are read by key.
    */
   async scan<T>(type: KeyType, attributes: string[] = []): Promise<Entry<T>[]> {
     return this.entries<T>(await this.ctx.stub.getStateByPartialCompositeKey(type, attributes));

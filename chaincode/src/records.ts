@@ -2,7 +2,7 @@
 import type { WriteResult } from './api';
 import { canonicalJson } from './canonical';
 import { idConflict } from './errors';
-import type { Ledger } from './ledger';
+import type { Collection, Ledger } from './ledger';
 
 export function pick<T extends object, K extends keyof T>(record: T, fields: readonly K[]): Pick<T, K> {
   const picked = {} as Pick<T, K>;
@@ -25,8 +25,9 @@ export async function existingSame<T>(
   candidate: T,
   contentOf: (record: T) => object,
   what: string,
+  collection?: Collection,
 ): Promise<T | undefined> {
-  const existing = await ledger.get<T>(key);
+  const existing = await ledger.get<T>(key, collection);
   if (existing === undefined) return undefined;
   if (!sameContent(existing, candidate, contentOf)) throw idConflict(what);
   return existing;

@@ -313,10 +313,12 @@ export const settlementItem = z
 export const submitSettlement = settlementItem.extend(withActor);
 /**
  * Only the envelope is checked here: each item is checked on its own while the batch runs, so one bad item is
- * rejected without failing the others.
+ * rejected without failing the others. A batch's items are settled with one insurer, whose peer alone (with the
+ * hospital's) may read its policies.
  */
 export const submitSettlementBatch = z.strictObject({
   ...withActor,
+  insurer: mspId,
   items: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS),
 });
 
@@ -367,7 +369,7 @@ export type RecordAuthorisationRequest = z.infer<typeof recordAuthorisation>;
 export type RevokeAuthorisationRequest = z.infer<typeof revokeAuthorisation>;
 export type SettlementItem = z.infer<typeof settlementItem>;
 export type SubmitSettlementRequest = z.infer<typeof submitSettlement>;
-export type SubmitSettlementBatchRequest = { actor: string; items: SettlementItem[] };
+export type SubmitSettlementBatchRequest = { actor: string; insurer: string; items: SettlementItem[] };
 export type SettlementKey = z.infer<typeof settlementKey>;
 export type PayoutRequest = z.infer<typeof payout>;
 export type ReasonRequest = z.infer<typeof settlementReason>;

@@ -1,29 +1,110 @@
 /**
- * Authorisation records and the consent check a settlement makes: an index of each patient's authorisations
- * per insurer, carrying what the check needs, so that it reads the index alone.
+ * Authorisation records and the consent check a settlement makes. An authorisation's stub (its parties, last
+ * transaction and the hash of its terms) is public; the record is in its insurer's collection, beside the
+ * patient's consent terms for that insurer, which the check reads by key (a write may not scan a collection).
  */
 import type { Authorisation } from '../api';
+import { policiesCollection } from '../collections';
 import { KeyType, type Ledger } from '../ledger';
 import { pick } from '../records';
 
-export const authorisationParties = (a: Authorisation): string[] => [a.recordedBy.mspId, a.insurer];
+/** What every member holds of an authorisation. */
+export interface AuthorisationStub {
+  authorisationId: string;
+  recorder: string;
+  insurer: string;
+  txId: string;
+  /** SHA-256 of the private record as stored (salted), as getPrivateDataHash answers it. */
+  detailsHash: string;
+}
+
+export const authorisationParties = (a: Pick<Authorisation, 'recordedBy' | 'insurer'>): string[] => [
+  a.recordedBy.mspId,
+  a.insurer,
+];
+export const stubParties = (stub: AuthorisationStub): string[] => [stub.recorder, stub.insurer];
 
 /** An authorisation id is its recorder's own: another organisation's use of it is another record. */
 export function authorisationKey(ledger: Ledger, recorder: string, authorisationId: string): string {
   return ledger.key(KeyType.authorisation, recorder, authorisationId);
 }
 
+export async function findStub(
+  ledger: Ledger,
+  recorder: string,
+  authorisationId: string,
+): Promise<AuthorisationStub | undefined> {
+  return ledger.get<AuthorisationStub>(authorisationKey(ledger, recorder, authorisationId));
+}
+
+export async function findAuthorisation(ledger: Ledger, stub: AuthorisationStub): Promise<Authorisation> {
+  const key = authorisationKey(ledger, stub.recorder, stub.authorisationId);
+  return (await ledger.get<Authorisation>(key, policiesCollection(stub.insurer))) as Authorisation;
+}
+
 /**
- * What the consent check needs of an authorisation, kept in its consent index entry (and updated on revocation)
- * so that the check reads the index alone, one round trip to the peer instead of one plus one per entry.
+ * Writes the record, its stub and its terms among the patient's. A change of either the record or the stub
+ * needs both the recorder's and the insurer's peers.
  */
-type ConsentTerms = Pick<Authorisation, 'purpose' | 'validFrom' | 'validTo' | 'revokedAt'>;
+export async function storeAuthorisation(
+  ledger: Ledger,
+  record: Authorisation,
+  created: boolean,
+): Promise<void> {
+  const collection = policiesCollection(record.insurer);
+  const key = authorisationKey(ledger, record.recordedBy.mspId, record.authorisationId);
+  const stub: AuthorisationStub = {
+    authorisationId: record.authorisationId,
+    recorder: record.recordedBy.mspId,
+    insurer: record.insurer,
+    txId: ledger.txId,
+    detailsHash: await ledger.put(key, record, collection),
+  };
+  await ledger.put(key, stub);
+  if (created) {
+    await ledger.requireEndorsement(key, stubParties(stub));
+    await ledger.requireEndorsement(key, stubParties(stub), collection);
+  }
+  await keepTerms(ledger, record);
+}
 
-export const consentTerms = (a: Authorisation): ConsentTerms =>
-  pick(a, ['purpose', 'validFrom', 'validTo', 'revokedAt']);
+/** What the consent check needs of an authorisation. */
+type ConsentTerms = Pick<
+  Authorisation,
+  'authorisationId' | 'purpose' | 'validFrom' | 'validTo' | 'revokedAt'
+> & {
+  recorder: string;
+};
 
-export const consentKey = (ledger: Ledger, a: Authorisation): string =>
-  ledger.key(KeyType.consent, a.patientRef, a.insurer, a.recordedBy.mspId, a.authorisationId);
+interface PatientConsents {
+  insurer: string;
+  patientRef: string;
+  /** In order of recorder, then authorisation id. */
+  terms: ConsentTerms[];
+}
+
+const consentsKey = (ledger: Ledger, insurer: string, patientRef: string): string =>
+  ledger.key(KeyType.consents, insurer, patientRef);
+
+const sameAuthorisation = (a: ConsentTerms, b: ConsentTerms): boolean =>
+  a.recorder === b.recorder && a.authorisationId === b.authorisationId;
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const order = (a: ConsentTerms, b: ConsentTerms): number =>
+  compare(a.recorder, b.recorder) || compare(a.authorisationId, b.authorisationId);
+
+async function keepTerms(ledger: Ledger, a: Authorisation): Promise<void> {
+  const collection = policiesCollection(a.insurer);
+  const key = consentsKey(ledger, a.insurer, a.patientRef);
+  const kept = await ledger.get<PatientConsents>(key, collection);
+  const terms: ConsentTerms = {
+    ...pick(a, ['authorisationId', 'purpose', 'validFrom', 'validTo', 'revokedAt']),
+    recorder: a.recordedBy.mspId,
+  };
+  const others = (kept?.terms ?? []).filter((t) => !sameAuthorisation(t, terms));
+  const updated = { insurer: a.insurer, patientRef: a.patientRef, terms: [...others, terms].sort(order) };
+  await ledger.put(key, updated, collection);
+}
 
 const consentsAt = (terms: ConsentTerms, date: string): boolean =>
   terms.purpose === 'CLAIM_SETTLEMENT' &&
@@ -33,29 +114,19 @@ const consentsAt = (terms: ConsentTerms, date: string): boolean =>
 
 /**
  * Consent at `date` (the transaction's date): an unrevoked CLAIM_SETTLEMENT authorisation of the patient for
- * the insurer whose validity covers it, found through the patientRef+insurer index. Asked once per
- * transaction, however many of a batch's items need it: no settlement writes an authorisation.
+ * the insurer whose validity covers it, under the patient's current pseudonym or a former one (given before a
+ * key rotation). No settlement writes an authorisation, so a batch's items read each patient's terms once.
  */
-function hasConsentUnder(
-  ledger: Ledger,
-  patientRef: string,
-  insurer: string,
-  date: string,
-): Promise<boolean> {
-  return ledger.once(ledger.key(KeyType.consent, patientRef, insurer, date), async () => {
-    const entries = await ledger.scan<ConsentTerms>(KeyType.consent, [patientRef, insurer]);
-    return entries.some((entry) => consentsAt(entry.value, date));
-  });
-}
-
-/** Consent under the patient's current pseudonym, else under a former one (given before a key rotation). */
 export async function hasConsent(
   ledger: Ledger,
   patientRefs: readonly string[],
   insurer: string,
   date: string,
 ): Promise<boolean> {
-  for (const patientRef of patientRefs)
-    if (await hasConsentUnder(ledger, patientRef, insurer, date)) return true;
+  for (const patientRef of patientRefs) {
+    const key = consentsKey(ledger, insurer, patientRef);
+    const kept = await ledger.get<PatientConsents>(key, policiesCollection(insurer));
+    if (kept?.terms.some((terms) => consentsAt(terms, date))) return true;
+  }
   return false;
 }

@@ -18,10 +18,10 @@ export class ParticipantsContract extends LedgerContract {
   }
 
   @Transaction()
-  async register(ctx: LedgerContext, request: string): Promise<string> {
+  async register(ctx: LedgerContext): Promise<string> {
     const { ledger } = ctx;
     const bootstrapping = await checkRegistrar(ledger);
-    const req = parseRequest(request, requests.registerParticipant);
+    const req = ctx.request(requests.registerParticipant);
     if (bootstrapping && req.mspId === BOOTSTRAP_MSP_ID && req.kind !== 'REGULATOR') {
       throw validationFailed('kind must be REGULATOR when the bootstrap organisation registers itself');
     }

@@ -5,7 +5,8 @@ import { ownerNamedOrCaller, visible } from '../access';
 import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
 import { forbidden, validationFailed } from '../errors';
-import { findPolicy, policyKey, policyOfPatientKey, policyParties } from '../policies/record';
+import { policiesCollection } from '../collections';
+import { findVisiblePolicy, policyKey, policyParties } from '../policies/record';
 import { latestProduct } from '../products/record';
 import { existingSame, pick, writeResult } from '../records';
 import * as requests from '../schemas';
@@ -21,15 +22,15 @@ export class PoliciesContract extends LedgerContract {
   }
 
   /**
-   * The policy, its accumulator key and its entry in the patient's index get a key-level policy naming the
-   * insurer's peer: every settlement on the policy writes the accumulators, so none can be recorded without the
-   * insurer's endorsement. The reference is the insurer's own: another insurer's use of it is another policy.
+   * The policy and its accumulators go into the insurer's collection, every write to which needs the insurer's
+   * peer: every settlement on the policy writes the accumulators, so none can be recorded without the insurer's
+   * endorsement. The reference is the insurer's own: another insurer's use of it is another policy.
    */
   @Transaction()
-  async register(ctx: LedgerContext, request: string): Promise<string> {
+  async register(ctx: LedgerContext): Promise<string> {
     const { ledger } = ctx;
     const caller = await ctx.caller('INSURER');
-    const req = parseRequest(request, requests.registerPolicy);
+    const req = ctx.request(requests.registerPolicy);
     const product = await latestProduct(ledger, req.productId);
     if (!product) throw validationFailed(`productId ${req.productId} is not a known product`);
     if (product.insurer !== caller.mspId)
@@ -44,19 +45,15 @@ export class PoliciesContract extends LedgerContract {
       validTo: req.validTo,
       recordedBy: ledger.actor(req.actor),
     };
-    const existing = await existingSame(ledger, key, record, contentOf, `policy ${req.policyRef}`);
+    const collection = policiesCollection(caller.mspId);
+    const what = `policy ${req.policyRef}`;
+    const existing = await existingSame(ledger, key, record, contentOf, what, collection);
     if (existing) return writeResult(false, existing);
+    await ledger.put(key, record, collection);
     const accumulators = accumulatorsKey(ledger, caller.mspId, req.policyRef);
-    const index = policyOfPatientKey(ledger, record);
-    await ledger.put(key, record);
-    await ledger.put(accumulators, emptyPolicyAccumulators(caller.mspId, req.policyRef));
-    await ledger.put(index, record);
-    for (const owned of [key, accumulators, index]) await ledger.requireEndorsement(owned, [caller.mspId]);
-    ledger.emit({
-      type: EventName.PolicyRegistered,
-      parties: [caller.mspId],
-      refs: [{ policyRef: req.policyRef }],
-    });
+    await ledger.put(accumulators, emptyPolicyAccumulators(caller.mspId, req.policyRef), collection);
+    // The policy's reference is confidential: the event in the block names none.
+    ledger.emit({ type: EventName.PolicyRegistered, parties: [caller.mspId], refs: [] });
     return writeResult(true, record);
   }
 
@@ -65,7 +62,7 @@ export class PoliciesContract extends LedgerContract {
     const caller = await ctx.caller();
     const req = parseRequest(request, requests.policyLookup);
     const insurer = ownerNamedOrCaller(caller, req.insurer, 'insurer');
-    const policy = await findPolicy(ctx.ledger, insurer, req.policyRef);
+    const policy = await findVisiblePolicy(ctx.ledger, caller, insurer, req.policyRef);
     return canonicalJson(visible(caller, policy, policyParties, `policy ${req.policyRef}`));
   }
 }

@@ -6,6 +6,7 @@ import { LedgerContext, LedgerContract } from '../context';
 import { idConflict, notFound } from '../errors';
 import { KeyType, type Entry } from '../ledger';
 import { filteredPage } from '../pages';
+import { isServingInsurer, servingInsurerKey } from '../policies/record';
 import { productKey } from '../products/record';
 import { pick, sameContent, writeResult } from '../records';
 import * as requests from '../schemas';
@@ -24,10 +25,10 @@ export class ProductsContract extends LedgerContract {
    * Its keys need the insurer's peer for any later change, so no other pair of organisations can rewrite it.
    */
   @Transaction()
-  async publish(ctx: LedgerContext, request: string): Promise<string> {
+  async publish(ctx: LedgerContext): Promise<string> {
     const { ledger } = ctx;
     const caller = await ctx.caller('INSURER');
-    const req = parseRequest(request, requests.publishProduct);
+    const req = ctx.request(requests.publishProduct);
     const latestKey = productKey(ledger, req.productId);
     const latest = await ledger.get<Product>(latestKey);
     if (latest && latest.insurer !== caller.mspId) throw idConflict(`product ${req.productId}`);
@@ -46,6 +47,8 @@ export class ProductsContract extends LedgerContract {
     await ledger.put(versionKey, record);
     await ledger.requireEndorsement(versionKey, [caller.mspId]);
     if (!latest) await ledger.requireEndorsement(latestKey, [caller.mspId]);
+    const serving = servingInsurerKey(ledger, caller.mspId);
+    if (!(await isServingInsurer(ledger, caller.mspId))) await ledger.put(serving, { insurer: caller.mspId });
     ledger.emit({
       type: EventName.ProductPublished,
       parties: [caller.mspId],

@@ -7,6 +7,7 @@ import {
   type HistoryEntry,
   type LedgerEvent,
   type Settlement,
+  type SettlementItem,
   type SettlementKey,
   type SubmitBatchItemResult,
   type SubmitSettlementBatchResult,
@@ -16,17 +17,30 @@ import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
 import { ChaincodeError, forbidden } from '../errors';
 import type { Ledger } from '../ledger';
-import { findPatientPolicy, noPatientPolicy } from '../policies/record';
+import { noPatientPolicy, patientPolicyInsurer } from '../policies/record';
 import * as requests from '../schemas';
 import { DISPUTE, PAYOUT, REVERSAL, transition } from '../settlements/lifecycle';
 import { pageOfSettlements } from '../settlements/queries';
-import { findSettlement, lastActor, settlementKey, settlementParties } from '../settlements/record';
+import {
+  findStub,
+  lastActor,
+  settlementAt,
+  settlementKey,
+  settlementParties,
+  type SettlementStub,
+} from '../settlements/record';
 import { submitOne, type EventPart } from '../settlements/submit';
 import { check, ensure, parseRequest } from '../validation';
 
-async function visibleSettlement(ledger: Ledger, caller: Caller, key: SettlementKey): Promise<Settlement> {
+async function visibleStub(ledger: Ledger, caller: Caller, key: SettlementKey): Promise<SettlementStub> {
   const what = `settlement ${key.hospital}/${key.settlementId}`;
-  return visible(caller, await findSettlement(ledger, key), settlementParties, what);
+  return visible(caller, await findStub(ledger, key), settlementParties, what);
+}
+
+/** The insurer a new settlement is made with: the gateway finds it (Settlements:endorsers) when its caller did not. */
+function insurerOf(item: SettlementItem): string {
+  ensure(item.insurer !== undefined, "insurer: name the policy's insurer");
+  return item.insurer;
 }
 
 const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort();
@@ -62,11 +76,18 @@ export class SettlementsContract extends LedgerContract {
 
   /** Throws on any refusal; DUPLICATE_INVOICE is an outcome, since the alert must commit. */
   @Transaction()
-  async submit(ctx: LedgerContext, request: string): Promise<string> {
+  async submit(ctx: LedgerContext): Promise<string> {
     const { ledger } = ctx;
     const caller = await ctx.caller('HOSPITAL');
-    const { actor, ...item } = parseRequest(request, requests.submitSettlement);
-    const { result, event } = await submitOne(ledger, caller.mspId, actor, item, ledger.txId);
+    const { actor, ...item } = ctx.request(requests.submitSettlement);
+    const { result, event } = await submitOne(
+      ledger,
+      caller.mspId,
+      insurerOf(item),
+      actor,
+      item,
+      ledger.txId,
+    );
     if (event && result.outcome === 'RECORDED') {
       ledger.emit({ type: EventName.SettlementRecorded, ...event, status: result.settlement.status });
     } else if (event) {
@@ -81,23 +102,22 @@ export class SettlementsContract extends LedgerContract {
    * A new alert's id is the transaction id followed by "-" and the item's index.
    */
   @Transaction()
-  async submitBatch(ctx: LedgerContext, request: string): Promise<string> {
+  async submitBatch(ctx: LedgerContext): Promise<string> {
     const { ledger } = ctx;
     ledger.deferWrites();
     const caller = await ctx.caller('HOSPITAL');
-    const { actor, items } = parseRequest(request, requests.submitSettlementBatch);
+    const { actor, insurer, items } = ctx.request(requests.submitSettlementBatch);
     const results: SubmitBatchItemResult[] = [];
     const parts: EventPart[] = [];
     for (const [index, raw] of items.entries()) {
       try {
         const item = check(requests.settlementItem, raw, ['items', index]);
-        const { result, event } = await submitOne(
-          ledger,
-          caller.mspId,
-          actor,
-          item,
-          `${ledger.txId}-${index}`,
+        ensure(
+          (item.insurer ?? insurer) === insurer,
+          `items[${index}].insurer: a batch's items are settled with its insurer ${insurer}`,
         );
+        const alertId = `${ledger.txId}-${index}`;
+        const { result, event } = await submitOne(ledger, caller.mspId, insurer, actor, item, alertId);
         results.push(batchItemResult(result));
         if (event) parts.push(event);
       } catch (error) {
@@ -111,26 +131,26 @@ export class SettlementsContract extends LedgerContract {
   }
 
   @Transaction()
-  async payout(ctx: LedgerContext, request: string): Promise<string> {
+  async payout(ctx: LedgerContext): Promise<string> {
     const { ledger } = ctx;
     const caller = await ctx.caller('INSURER');
-    const { actor, hospital, settlementId, ...details } = parseRequest(request, requests.payout);
+    const { actor, hospital, settlementId, ...details } = ctx.request(requests.payout);
     return transition(ledger, caller, { hospital, settlementId }, PAYOUT, details, actor);
   }
 
   @Transaction()
-  async dispute(ctx: LedgerContext, request: string): Promise<string> {
+  async dispute(ctx: LedgerContext): Promise<string> {
     const { ledger } = ctx;
     const caller = await ctx.caller('INSURER');
-    const { actor, hospital, settlementId, reason } = parseRequest(request, requests.settlementReason);
+    const { actor, hospital, settlementId, reason } = ctx.request(requests.settlementReason);
     return transition(ledger, caller, { hospital, settlementId }, DISPUTE, { reason }, actor);
   }
 
   @Transaction()
-  async reverse(ctx: LedgerContext, request: string): Promise<string> {
+  async reverse(ctx: LedgerContext): Promise<string> {
     const { ledger } = ctx;
     const caller = await ctx.caller('HOSPITAL');
-    const { actor, hospital, settlementId, reason } = parseRequest(request, requests.settlementReason);
+    const { actor, hospital, settlementId, reason } = ctx.request(requests.settlementReason);
     return transition(ledger, caller, { hospital, settlementId }, REVERSAL, { reason }, actor);
   }
 
@@ -138,23 +158,27 @@ export class SettlementsContract extends LedgerContract {
   async get(ctx: LedgerContext, request: string): Promise<string> {
     const { ledger } = ctx;
     const caller = await ctx.caller();
-    return canonicalJson(
-      await visibleSettlement(ledger, caller, parseRequest(request, requests.settlementKey)),
-    );
+    const stub = await visibleStub(ledger, caller, parseRequest(request, requests.settlementKey));
+    return canonicalJson(await settlementAt(ledger, stub));
   }
 
-  /** Every version, oldest first, with the organisation that wrote it. */
+  /**
+   * Every version, oldest first, with the organisation that wrote it: the stub's history says which
+   * transactions wrote it, and each kept the version of the details it wrote.
+   */
   @Transaction(false)
   async history(ctx: LedgerContext, request: string): Promise<string> {
     const { ledger } = ctx;
     const caller = await ctx.caller();
     const key = parseRequest(request, requests.settlementKey);
-    await visibleSettlement(ledger, caller, key);
-    const versions = await ledger.history<Settlement>(settlementKey(ledger, key));
-    const entries = versions.map((v): HistoryEntry<Settlement> => ({
-      ...v,
-      mspId: v.value ? lastActor(v.value).mspId : '',
-    }));
+    const current = await visibleStub(ledger, caller, key);
+    const entries: HistoryEntry<Settlement>[] = [];
+    for (const { value: stub, ...version } of await ledger.history<SettlementStub>(
+      settlementKey(ledger, key),
+    )) {
+      const value = stub && (await settlementAt(ledger, current, stub.txId));
+      entries.push({ ...version, value, mspId: value ? lastActor(value).mspId : '' });
+    }
     return canonicalJson(entries);
   }
 
@@ -176,15 +200,15 @@ export class SettlementsContract extends LedgerContract {
     const { ledger } = ctx;
     const caller = await ctx.caller();
     const req = parseRequest(request, requests.endorsers);
-    let organisations: string[];
+    let result: EndorsersResult;
     if ('policyRef' in req) {
       if (caller.kind !== 'HOSPITAL') throw forbidden('only hospitals submit settlements');
-      const policy = await findPatientPolicy(ledger, req);
-      ensure(policy !== undefined, noPatientPolicy(req.policyRef));
-      organisations = [caller.mspId, policy.insurer];
+      const insurer = await patientPolicyInsurer(ledger, req);
+      ensure(insurer !== undefined, noPatientPolicy(req.policyRef));
+      result = { organisations: sortedUnique([caller.mspId, insurer]), insurer };
     } else {
-      organisations = settlementParties(await visibleSettlement(ledger, caller, req));
+      result = { organisations: sortedUnique(settlementParties(await visibleStub(ledger, caller, req))) };
     }
-    return canonicalJson({ organisations: sortedUnique(organisations) } satisfies EndorsersResult);
+    return canonicalJson(result);
   }
 }

@@ -1,4 +1,5 @@
-/** A policy's accumulators, every calendar year in one key (see Policies:register for why one key). */
+/** A policy's accumulators, every year in one key of its insurer's collection. */
+import { policiesCollection } from '../collections';
 import { KeyType, type Ledger } from '../ledger';
 import { emptyAccumulators, type Accumulators } from '../split';
 
@@ -25,7 +26,8 @@ export async function loadAccumulators(
   insurer: string,
   policyRef: string,
 ): Promise<PolicyAccumulators> {
-  const stored = await ledger.get<PolicyAccumulators>(accumulatorsKey(ledger, insurer, policyRef));
+  const key = accumulatorsKey(ledger, insurer, policyRef);
+  const stored = await ledger.get<PolicyAccumulators>(key, policiesCollection(insurer));
   return stored ?? emptyPolicyAccumulators(insurer, policyRef);
 }
 
@@ -41,5 +43,6 @@ export async function storeAccumulators(
   accumulators: Accumulators,
 ): Promise<void> {
   const updated = { ...record, years: { ...record.years, [year]: accumulators } };
-  await ledger.put(accumulatorsKey(ledger, record.insurer, record.policyRef), updated);
+  const key = accumulatorsKey(ledger, record.insurer, record.policyRef);
+  await ledger.put(key, updated, policiesCollection(record.insurer));
 }

@@ -20,7 +20,7 @@ import { writeResult } from '../records';
 import { ensure } from '../validation';
 import { subtractContributions } from '../split';
 import { accumulatorsFor, loadAccumulators, storeAccumulators, yearOf } from './accumulators';
-import { findSettlement, settlementKey, settlementParties } from './record';
+import { findStub, settlementAt, settlementParties, storeSettlement } from './record';
 
 type Step = 'payout' | 'dispute' | 'reversal';
 type StepDetails<S extends Step> = Omit<NonNullable<Settlement[S]>, 'by'>;
@@ -66,8 +66,8 @@ export async function transition<S extends Step>(
   user: string,
 ): Promise<string> {
   const what = `settlement ${key.hospital}/${key.settlementId}`;
-  const onlyParty = (s: Settlement): string[] => [s[t.party]];
-  const current = visible(caller, await findSettlement(ledger, key), onlyParty, what);
+  const onlyParty = (s: Pick<Settlement, 'hospital' | 'insurer'>): string[] => [s[t.party]];
+  const current = await settlementAt(ledger, visible(caller, await findStub(ledger, key), onlyParty, what));
   const done = current[t.step];
   if (done) {
     if (canonicalJson(done) !== canonicalJson({ ...details, by: done.by }))
@@ -80,7 +80,7 @@ export async function transition<S extends Step>(
   if (t.step === 'reversal') await takeBackContributions(ledger, current);
   const by: Actor = ledger.actor(user);
   const updated: Settlement = { ...current, [t.step]: { ...details, by }, status: t.to, txId: ledger.txId };
-  await ledger.put(settlementKey(ledger, updated), updated);
+  await storeSettlement(ledger, updated, false);
   ledger.emit({
     type: t.event,
     parties: settlementParties(updated),

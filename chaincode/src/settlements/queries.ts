@@ -7,7 +7,7 @@ import { canSee, type Caller } from '../access';
 import { KeyType, type Entry, type Ledger } from '../ledger';
 import { filteredPage } from '../pages';
 import { SETTLEMENT_STATUSES, type SettlementStatus } from '../schemas';
-import { findSettlement, settlementParties } from './record';
+import { findStub, settlementAt, settlementParties, type SettlementStub } from './record';
 
 export interface SettlementFilter {
   hospital?: string;
@@ -34,22 +34,36 @@ function scopeOf(caller: Caller, filter: SettlementFilter): Scope | null {
   return { type: KeyType.settlement, attributes: [] };
 }
 
-function matches(caller: Caller, filter: SettlementFilter, s: Settlement): boolean {
-  return (
-    canSee(caller, settlementParties(s)) &&
-    (filter.hospital === undefined || s.hospital === filter.hospital) &&
-    (filter.insurer === undefined || s.insurer === filter.insurer) &&
-    (filter.status === undefined || s.status === filter.status) &&
-    (filter.from === undefined || s.dischargeDate >= filter.from) &&
-    (filter.to === undefined || s.dischargeDate <= filter.to)
-  );
-}
+/** What the public stub decides: whether the caller may see the settlement and its parties and status match. */
+const stubMatches = (caller: Caller, filter: SettlementFilter, s: SettlementStub): boolean =>
+  canSee(caller, settlementParties(s)) &&
+  (filter.hospital === undefined || s.hospital === filter.hospital) &&
+  (filter.insurer === undefined || s.insurer === filter.insurer) &&
+  (filter.status === undefined || s.status === filter.status);
 
-/** Index entries name a settlement by their last two attributes; settlement entries are the record. */
-async function resolve(ledger: Ledger, scope: Scope, entry: Entry<unknown>): Promise<Settlement | undefined> {
-  if (scope.type === KeyType.settlement) return entry.value as Settlement;
+const datesMatch = (filter: SettlementFilter, s: Settlement): boolean =>
+  (filter.from === undefined || s.dischargeDate >= filter.from) &&
+  (filter.to === undefined || s.dischargeDate <= filter.to);
+
+/**
+ * The settlement an entry names if it matches, its details read only then. Index entries name a settlement by
+ * their last two attributes; settlement entries are its stub.
+ */
+async function resolve(
+  ledger: Ledger,
+  caller: Caller,
+  filter: SettlementFilter,
+  scope: Scope,
+  entry: Entry<unknown>,
+): Promise<Settlement | undefined> {
   const [, hospital, settlementId] = entry.attributes;
-  return findSettlement(ledger, { hospital, settlementId });
+  const stub =
+    scope.type === KeyType.settlement
+      ? (entry.value as SettlementStub)
+      : await findStub(ledger, { hospital, settlementId });
+  if (!stub || !stubMatches(caller, filter, stub)) return undefined;
+  const settlement = await settlementAt(ledger, stub);
+  return datesMatch(filter, settlement) ? settlement : undefined;
 }
 
 /**
@@ -68,10 +82,7 @@ export async function pageOfSettlements(
   return filteredPage(
     ledger,
     scope,
-    async (entry) => {
-      const settlement = await resolve(ledger, scope, entry);
-      return settlement && matches(caller, filter, settlement) ? settlement : undefined;
-    },
+    (entry) => resolve(ledger, caller, filter, scope, entry),
     limit,
     bookmark,
   );
@@ -85,8 +96,8 @@ export async function* allSettlements(
   const scope = scopeOf(caller, filter);
   if (scope === null) return;
   for await (const entry of ledger.scanAll<unknown>(scope.type, scope.attributes)) {
-    const settlement = await resolve(ledger, scope, entry);
-    if (settlement && matches(caller, filter, settlement)) yield settlement;
+    const settlement = await resolve(ledger, caller, filter, scope, entry);
+    if (settlement) yield settlement;
   }
 }
 

@@ -1,15 +1,69 @@
-/** Facts about a settlement record shared by its writes and its reads. */
-import type { Actor, Settlement, SettlementKey } from '../api';
+/**
+ * Facts about a settlement record shared by its writes and its reads. Every member holds its stub; each
+ * version of its details is a key of its own in the collection of its hospital and insurer (Fabric keeps no
+ * history of private data), and the stub names the version that is current.
+ */
+import type { Actor, Settlement, SettlementKey, SettlementStatus } from '../api';
+import { settlementsCollection } from '../collections';
 import { KeyType, type Ledger } from '../ledger';
 
-export const settlementParties = (s: Settlement): string[] => [s.hospital, s.insurer];
+/** What every member holds of a settlement. */
+export interface SettlementStub extends SettlementKey {
+  insurer: string;
+  status: SettlementStatus;
+  /** The transaction that wrote the current version. */
+  txId: string;
+  /** SHA-256 of the current version as stored (salted), as getPrivateDataHash answers it. */
+  detailsHash: string;
+}
+
+export const settlementParties = (s: Pick<Settlement, 'hospital' | 'insurer'>): string[] => [
+  s.hospital,
+  s.insurer,
+];
 
 export function settlementKey(ledger: Ledger, key: SettlementKey): string {
   return ledger.key(KeyType.settlement, key.hospital, key.settlementId);
 }
 
-export async function findSettlement(ledger: Ledger, key: SettlementKey): Promise<Settlement | undefined> {
-  return ledger.get<Settlement>(settlementKey(ledger, key));
+const versionKey = (ledger: Ledger, key: SettlementKey, txId: string): string =>
+  ledger.key(KeyType.settlementVersion, key.hospital, key.settlementId, txId);
+
+export async function findStub(ledger: Ledger, key: SettlementKey): Promise<SettlementStub | undefined> {
+  return ledger.get<SettlementStub>(settlementKey(ledger, key));
+}
+
+/** The version `txId` wrote (the current one by default); only the settlement's parties and regulators read it. */
+export async function settlementAt(
+  ledger: Ledger,
+  stub: SettlementStub,
+  txId = stub.txId,
+): Promise<Settlement> {
+  const collection = settlementsCollection(stub.hospital, stub.insurer);
+  return (await ledger.get<Settlement>(versionKey(ledger, stub, txId), collection)) as Settlement;
+}
+
+/**
+ * Writes a new version and points the stub at it. A new stub gets a key-level policy naming both parties;
+ * the versions need both through their collection's endorsement policy.
+ */
+export async function storeSettlement(
+  ledger: Ledger,
+  settlement: Settlement,
+  created: boolean,
+): Promise<void> {
+  const collection = settlementsCollection(settlement.hospital, settlement.insurer);
+  const stub: SettlementStub = {
+    hospital: settlement.hospital,
+    settlementId: settlement.settlementId,
+    insurer: settlement.insurer,
+    status: settlement.status,
+    txId: ledger.txId,
+    detailsHash: await ledger.put(versionKey(ledger, settlement, ledger.txId), settlement, collection),
+  };
+  const key = settlementKey(ledger, stub);
+  await ledger.put(key, stub);
+  if (created) await ledger.requireEndorsement(key, settlementParties(stub));
 }
 
 /** Who wrote this version: statuses only move forward, so the latest step present is the last writer. */

@@ -22,7 +22,7 @@ import type { SettlementItem } from '../schemas';
 import { computeSplit } from '../split';
 import { ensure } from '../validation';
 import { accumulatorsFor, loadAccumulators, storeAccumulators, yearOf } from './accumulators';
-import { findSettlement, settlementKey } from './record';
+import { findStub, settlementAt, storeSettlement } from './record';
 
 /** What one item adds to its transaction's event (absent when the item wrote nothing). */
 export type EventPart = Pick<LedgerEvent, 'parties' | 'refs'>;
@@ -34,16 +34,23 @@ export interface Submitted {
 
 const contentOf = (s: SettlementItem): object => pick(s, SETTLEMENT_ITEM_FIELDS);
 
+/**
+ * Records `item` for `hospital` on the policy of `insurer`, which the transaction's endorsers are: the hospital's
+ * and the insurer's peers, the only ones besides the regulator's that may read the policy and the settlement.
+ */
 export async function submitOne(
   ledger: Ledger,
   hospital: string,
+  insurer: string,
   user: string,
   item: SettlementItem,
   alertId: string,
 ): Promise<Submitted> {
-  const existing = await findSettlement(ledger, { hospital, settlementId: item.settlementId });
-  if (existing) {
-    if (!sameContent<SettlementItem>(existing, item, contentOf))
+  const stub = await findStub(ledger, { hospital, settlementId: item.settlementId });
+  if (stub) {
+    // With another insurer the content differs, and its details are in a collection the endorsers cannot read.
+    const existing = stub.insurer === insurer ? await settlementAt(ledger, stub) : undefined;
+    if (!existing || !sameContent<SettlementItem>(existing, item, contentOf))
       throw idConflict(`settlement ${item.settlementId}`);
     return { result: { outcome: 'EXISTING', settlement: existing } };
   }
@@ -52,7 +59,7 @@ export async function submitOne(
     `dischargeDate ${item.dischargeDate} must not be after the transaction date ${ledger.txDate}`,
   );
   // Bad references are refused before the invoice check, so they never leave an alert behind.
-  const policy = await findPatientPolicy(ledger, item);
+  const policy = await findPatientPolicy(ledger, item, insurer);
   ensure(policy !== undefined, noPatientPolicy(item.policyRef));
   ensure(
     policy.validFrom <= item.dischargeDate && item.dischargeDate <= policy.validTo,
@@ -64,7 +71,8 @@ export async function submitOne(
       ledger.key(KeyType.invoice, invoiceHash),
     );
     // The alert names the hash the invoice was recorded under, which links it to the earlier settlement.
-    if (used) return recordAlert(ledger, hospital, user, { ...item, invoiceHash }, alertId, used);
+    if (used)
+      return recordAlert(ledger, { hospital, insurer }, user, { ...item, invoiceHash }, alertId, used);
   }
 
   const product = await latestProduct(ledger, policy.productId);
@@ -95,10 +103,8 @@ export async function submitOne(
     recordedBy,
     txId: ledger.txId,
   };
-  const key = settlementKey(ledger, settlement);
-  await ledger.put(key, settlement);
   // Every later change (payout, dispute, reversal) needs both parties' peers.
-  await ledger.requireEndorsement(key, [hospital, policy.insurer]);
+  await storeSettlement(ledger, settlement, true);
   await ledger.put(ledger.key(KeyType.invoice, item.invoiceHash), {
     hospital,
     settlementId: item.settlementId,
@@ -112,9 +118,10 @@ export async function submitOne(
   };
 }
 
+/** Every member holds alerts, so they name the parties of the attempt but not its policy. */
 async function recordAlert(
   ledger: Ledger,
-  hospital: string,
+  { hospital, insurer }: { hospital: string; insurer: string },
   user: string,
   item: SettlementItem,
   alertId: string,
@@ -130,7 +137,7 @@ async function recordAlert(
     alertId,
     type: 'DUPLICATE_INVOICE',
     invoiceHash: item.invoiceHash,
-    attempted: { hospital, settlementId: item.settlementId, policyRef: item.policyRef },
+    attempted: { hospital, settlementId: item.settlementId, insurer },
     existing,
     submitter,
     at: submitter.at,
