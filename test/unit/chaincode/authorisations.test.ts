@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Tx } from '../../../chaincode/src/api';
+import type { EndorsementPolicyFailure } from './support/fake-fabric';
 import {
   H1,
   H2,
@@ -9,19 +10,21 @@ import {
   STRANGER,
   authorisation,
   PATIENT,
-  bootstrapped,
+  serving,
   keyEndorsers,
+  privateKeyEndorsers,
   refused,
   refusedUnchanged,
   refusesBadInput,
   type BadInput,
 } from './support/fixtures';
 
+const POLICIES_I1 = 'policies_Insurer1MSP';
 const revoke = { actor: 'clerk-1', authorisationId: 'AUTH-1', reason: 'patient withdrew consent' };
 
 describe('Authorisations', () => {
   it('hospitals and the insurer itself record them; regulators and strangers may not', async () => {
-    const fabric = await bootstrapped();
+    const fabric = await serving();
     const recorded = await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
     expect(recorded.created).to.equal(true);
     expect(recorded.record.recordedBy.mspId).to.equal(H1);
@@ -48,17 +51,23 @@ describe('Authorisations', () => {
   });
 
   it("needs the recorder's and the insurer's peers for any later change, consent index included", async () => {
-    const fabric = await bootstrapped();
+    const fabric = await serving();
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
     await fabric.invoke(I1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-2' }));
     expect(keyEndorsers(fabric, 'authorisation', H1, 'AUTH-1')).to.deep.equal([H1, I1]);
-    expect(keyEndorsers(fabric, 'consent', PATIENT, I1, H1, 'AUTH-1')).to.deep.equal([H1, I1]);
+    expect(privateKeyEndorsers(fabric, POLICIES_I1, 'authorisation', H1, 'AUTH-1')).to.deep.equal([H1, I1]);
     expect(keyEndorsers(fabric, 'authorisation', I1, 'AUTH-2')).to.deep.equal([I1]);
-    expect(keyEndorsers(fabric, 'consent', PATIENT, I1, I1, 'AUTH-2')).to.deep.equal([I1]);
+    expect(privateKeyEndorsers(fabric, POLICIES_I1, 'authorisation', I1, 'AUTH-2')).to.deep.equal([I1]);
+    // The patient's consent terms, which any recorder's authorisation adds to, need the insurer's peer.
+    expect(privateKeyEndorsers(fabric, POLICIES_I1, 'consents', I1, PATIENT)).to.equal(undefined);
+    const withoutInsurer = await fabric
+      .invokeEndorsedBy([H1, H2], H1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-9' }))
+      .catch((error: EndorsementPolicyFailure) => error.transactionCode);
+    expect(withoutInsurer).to.equal('ENDORSEMENT_POLICY_FAILURE');
   });
 
   it("is idempotent by id within its recorder's ids; another organisation's same id is its own record", async () => {
-    const fabric = await bootstrapped();
+    const fabric = await serving();
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
     const before = fabric.snapshot();
     expect((await fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ actor: 'x' }))).created).to.equal(
@@ -86,10 +95,10 @@ describe('Authorisations', () => {
     ['validTo before validFrom', { validFrom: '2026-05-01', validTo: '2026-04-30' }, 'validFrom'],
     ['an unknown field', { idNumber: '110101199003077777' }, 'idNumber'],
   ];
-  refusesBadInput(bootstrapped, H1, Tx.recordAuthorisation, authorisation, bad);
+  refusesBadInput(serving, H1, Tx.recordAuthorisation, authorisation, bad);
 
   it('the recorder and the insurer revoke; revoking again writes nothing, for another reason ID_CONFLICT', async () => {
-    const fabric = await bootstrapped();
+    const fabric = await serving();
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-2' }));
     const first = await fabric.invoke(H1, Tx.revokeAuthorisation, revoke);
@@ -113,7 +122,7 @@ describe('Authorisations', () => {
   });
 
   it('others may not revoke: outsiders get NOT_FOUND, regulators and strangers FORBIDDEN', async () => {
-    const fabric = await bootstrapped();
+    const fabric = await serving();
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
     for (const caller of [H2, I2]) {
       await refusedUnchanged(
@@ -137,7 +146,7 @@ describe('Authorisations', () => {
   });
 
   it('the recorder, the insurer and regulators read it; others get NOT_FOUND', async () => {
-    const fabric = await bootstrapped();
+    const fabric = await serving();
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
     const lookup = { authorisationId: 'AUTH-1', recordedBy: H1 };
     for (const caller of [H1, I1, REG]) {

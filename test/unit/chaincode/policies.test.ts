@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Tx } from '../../../chaincode/src/api';
+import type { EndorsementPolicyFailure } from './support/fake-fabric';
 import {
   H1,
   H2,
@@ -9,7 +10,7 @@ import {
   REG,
   STRANGER,
   bootstrapped,
-  keyEndorsers,
+  privateValue,
   policy,
   product,
   refused,
@@ -25,19 +26,28 @@ async function withProduct() {
 }
 
 describe('Policies', () => {
-  it("the product's insurer registers a policy, with an accumulator key only its peer may change", async () => {
+  it("the product's insurer registers a policy in its collection, which only its peer may change", async () => {
     const fabric = await withProduct();
     const { created, record } = await fabric.invoke(I1, Tx.registerPolicy, policy());
     expect(created).to.equal(true);
     expect(record).to.include({ policyRef: 'POL-1', insurer: I1, patientRef: PATIENT });
-    expect(keyEndorsers(fabric, 'policy', I1, 'POL-1')).to.deep.equal([I1]);
-    expect(keyEndorsers(fabric, 'accumulators', I1, 'POL-1')).to.deep.equal([I1]);
-    expect(keyEndorsers(fabric, 'policyOfPatient', PATIENT, 'POL-1', I1)).to.deep.equal([I1]);
+    expect(privateValue(fabric, 'policies_Insurer1MSP', 'policy', I1, 'POL-1')).to.include({
+      patientRef: PATIENT,
+    });
+    expect(privateValue(fabric, 'policies_Insurer1MSP', 'accumulators', I1, 'POL-1')).to.include({
+      insurer: I1,
+    });
+    // Nothing of it in the public state, nor its reference in the event.
+    expect([...fabric.state.keys()].join()).to.not.contain('POL-1');
     expect(fabric.events.at(-1)?.payload).to.deep.equal({
       type: 'PolicyRegistered',
       parties: [I1],
-      refs: [{ policyRef: 'POL-1' }],
+      refs: [],
     });
+    const without = await fabric
+      .invokeEndorsedBy([H1, REG], I1, Tx.registerPolicy, policy({ policyRef: 'POL-2' }))
+      .catch((error: EndorsementPolicyFailure) => error.transactionCode);
+    expect(without).to.equal('ENDORSEMENT_POLICY_FAILURE');
   });
 
   it('hospitals, regulators and strangers may not register policies', async () => {

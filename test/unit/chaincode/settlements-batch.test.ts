@@ -16,7 +16,6 @@ import {
   REG,
   keyEndorsers,
   policy,
-  product,
   refusedUnchanged,
   seeded,
   settlementItem,
@@ -30,6 +29,7 @@ describe('Settlements:submitBatch', () => {
     const fabric = await seeded();
     const { results } = await fabric.invoke(H1, Tx.submitSettlementBatch, {
       actor: 'clerk-1',
+      insurer: I1,
       items: [item('A'), item('B')],
     });
     expect(results.map((r) => r.outcome)).to.deep.equal(['RECORDED', 'RECORDED']);
@@ -38,15 +38,19 @@ describe('Settlements:submitBatch', () => {
     expect(b.split.lines[0]).to.include({ deductibleApplied: 0, paid: 2800000 });
     // Same as submitting them one after another.
     const sequential = await seeded();
-    await sequential.invoke(H1, Tx.submitSettlement, { actor: 'x', ...item('A') });
-    const second = await sequential.invoke(H1, Tx.submitSettlement, { actor: 'x', ...item('B') });
+    await sequential.invoke(H1, Tx.submitSettlement, { actor: 'x', insurer: I1, ...item('A') });
+    const second = await sequential.invoke(H1, Tx.submitSettlement, {
+      actor: 'x',
+      insurer: I1,
+      ...item('B'),
+    });
     expect(second.outcome === 'RECORDED' && second.settlement.split).to.deep.equal(b.split);
   });
 
   it("leaves out what each item sent; with its item, a result is the ledger's record as it stands", async () => {
     const fabric = await seeded();
     const items = [item('A'), item('B')];
-    const request = { actor: 'clerk-1', items };
+    const request = { actor: 'clerk-1', insurer: I1, items };
     const records = async () =>
       Promise.all(
         items.map((i) => fabric.query(H1, Tx.getSettlement, { hospital: H1, settlementId: i.settlementId })),
@@ -82,42 +86,55 @@ describe('Settlements:submitBatch', () => {
     const fabric = await seeded();
     await fabric.invoke(H1, Tx.submitSettlementBatch, {
       actor: 'clerk-1',
+      insurer: I1,
       items: [item('A'), item('B'), item('C')],
     });
     expect(Math.max(...fabric.lastReads.values())).to.equal(1);
-    // Per item: its settlement key and its invoice key; once for all: caller, policy, product, accumulators,
-    // consent index.
-    expect(fabric.lastReads.size).to.equal(3 * 2 + 5);
-    // Writes go once per key: the shared accumulators and seal too. Per item: settlement, invoice, index.
+    // Per item: its settlement's stub and its invoice key; once for all: caller, the insurer's serving mark,
+    // policy, product, accumulators, the patient's consents.
+    expect(fabric.lastReads.size).to.equal(3 * 2 + 6);
+    // Writes go once per key: the shared accumulators and seal too. Per item: the settlement's details and
+    // stub, invoice, index.
     expect(Math.max(...fabric.lastWrites.values())).to.equal(1);
-    expect(fabric.lastWrites.size).to.equal(3 * 3 + 2);
+    expect(fabric.lastWrites.size).to.equal(3 * 4 + 2);
   });
 
-  it('sends the peer 13 messages for a lone settlement and 6 for each further item of a batch', async () => {
+  it('sends the peer 15 messages for a lone settlement and 7 for each further item of a batch', async () => {
     const fabric = await seeded();
-    await fabric.invoke(H1, Tx.submitSettlement, { actor: 'clerk-1', ...item('A') });
-    // Reads: caller, settlement, policy, invoice, product, accumulators, consent scan (read to its end, so
-    // never closed; its entries carry the terms); writes: settlement and its key-level policy, invoice,
-    // index, accumulators, seal.
-    expect(fabric.lastMessages).to.equal(13);
-    await fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'clerk-1', items: [item('B'), item('C')] });
-    expect(fabric.lastMessages).to.equal(13 + 6);
-  });
-
-  it("requires each settlement's own hospital and insurer for its later changes", async () => {
-    const fabric = await seeded();
-    await fabric.invoke(I2, Tx.publishProduct, product({ productId: 'OTHER-2026' }));
-    await fabric.invoke(I2, Tx.registerPolicy, policy({ policyRef: 'POL-2', productId: 'OTHER-2026' }));
-    const { results } = await fabric.invoke(H1, Tx.submitSettlementBatch, {
+    await fabric.invoke(H1, Tx.submitSettlement, { actor: 'clerk-1', insurer: I1, ...item('A') });
+    // Reads: caller, stub, the insurer's serving mark, policy, invoice, product, accumulators, consents;
+    // writes: details, stub and its key-level policy, invoice, index, accumulators, seal.
+    expect(fabric.lastMessages).to.equal(15);
+    await fabric.invoke(H1, Tx.submitSettlementBatch, {
       actor: 'clerk-1',
-      items: [item('A'), { ...item('B'), policyRef: 'POL-2' }, item('C')],
+      insurer: I1,
+      items: [item('B'), item('C')],
     });
-    expect(results.map((r) => r.outcome)).to.deep.equal(['RECORDED', 'RECORDED', 'RECORDED']);
-    expect(['A', 'B', 'C'].map((id) => keyEndorsers(fabric, 'settlement', H1, id))).to.deep.equal([
+    expect(fabric.lastMessages).to.equal(15 + 7);
+  });
+
+  it("settles every item with the batch's insurer, whose peer and the hospital's alone endorse it", async () => {
+    const fabric = await seeded();
+    await fabric.invoke(I2, Tx.registerPolicy, policy({ policyRef: 'POL-2', productId: 'ZHONGAN-2026' }));
+    const request = {
+      actor: 'clerk-1',
+      insurer: I1,
+      items: [item('A'), { ...item('B'), policyRef: 'POL-2', insurer: I2 }, item('C')],
+    };
+    const { results } = await fabric.invokeEndorsedBy([H1, I1], H1, Tx.submitSettlementBatch, request);
+    expect(results.map((r) => r.outcome)).to.deep.equal(['RECORDED', 'REJECTED', 'RECORDED']);
+    const rejected = results[1];
+    expect(rejected.outcome === 'REJECTED' && rejected.error.message).to.contain('items[1].insurer');
+    expect(['A', 'C'].map((id) => keyEndorsers(fabric, 'settlement', H1, id))).to.deep.equal([
       [H1, I1],
-      [H1, I2],
       [H1, I1],
     ]);
+    // Insurer2's peer cannot read Insurer1's policies, so it cannot endorse the batch.
+    const again = { ...request, items: [item('D')] };
+    const error = await fabric
+      .invokeEndorsedBy([H1, I1, I2], H1, Tx.submitSettlementBatch, again)
+      .catch(String);
+    expect(error).to.contain("Insurer2MSP's peer cannot read policies_Insurer1MSP");
   });
 
   it('rejects a bad item with its error and still records the others, in one event', async () => {
@@ -125,6 +142,7 @@ describe('Settlements:submitBatch', () => {
     const bad = { ...item('B'), costs: { ...item('B').costs, total: 1 } };
     const { results } = await fabric.invoke(H1, Tx.submitSettlementBatch, {
       actor: 'clerk-1',
+      insurer: I1,
       items: [item('A'), bad, item('C'), item('D', 'A')],
     });
     expect(results.map((r) => r.outcome)).to.deep.equal([
@@ -158,7 +176,7 @@ describe('Settlements:submitBatch', () => {
 
   it('a duplicate attempt repeated, in the batch or in a replay, keeps its one alert', async () => {
     const fabric = await seeded();
-    const request = { actor: 'clerk-1', items: [item('A'), item('D', 'A'), item('D', 'A')] };
+    const request = { actor: 'clerk-1', insurer: I1, items: [item('A'), item('D', 'A'), item('D', 'A')] };
     const first = await fabric.invoke(H1, Tx.submitSettlementBatch, request);
     expect(first.results.map((r) => r.outcome)).to.deep.equal([
       'RECORDED',
@@ -175,7 +193,7 @@ describe('Settlements:submitBatch', () => {
 
   it('an item repeating an earlier one is EXISTING; a whole replay writes nothing', async () => {
     const fabric = await seeded();
-    const request = { actor: 'clerk-1', items: [item('A'), item('A')] };
+    const request = { actor: 'clerk-1', insurer: I1, items: [item('A'), item('A')] };
     const first = await fabric.invoke(H1, Tx.submitSettlementBatch, request);
     expect(first.results.map((r) => r.outcome)).to.deep.equal(['RECORDED', 'EXISTING']);
     const before = fabric.snapshot();
@@ -188,17 +206,22 @@ describe('Settlements:submitBatch', () => {
     const fabric = await seeded();
     await refusedUnchanged(
       fabric,
-      () => fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'c', items: [] }),
+      () => fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'c', insurer: I1, items: [] }),
       'VALIDATION_FAILED',
     );
     await refusedUnchanged(
       fabric,
-      () => fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'c', items: Array(101).fill(item('A')) }),
+      () =>
+        fabric.invoke(H1, Tx.submitSettlementBatch, {
+          actor: 'c',
+          insurer: I1,
+          items: Array(101).fill(item('A')),
+        }),
       'VALIDATION_FAILED',
     );
     await refusedUnchanged(
       fabric,
-      () => fabric.invoke(I1, Tx.submitSettlementBatch, { actor: 'c', items: [item('A')] }),
+      () => fabric.invoke(I1, Tx.submitSettlementBatch, { actor: 'c', insurer: I1, items: [item('A')] }),
       'FORBIDDEN',
     );
   });

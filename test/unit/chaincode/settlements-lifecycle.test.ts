@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { Tx, type SettlementStatus } from '../../../chaincode/src/api';
-import type { FakeFabric } from './support/fake-fabric';
+import { privateSlot, type FakeFabric } from './support/fake-fabric';
 import {
   EXPECTED_COMMERCIAL_SHARE,
   H1,
   H2,
   I1,
+  compositeKey,
   I2,
   REG,
   STRANGER,
@@ -36,10 +37,11 @@ async function statusOf(fabric: FakeFabric): Promise<SettlementStatus> {
   return (await fabric.query(REG, Tx.getSettlement, key)).status;
 }
 
+const ACCUMULATORS = privateSlot('policies_Insurer1MSP', compositeKey('accumulators', I1, 'POL-1'));
+
 async function paidTotal(fabric: FakeFabric): Promise<number> {
-  const k = [...fabric.state.keys()].find((x) => x.includes('accumulators'))!;
-  return (JSON.parse(fabric.state.get(k)!.toString()) as { years: Record<string, { paidTotal: number }> })
-    .years['2026'].paidTotal;
+  const stored = fabric.privateState.get(ACCUMULATORS)!.toString();
+  return (JSON.parse(stored) as { years: Record<string, { paidTotal: number }> }).years['2026'].paidTotal;
 }
 
 describe('Settlement lifecycle', () => {
@@ -189,8 +191,7 @@ describe('Settlement lifecycle', () => {
 
   it('refuses a reversal the accumulators cannot take back (inconsistent state), writing nothing', async () => {
     const fabric = await submitted();
-    const k = [...fabric.state.keys()].find((x) => x.includes('accumulators'))!;
-    fabric.state.set(k, Buffer.from(JSON.stringify({ policyRef: 'POL-1', years: {} })));
+    fabric.privateState.set(ACCUMULATORS, Buffer.from(JSON.stringify({ policyRef: 'POL-1', years: {} })));
     await refusedUnchanged(fabric, () => fabric.invoke(H1, Tx.reverseSettlement, reversal), 'INVALID_STATE');
   });
 

@@ -13,7 +13,6 @@ import {
   STRANGER,
   authorisation,
   policy,
-  product,
   refused,
   seeded,
   settlement,
@@ -29,8 +28,7 @@ const key = { hospital: H1, settlementId: 'S-1' };
  */
 async function populated(): Promise<FakeFabric> {
   const fabric = await seeded();
-  await fabric.invoke(I2, Tx.publishProduct, product({ productId: 'PREMIUM' }));
-  await fabric.invoke(I2, Tx.registerPolicy, policy({ policyRef: 'POL-I2', productId: 'PREMIUM' }));
+  await fabric.invoke(I2, Tx.registerPolicy, policy({ policyRef: 'POL-I2', productId: 'ZHONGAN-2026' }));
   await fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-I2', insurer: I2 }));
   const submit = (caller: string, id: string, extra: Partial<Parameters<typeof settlement>[0]> = {}) =>
     fabric.invoke(
@@ -42,7 +40,7 @@ async function populated(): Promise<FakeFabric> {
   await submit(H1, 'S-2');
   await submit(H1, 'S-3', { dischargeDate: '2026-03-01' });
   await submit(H2, 'T-1');
-  await submit(H1, 'U-1', { policyRef: 'POL-I2' });
+  await submit(H1, 'U-1', { policyRef: 'POL-I2', insurer: I2 });
   return fabric;
 }
 
@@ -146,7 +144,7 @@ describe('Settlement reads', () => {
     const items = Array.from({ length: 8 }, (_, i) =>
       settlementItem({ settlementId: `V-${i}`, invoiceHash: sha256(`V-${i}`) }),
     );
-    await fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'clerk-1', items });
+    await fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'clerk-1', insurer: I1, items });
     // 13 settlements, none PAID: the first call reads 10 keys and stops there.
     const first = await fabric.query(REG, Tx.listSettlements, { status: 'PAID', limit: 1 });
     expect(first.items).to.deep.equal([]);
@@ -175,6 +173,7 @@ describe('Settlement reads', () => {
       await fabric.query(H2, Tx.settlementEndorsers, { patientRef: PATIENT, policyRef: 'POL-1' }),
     ).to.deep.equal({
       organisations: [H2, I1],
+      insurer: I1,
     });
     for (const caller of [H1, I1, REG]) {
       expect(await fabric.query(caller, Tx.settlementEndorsers, key)).to.deep.equal({
@@ -303,7 +302,7 @@ describe('Audit', () => {
       });
     // Past one page of scanAll (1000 entries) too.
     for (let batch = 0; batch < 11; batch++)
-      await fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'c', items: items(batch) });
+      await fabric.invoke(H1, Tx.submitSettlementBatch, { actor: 'c', insurer: I1, items: items(batch) });
     for (let i = 0; i < 3; i++)
       await fabric.invoke(
         H2,

@@ -14,8 +14,9 @@ import {
   STRANGER,
   authorisation,
   keyEndorsers,
+  privateValue,
   policy,
-  product,
+  refused,
   refusedUnchanged,
   seeded,
   settlement,
@@ -34,8 +35,12 @@ const REVOKE_AUTH_1 = { actor: 'c', authorisationId: 'AUTH-1', reason: 'withdraw
 /** The first committed key of a record type, and its value. */
 const keyOf = (fabric: FakeFabric, type: string): string =>
   [...fabric.state.keys()].find((k) => k.startsWith(`\u0000${type}\u0000`))!;
-const storedValue = (fabric: FakeFabric, type: string): object =>
-  JSON.parse(fabric.state.get(keyOf(fabric, type))!.toString('utf8')) as object;
+/** Insurer1's accumulators of POL-1 as its collection holds them, less the salt of the last write. */
+function accumulators(fabric: FakeFabric): object {
+  const { salt, ...value } = privateValue(fabric, 'policies_Insurer1MSP', 'accumulators', I1, 'POL-1')!;
+  expect(salt).to.be.a('string');
+  return value;
+}
 
 describe('Settlements:submit', () => {
   it('records the split, the product version, the actor and the status', async () => {
@@ -59,19 +64,26 @@ describe('Settlements:submit', () => {
     });
   });
 
-  it('asks for the insurer when the patient holds the same policyRef with two insurers, and uses the one named', async () => {
+  it('takes the insurer named: a write reads one collection, by key; the lookup asks for it when two insurers match', async () => {
     const fabric = await seeded();
-    await fabric.invoke(I2, Tx.publishProduct, product({ productId: 'OTHER-2026' }));
-    await fabric.invoke(I2, Tx.registerPolicy, policy({ productId: 'OTHER-2026' }));
-    const ambiguous = await refusedUnchanged(
+    await fabric.invoke(I2, Tx.registerPolicy, policy({ productId: 'ZHONGAN-2026' }));
+    const { insurer: _insurer, ...unnamed } = settlement();
+    const withoutInsurer = await refusedUnchanged(
       fabric,
-      () => fabric.invoke(H1, Tx.submitSettlement, settlement()),
+      () => fabric.invoke(H1, Tx.submitSettlement, unnamed),
       'VALIDATION_FAILED',
     );
+    expect(withoutInsurer.message).to.contain("name the policy's insurer");
+    const lookup = { patientRef: PATIENT, policyRef: 'POL-1' };
+    const ambiguous = await refused(fabric.query(H1, Tx.settlementEndorsers, lookup), 'VALIDATION_FAILED');
     expect(ambiguous.message).to.contain('name the insurer');
+    expect(await fabric.query(H1, Tx.settlementEndorsers, { ...lookup, insurer: I2 })).to.deep.equal({
+      organisations: [H1, I2],
+      insurer: I2,
+    });
     await fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ authorisationId: 'A-2', insurer: I2 }));
     const s = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement({ insurer: I2 })));
-    expect(s).to.include({ insurer: I2, productId: 'OTHER-2026', policyRef: 'POL-1' });
+    expect(s).to.include({ insurer: I2, productId: 'ZHONGAN-2026', policyRef: 'POL-1' });
     expect(s.split.commercialShare).to.be.greaterThan(0);
   });
 
@@ -179,7 +191,7 @@ describe('Settlements:submit', () => {
   it('updates the accumulators of the policy for the discharge year', async () => {
     const fabric = await seeded();
     await fabric.invoke(H1, Tx.submitSettlement, settlement());
-    expect(storedValue(fabric, 'accumulators')).to.deep.equal({
+    expect(accumulators(fabric)).to.deep.equal({
       insurer: I1,
       policyRef: 'POL-1',
       years: {
@@ -203,11 +215,11 @@ describe('Settlements:submit', () => {
 
   it('without consent the commercial share is 0 (NOTHING_DUE) and the accumulators are untouched', async () => {
     const fabric = await seeded({ consent: false });
-    const before = storedValue(fabric, 'accumulators');
+    const before = accumulators(fabric);
     const s = recorded(await fabric.invoke(H1, Tx.submitSettlement, settlement()));
     expect(s.split).to.include({ commercialShare: 0, reason: 'NO_CONSENT' });
     expect(s.status).to.equal('NOTHING_DUE');
-    const after = storedValue(fabric, 'accumulators') as { years: Record<string, { paidTotal: number }> };
+    const after = accumulators(fabric) as { years: Record<string, { paidTotal: number }> };
     expect(after.years['2026'].paidTotal).to.equal(0);
     expect(before).to.deep.equal({ insurer: I1, policyRef: 'POL-1', years: {} });
   });
@@ -279,7 +291,7 @@ describe('Settlements:submit', () => {
     expect(result.existing).to.deep.equal({ hospital: H1, settlementId: 'S-1' });
     expect(result.alert).to.deep.include({
       type: 'DUPLICATE_INVOICE',
-      attempted: { hospital: H2, settlementId: 'OTHER', policyRef: 'POL-1' },
+      attempted: { hospital: H2, settlementId: 'OTHER', insurer: I1 },
       existing: { hospital: H1, settlementId: 'S-1' },
     });
     expect(result.alert.alertId).to.equal(fabric.events.at(-1)?.txId);

@@ -3,10 +3,16 @@
  * committed state (its writes are buffered, applied on commit, dropped if it throws); composite keys are
  * Fabric's own (the shim's functions) and range scans follow the state database's byte order; pagination
  * bookmarks are the next key; history is per key, newest first, with tx ids and timestamps; key-level
- * validation parameters are recorded and, on request, enforced with the chaincode-level policy; only the last event of a transaction survives; each call has its own
- * creator MSP ID, tx id and timestamp.
+ * validation parameters are recorded and, on request, enforced with the chaincode-level policy; only the last
+ * event of a transaction survives; each call has its own creator MSP ID, tx id and timestamp.
+ *
+ * Private data as the network defines it (network/lib/chaincode.sh): collections by name, read and written only
+ * by members, no history and no scans (the chaincode must not need them), hashes for everyone, key-level and
+ * collection-level endorsement policies, and endorsers that must all be members of what the transaction reads.
+ * Writes take their request and salt from the transient data, as the gateway sends them; reads an argument.
  */
 import './quiet-logs';
+import { createHash } from 'crypto';
 import Long from 'long';
 import { ChaincodeStub, KeyEndorsementPolicy } from 'fabric-shim';
 import type { Context } from 'fabric-contract-api';
@@ -65,6 +71,35 @@ function iteratorOver<T>(
   };
 }
 
+/**
+ * The network's collections by the convention of network/lib/chaincode.sh: an insurer's (its own peer endorses
+ * every write) for it, the regulator and every hospital; a hospital and insurer's pair (both endorse) for them and
+ * the regulator. Organisations are told apart by their MSP IDs' prefixes, as the unit tests name them.
+ */
+export function collectionRules(name: string): { members: (msp: string) => boolean; endorsers: string[] } {
+  const regulator = (msp: string) => msp.startsWith('Regulator');
+  const insurer = /^policies_([A-Za-z0-9]+)$/.exec(name);
+  if (insurer) {
+    const [, owner] = insurer;
+    return {
+      members: (msp) => msp === owner || regulator(msp) || msp.startsWith('Hospital'),
+      endorsers: [owner],
+    };
+  }
+  const pair = /^settlements_([A-Za-z0-9]+)_([A-Za-z0-9]+)$/.exec(name);
+  if (pair) {
+    const [, hospital, owner] = pair;
+    return {
+      members: (msp) => msp === hospital || msp === owner || regulator(msp),
+      endorsers: [hospital, owner],
+    };
+  }
+  throw new Error(`collection settlement/settlement/${name} could not be found`);
+}
+
+/** A key's place among private keys: its collection and the key. */
+export const privateSlot = (collection: string, key: string): string => `${collection}\u0000${key}`;
+
 type ContractInstance = {
   createContext(): Context;
   beforeTransaction(ctx: Context): Promise<void>;
@@ -74,6 +109,8 @@ type ContractInstance = {
 export class FakeFabric {
   readonly state = new Map<string, Buffer>();
   readonly validationParameters = new Map<string, Buffer>();
+  /** Private values by privateSlot(collection, key); no history is kept of them, as in Fabric. */
+  readonly privateState = new Map<string, Buffer>();
   readonly history = new Map<string, Modification[]>();
   readonly events: RecordedEvent[] = [];
   /** How often the last transaction asked the peer for each key or range (the start key of a scan). */
@@ -139,21 +176,37 @@ export class FakeFabric {
     return (declared ?? []) as { name: string; tag: string[] }[];
   }
 
+  /**
+   * Runs `tx` as `mspId`: a write with `argument` as its transient request (and a salt) unless `transient` is
+   * given, a read with `argument` as its one argument.
+   */
   async run(
     mspId: string,
     tx: string,
     argument: string,
     commit: boolean,
     endorsers?: string[],
+    transient?: Map<string, Buffer>,
   ): Promise<string> {
     const [contractName, fn] = tx.split(':');
     const instance = this.instances.get(contractName);
-    if (!instance || !this.declared(contractName).some((t) => t.name === fn)) {
-      throw new Error(`${tx} is not a transaction of the chaincode`);
-    }
+    const declared = this.declared(contractName).find((t) => t.name === fn);
+    if (!instance || !declared) throw new Error(`${tx} is not a transaction of the chaincode`);
     this.txCount += 1;
     this.clock += 1000;
-    const stub = new FakeStub(this, `tx${String(this.txCount).padStart(6, '0')}`, this.clock);
+    const txId = `tx${String(this.txCount).padStart(6, '0')}`;
+    const writes = declared.tag.includes('SUBMIT');
+    const sent =
+      transient ??
+      new Map(
+        writes
+          ? [
+              ['request', Buffer.from(argument)],
+              ['salt', Buffer.from(`salt of ${txId}`)],
+            ]
+          : [],
+      );
+    const stub = new FakeStub(this, txId, this.clock, mspId, sent);
     this.lastReads = new Map();
     this.lastWrites = new Map();
     this.lastMessages = 0;
@@ -166,11 +219,8 @@ export class FakeFabric {
     let result: string;
     try {
       await instance.beforeTransaction(ctx);
-      result = await (instance[fn] as (ctx: Context, arg: string) => Promise<string>).call(
-        instance,
-        ctx,
-        argument,
-      );
+      const call = instance[fn] as (ctx: Context, ...args: string[]) => Promise<string>;
+      result = await call.call(instance, ctx, ...(writes ? [] : [argument]));
       await instance.afterTransaction(ctx, result);
     } catch (error) {
       throw decode(error);
@@ -181,13 +231,26 @@ export class FakeFabric {
   }
 
   private validateEndorsements(stub: FakeStub, endorsers: string[]): void {
+    // An endorser outside a collection the transaction read could not have produced the same result.
+    for (const collection of stub.collectionsRead) {
+      const { members } = collectionRules(collection);
+      const outsider = endorsers.find((org) => !members(org));
+      if (outsider) throw new Error(`${outsider}'s peer cannot read ${collection}: endorsements differ`);
+    }
     const endorsing = new Set(endorsers);
-    for (const key of new Set([...stub.writes.keys(), ...stub.validationWrites.keys()])) {
-      const parameter = this.validationParameters.get(key);
-      const satisfied = parameter
+    const satisfies = (parameter: Buffer | undefined, otherwise: () => boolean) =>
+      parameter
         ? new KeyEndorsementPolicy(parameter).listOrgs().every((org) => endorsing.has(org))
-        : endorsing.size >= 2;
-      if (!satisfied) throw new EndorsementPolicyFailure(key);
+        : otherwise();
+    for (const key of new Set([...stub.writes.keys(), ...stub.validationWrites.keys()])) {
+      if (!satisfies(this.validationParameters.get(key), () => endorsing.size >= 2))
+        throw new EndorsementPolicyFailure(key);
+    }
+    for (const slot of new Set([...stub.privateWrites.keys(), ...stub.privateValidationWrites.keys()])) {
+      const collection = slot.slice(0, slot.indexOf('\u0000'));
+      const byCollection = () => collectionRules(collection).endorsers.every((org) => endorsing.has(org));
+      if (!satisfies(this.validationParameters.get(slot), byCollection))
+        throw new EndorsementPolicyFailure(slot);
     }
   }
 
@@ -197,6 +260,7 @@ export class FakeFabric {
       [...map.entries()].sort(([a], [b]) => byteOrder(a, b));
     return JSON.stringify({
       state: sorted(this.state).map(([k, v]) => [k, v.toString('utf8')]),
+      private: sorted(this.privateState).map(([k, v]) => [k, v.toString('utf8')]),
       validation: sorted(this.validationParameters).map(([k, v]) => [k, v.toString('base64')]),
       history: sorted(this.history).map(([k, v]) => [k, v.length]),
       events: this.events.length,
@@ -237,7 +301,13 @@ export class FakeFabric {
       });
       this.history.set(key, versions);
     }
+    for (const [slot, value] of stub.privateWrites) {
+      if (value === null) this.privateState.delete(slot);
+      else this.privateState.set(slot, value);
+    }
     for (const [key, parameter] of stub.validationWrites) this.validationParameters.set(key, parameter);
+    for (const [slot, parameter] of stub.privateValidationWrites)
+      this.validationParameters.set(slot, parameter);
     if (stub.event) this.events.push({ txId: stub.txId, ...stub.event });
   }
 }
@@ -256,6 +326,9 @@ function decode(error: unknown): unknown {
 class FakeStub {
   readonly writes = new Map<string, Buffer | null>();
   readonly validationWrites = new Map<string, Buffer>();
+  readonly privateWrites = new Map<string, Buffer | null>();
+  readonly privateValidationWrites = new Map<string, Buffer>();
+  readonly collectionsRead = new Set<string>();
   event?: { name: string; payload: unknown };
   private paginated = false;
 
@@ -263,7 +336,53 @@ class FakeStub {
     private readonly fabric: FakeFabric,
     readonly txId: string,
     readonly time: number,
+    private readonly creator: string,
+    private readonly transient: Map<string, Buffer>,
   ) {}
+
+  getTransient(): Map<string, Buffer> {
+    return this.transient;
+  }
+
+  /** As the peer with memberOnlyRead and memberOnlyWrite: the transaction's creator must be a member. */
+  private member(collection: string, access: 'read' | 'write'): void {
+    if (!collectionRules(collection).members(this.creator)) {
+      throw new Error(`tx creator does not have ${access} access permission on privatedata in ${collection}`);
+    }
+  }
+
+  async getPrivateData(collection: string, key: string): Promise<Buffer> {
+    this.member(collection, 'read');
+    this.collectionsRead.add(collection);
+    const slot = privateSlot(collection, key);
+    this.fabric.countRead(slot);
+    return Buffer.from(this.fabric.privateState.get(slot) ?? Buffer.alloc(0));
+  }
+
+  /** Every peer has the hashes, member or not. */
+  async getPrivateDataHash(collection: string, key: string): Promise<Buffer> {
+    collectionRules(collection);
+    this.fabric.countMessage();
+    const value = this.fabric.privateState.get(privateSlot(collection, key));
+    return value ? createHash('sha256').update(value).digest() : Buffer.alloc(0);
+  }
+
+  async putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    this.member(collection, 'write');
+    const slot = privateSlot(collection, key);
+    this.fabric.countWrite(slot);
+    this.privateWrites.set(slot, value.length === 0 ? null : Buffer.from(value));
+  }
+
+  async setPrivateDataValidationParameter(
+    collection: string,
+    key: string,
+    parameter: Uint8Array,
+  ): Promise<void> {
+    collectionRules(collection);
+    this.fabric.countMessage();
+    this.privateValidationWrites.set(privateSlot(collection, key), Buffer.from(parameter));
+  }
 
   getTxID(): string {
     return this.txId;

@@ -15,7 +15,7 @@ import {
 } from '../../../../chaincode/src/api';
 
 type SettlementItem = SubmitSettlementBatchRequest['items'][number];
-import { ChaincodeFailure, FakeFabric } from './fake-fabric';
+import { ChaincodeFailure, FakeFabric, privateSlot } from './fake-fabric';
 
 export const H1 = 'Hospital1MSP';
 export const H2 = 'Hospital2MSP';
@@ -103,17 +103,26 @@ export const settlementItem = (overrides: Partial<SettlementItem> = {}): Settlem
   ...overrides,
 });
 
+/** A settlement as submitted alone, naming its policy's insurer as the gateway does. */
 export const settlement = (overrides: Partial<SubmitSettlementRequest> = {}): SubmitSettlementRequest => ({
   actor: 'clerk-1',
   ...settlementItem(),
+  insurer: I1,
   ...overrides,
 });
 export const EXPECTED_COMMERCIAL_SHARE = 1200000;
 
-/** Participants, Insurer1's product and policy, and the patient's consent for Insurer1. */
-export async function seeded(options: { consent?: boolean } = {}): Promise<FakeFabric> {
+/** Participants, and a product of each insurer: both insurers serve policies and take consents. */
+export async function serving(): Promise<FakeFabric> {
   const fabric = await bootstrapped();
   await fabric.invoke(I1, Tx.publishProduct, product());
+  await fabric.invoke(I2, Tx.publishProduct, product({ productId: 'ZHONGAN-2026' }));
+  return fabric;
+}
+
+/** Participants, both insurers' products, Insurer1's policy, and the patient's consent for Insurer1. */
+export async function seeded(options: { consent?: boolean } = {}): Promise<FakeFabric> {
+  const fabric = await serving();
   await fabric.invoke(I1, Tx.registerPolicy, policy());
   if (options.consent ?? true) await fabric.invoke(H1, Tx.recordAuthorisation, authorisation());
   return fabric;
@@ -128,9 +137,35 @@ export function keyEndorsers(
   type: string,
   ...attributes: string[]
 ): string[] | undefined {
-  const key = `\u0000${[type, ...attributes].map((part) => `${part}\u0000`).join('')}`;
-  const parameter = fabric.validationParameters.get(key);
+  const parameter = fabric.validationParameters.get(compositeKey(type, ...attributes));
   return parameter && new KeyEndorsementPolicy(parameter).listOrgs().sort();
+}
+
+/** As keyEndorsers, for a key of a private data collection. */
+export function privateKeyEndorsers(
+  fabric: FakeFabric,
+  collection: string,
+  type: string,
+  ...attributes: string[]
+): string[] | undefined {
+  const parameter = fabric.validationParameters.get(
+    privateSlot(collection, compositeKey(type, ...attributes)),
+  );
+  return parameter && new KeyEndorsementPolicy(parameter).listOrgs().sort();
+}
+
+export const compositeKey = (type: string, ...attributes: string[]): string =>
+  `\u0000${[type, ...attributes].map((part) => `${part}\u0000`).join('')}`;
+
+/** The value of a private key, as stored (with its salt); undefined when there is none. */
+export function privateValue(
+  fabric: FakeFabric,
+  collection: string,
+  type: string,
+  ...attributes: string[]
+): Record<string, unknown> | undefined {
+  const value = fabric.privateState.get(privateSlot(collection, compositeKey(type, ...attributes)));
+  return value && (JSON.parse(value.toString('utf8')) as Record<string, unknown>);
 }
 
 /** Asserts the call is refused with `code`. */
