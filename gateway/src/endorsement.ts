@@ -56,28 +56,37 @@ type EndorsedKey = PatientPolicyRef | SettlementKey;
 
 /** Answers kept per ledger client, the least recently used dropped first beyond this many. */
 const ENDORSER_CACHE_SIZE = 10_000;
-const endorserCache = new WeakMap<LedgerClient, LRUCache<string, string[]>>();
+const endorserCache = new WeakMap<LedgerClient, LRUCache<string, EndorsersResult>>();
 
 /**
  * A policy's insurer and a settlement's parties never change, and this gateway is always the same caller, so
  * each answer is kept: the chaincode is asked once per policy or settlement, not once per write.
  */
-async function endorsersOf(ledger: LedgerClient, key: EndorsedKey): Promise<string[]> {
+async function endorsersOf(ledger: LedgerClient, key: EndorsedKey): Promise<EndorsersResult> {
   let cache = endorserCache.get(ledger);
   if (!cache) endorserCache.set(ledger, (cache = new LRUCache({ max: ENDORSER_CACHE_SIZE })));
   const id = 'policyRef' in key ? patientPolicyId(key) : `settlement\n${key.hospital}\n${key.settlementId}`;
   const known = cache.get(id);
   if (known) return known;
-  const { organisations } = await ledger.evaluate<EndorsersResult>(Tx.settlementEndorsers, key);
-  cache.set(id, organisations);
-  return organisations;
+  const answer = await ledger.evaluate<EndorsersResult>(Tx.settlementEndorsers, key);
+  cache.set(id, answer);
+  return answer;
+}
+
+/** A settlement's key carries a key-level policy naming its hospital and insurer, so both endorse each change. */
+export async function settlementEndorsers(ledger: LedgerClient, key: SettlementKey): Promise<string[]> {
+  return (await endorsersOf(ledger, key)).organisations;
 }
 
 /**
- * Settlement keys and a policy's accumulator key carry key-level policies (hospital and insurer), so the
- * chaincode is asked who must endorse; a batch names the union for all its policies.
+ * A new settlement's insurer, the patient's policy's as the chaincode finds it (the caller need not name it),
+ * and its endorsers: the hospital's and that insurer's peers, the only ones besides the regulator's that may
+ * read the policy. The submit names the insurer, since a write may read its collection by key only.
  */
-export async function settlementEndorsers(ledger: LedgerClient, keys: EndorsedKey[]): Promise<string[]> {
-  const results = await Promise.all(keys.map((key) => endorsersOf(ledger, key)));
-  return [...new Set(results.flat())].sort();
+export async function policyEndorsers(
+  ledger: LedgerClient,
+  ref: PatientPolicyRef,
+): Promise<{ insurer: string; organisations: string[] }> {
+  const { organisations, insurer } = await endorsersOf(ledger, ref);
+  return { insurer: insurer as string, organisations };
 }

@@ -5,6 +5,7 @@
  * transactions, a refused broadcast answered at once, and unknown commit outcomes settled by resubmitting the same
  * transaction or by asking qscc, before answering COMMIT_TIMEOUT.
  */
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Checkpointer,
@@ -153,6 +154,17 @@ function commitTimeout(txId: string): ApiError {
   return new ApiError(504, 'COMMIT_TIMEOUT', 'the commit could not be confirmed in time; retry the request', {
     txId,
   });
+}
+
+/** Bytes of salt per write: far beyond guessing, whatever the value it hides. */
+const SALT_BYTES = 32;
+
+/**
+ * A write's request and a fresh random salt, in the proposal's transient data: the endorsers read both, the
+ * block records neither (its arguments would be there for every member to read).
+ */
+function transientOf(request: string): Record<string, Buffer> {
+  return { request: Buffer.from(request), salt: randomBytes(SALT_BYTES) };
 }
 
 function parsePayload<T>(payload: Buffer): T {
@@ -347,11 +359,14 @@ export class FabricLedgerClient implements LedgerClient {
   ): Promise<{ result: T; txId: string }> {
     for (let attempt = 0; ; attempt++) {
       const phases = this.timedPhases(tx);
-      const transaction = this.contract.createTransaction(tx).setEventHandler(phases.factory);
+      const transaction = this.contract
+        .createTransaction(tx)
+        .setEventHandler(phases.factory)
+        .setTransient(transientOf(arg));
       if (options.endorsingOrgs?.length) transaction.setEndorsingOrganizations(...options.endorsingOrgs);
       const txId = transaction.getTransactionId();
       onAttempt(txId);
-      const submitted = this.timed(tx, 'submit', () => transaction.submit(arg));
+      const submitted = this.timed(tx, 'submit', () => transaction.submit());
       try {
         const payload = await Promise.race([submitted, phases.stalled]);
         return { result: parsePayload<T>(payload), txId };
@@ -388,7 +403,7 @@ export class FabricLedgerClient implements LedgerClient {
           throw notOrdered(txId);
         }
         if (error instanceof TimeoutError || stage !== 'endorsing') {
-          return { result: await this.settleUnknownOutcome<T>(tx, transaction, arg), txId };
+          return { result: await this.settleUnknownOutcome<T>(tx, transaction), txId };
         }
         throw unavailable(error, this.logger);
       } finally {
@@ -408,7 +423,7 @@ export class FabricLedgerClient implements LedgerClient {
    * very same transaction (same txId, so it cannot commit twice) and asks again. Answers COMMIT_TIMEOUT with the
    * txId only when the outcome is still unknown; retrying the request is safe because writes are idempotent.
    */
-  private async settleUnknownOutcome<T>(tx: TxName, transaction: Transaction, arg: string): Promise<T> {
+  private async settleUnknownOutcome<T>(tx: TxName, transaction: Transaction): Promise<T> {
     const txId = transaction.getTransactionId();
     const confirmed = async (): Promise<T | undefined> => {
       const info = await this.transaction(txId).catch(() => undefined);
@@ -422,9 +437,10 @@ export class FabricLedgerClient implements LedgerClient {
     this.logger.warn({ tx, txId }, 'commit outcome unknown; resubmitting the same transaction');
     const phases = this.timedPhases(tx);
     try {
+      // The copy keeps the transient data, so its salt and its write set are the first's.
       const again = this.contract.deserializeTransaction(transaction.serialize());
       again.setEventHandler(phases.factory);
-      return parsePayload<T>(await again.submit(arg));
+      return parsePayload<T>(await again.submit());
     } catch (error) {
       phases.endorsed('error');
       // DUPLICATE_TXID (or a peer refusing a known txId) means the first copy got through: qscc has the answer.

@@ -8,7 +8,7 @@ import type {
   WriteResult,
 } from '@settlement/chaincode/dist/api';
 import { z } from 'zod';
-import { patientPolicyId, settlementEndorsers, type PatientPolicyRef } from '../endorsement';
+import { patientPolicyId, policyEndorsers, settlementEndorsers, type PatientPolicyRef } from '../endorsement';
 import { ApiError, fromChaincodeError, hideForbidden, notFound, problemDocument } from '../errors';
 import type { LedgerClient } from '../ledger';
 import type { Pseudonymiser } from '../pseudonymise';
@@ -44,10 +44,12 @@ const BATCH_ITEM = {
 };
 const BATCH_RESULT = {
   type: 'object',
-  required: ['txId', 'results'],
+  required: ['txId', 'txIds', 'results'],
   properties: {
-    // null when no item reached the ledger (every item was refused here).
+    // The first of txIds; null when no item reached the ledger (every item was refused here).
     txId: { type: ['string', 'null'] },
+    // One transaction per insurer of the items, in the order the insurers first appear.
+    txIds: { type: 'array', items: { type: 'string' } },
     results: { type: 'array', items: BATCH_ITEM },
   },
 };
@@ -87,19 +89,22 @@ function accumulatorKeys(items: readonly { policyRef: string }[]): string[] {
   return [...new Set(items.map((item) => `policy:${item.policyRef}`))];
 }
 
+type PolicyLookup = Awaited<ReturnType<typeof policyEndorsers>>;
+
 /**
- * Each distinct policy's endorsers, or the coded refusal its lookup met (no such policy of the patient, or one the
- * caller may not see, as the chaincode would refuse it). A ledger that cannot be reached fails the whole batch.
+ * Each distinct policy's insurer and endorsers, or the coded refusal its lookup met (no such policy of the
+ * patient, or one the caller may not see, as the chaincode would refuse it). A ledger that cannot be reached
+ * fails the whole batch.
  */
-async function endorsersByPolicy(
+async function lookupPolicies(
   ledger: LedgerClient,
   items: readonly PatientPolicyRef[],
-): Promise<Map<string, string[] | ApiError>> {
+): Promise<Map<string, PolicyLookup | ApiError>> {
   const policies = new Map(items.map((item) => [patientPolicyId(item), policyOf(item)]));
   const lookups = await Promise.all(
-    [...policies].map(async ([id, policy]): Promise<[string, string[] | ApiError]> => {
+    [...policies].map(async ([id, policy]): Promise<[string, PolicyLookup | ApiError]> => {
       try {
-        return [id, await settlementEndorsers(ledger, [policy]).catch(hideForbidden)];
+        return [id, await policyEndorsers(ledger, policy).catch(hideForbidden)];
       } catch (error) {
         if (error instanceof ApiError && error.status < 500) return [id, error];
         throw error;
@@ -107,6 +112,16 @@ async function endorsersByPolicy(
     }),
   );
   return new Map(lookups);
+}
+
+/** Items by the insurer of their policy, insurers in the order they first appear. */
+function byInsurer<T>(items: readonly T[], insurerOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const insurer = insurerOf(item);
+    groups.set(insurer, [...(groups.get(insurer) ?? []), item]);
+  }
+  return groups;
 }
 
 /** One submit outcome as a reply; DUPLICATE_INVOICE committed an alert, so it is a conflict with its details. */
@@ -152,7 +167,7 @@ async function updateSettlement(
   fields: object,
   recordedTxId: (s: Settlement) => string | undefined,
 ): Promise<Reply> {
-  const endorsingOrgs = await settlementEndorsers(ledger, [key]).catch(hideForbidden);
+  const endorsingOrgs = await settlementEndorsers(ledger, key).catch(hideForbidden);
   const outcome = await ledger.submit<WriteResult<Settlement>>(
     tx,
     { ...key, ...fields, actor: principal.sub },
@@ -194,10 +209,11 @@ export const settlementRoutes = [
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND', 'ID_CONFLICT', 'INVALID_STATE', 'DUPLICATE_INVOICE'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
-      const request = { ...toRequest(body, pseudonymiser), actor: principal.sub };
-      const endorsingOrgs = await settlementEndorsers(ledger, [policyOf(request)]).catch(hideForbidden);
+      const item = toRequest(body, pseudonymiser);
+      const { insurer, organisations } = await policyEndorsers(ledger, policyOf(item)).catch(hideForbidden);
+      const request = { ...item, insurer, actor: principal.sub };
       const { result, txId } = await ledger.submit<SubmitSettlementResult>(Tx.submitSettlement, request, {
-        endorsingOrgs,
+        endorsingOrgs: organisations,
         serialiseOn: accumulatorKeys([request]),
       });
       return outcomeReply(result, txId);
@@ -206,47 +222,50 @@ export const settlementRoutes = [
   route({
     method: 'post',
     path: '/v1/settlements/batch',
-    summary: 'Record up to 100 settlements in one transaction; each item has its own outcome',
+    summary:
+      'Record up to 100 settlements, in one transaction per insurer of their policies; each item has its own outcome',
     roles: ['clerk'],
     params: noParams,
     query: noQuery,
     body: settlementBatchBody,
-    responses: { 200: '{txId, results: [{settlementId, status, body}]} in the order of the items' },
+    responses: { 200: '{txId, txIds, results: [{settlementId, status, body}]} in the order of the items' },
     returns: { schema: BATCH_RESULT },
     errors: ['NOT_FOUND'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
       const items = body.items.map((item) => toRequest(item, pseudonymiser));
-      const lookups = await endorsersByPolicy(ledger, items);
-      const refusalOf = (item: PatientPolicyRef) => {
-        const lookup = lookups.get(patientPolicyId(item));
-        return lookup instanceof ApiError ? lookup : undefined;
-      };
-      // Items whose policy cannot be looked up are refused here, one by one; the others go to the ledger.
-      const accepted = items.filter((item) => !refusalOf(item));
+      const lookups = await lookupPolicies(ledger, items);
+      const lookupOf = (item: PatientPolicyRef) =>
+        lookups.get(patientPolicyId(item)) as PolicyLookup | ApiError;
+      // Items whose policy cannot be looked up are refused here, one by one; the others go to the ledger, in one
+      // transaction per insurer (a peer endorses only what its organisation may read).
+      const accepted = items.filter((item) => !(lookupOf(item) instanceof ApiError));
+      const groups = byInsurer(accepted, (item) => (lookupOf(item) as PolicyLookup).insurer);
       const replies = new Map<(typeof items)[number], ReturnType<typeof batchItemReply>>();
-      let txId: string | null = null;
-      if (accepted.length > 0) {
-        const endorsers = accepted.flatMap((item) => lookups.get(patientPolicyId(item)) as string[]);
-        const submitted = await ledger.submit<SubmitSettlementBatchResult>(
-          Tx.submitSettlementBatch,
-          { items: accepted, actor: principal.sub },
-          { endorsingOrgs: [...new Set(endorsers)].sort(), serialiseOn: accumulatorKeys(accepted) },
-        );
-        txId = submitted.txId;
-        submitted.result.results.forEach((outcome, i) => {
-          const item = accepted[i];
-          replies.set(
-            item,
-            batchItemReply(settlementOfBatchItem(item, outcome), submitted.txId, item.settlementId),
+      const txIds = await Promise.all(
+        [...groups].map(async ([insurer, group]) => {
+          const endorsers = group.flatMap((item) => (lookupOf(item) as PolicyLookup).organisations);
+          const submitted = await ledger.submit<SubmitSettlementBatchResult>(
+            Tx.submitSettlementBatch,
+            { items: group, insurer, actor: principal.sub },
+            { endorsingOrgs: [...new Set(endorsers)].sort(), serialiseOn: accumulatorKeys(group) },
           );
-        });
-      }
+          submitted.result.results.forEach((outcome, i) => {
+            const item = group[i];
+            replies.set(
+              item,
+              batchItemReply(settlementOfBatchItem(item, outcome), submitted.txId, item.settlementId),
+            );
+          });
+          return submitted.txId;
+        }),
+      );
       const results = items.map((item) => {
-        const refusal = refusalOf(item);
-        if (!refusal) return replies.get(item);
-        return { settlementId: item.settlementId, status: refusal.status, body: problemDocument(refusal) };
+        const lookup = lookupOf(item);
+        if (!(lookup instanceof ApiError)) return replies.get(item);
+        return { settlementId: item.settlementId, status: lookup.status, body: problemDocument(lookup) };
       });
-      return { status: 200, body: { txId, results } };
+      const txId = txIds[0] ?? null;
+      return { status: 200, body: { txId, txIds, results } };
     },
   }),
   route({

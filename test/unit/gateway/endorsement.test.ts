@@ -6,6 +6,7 @@ import {
   catalogueEndorsers,
   participantEndorsers,
   revocationEndorsers,
+  policyEndorsers,
   settlementEndorsers,
 } from '../../../gateway/src/endorsement';
 import { FakeLedger } from './fake-ledger';
@@ -52,16 +53,18 @@ describe('gateway endorsement rule', () => {
     ]);
   });
 
-  it('asks the chaincode for settlements and names the union, once each, sorted', async () => {
-    const ledger = new FakeLedger().on(Tx.settlementEndorsers, (req) => ({
-      organisations:
-        req.policyRef === 'P-2' ? ['Insurer2MSP', 'Hospital1MSP'] : ['Insurer1MSP', 'Hospital1MSP'],
-    }));
-    const orgs = await settlementEndorsers(ledger, [
-      { patientRef: 'R', policyRef: 'P-1' },
-      { patientRef: 'R', policyRef: 'P-2' },
-    ]);
-    expect(orgs).to.deep.equal(['Hospital1MSP', 'Insurer1MSP', 'Insurer2MSP']);
+  it("asks the chaincode for a new settlement's insurer and endorsers, and for an existing one's parties", async () => {
+    const ledger = new FakeLedger().on(Tx.settlementEndorsers, (req) =>
+      'policyRef' in req
+        ? { organisations: ['Hospital1MSP', 'Insurer2MSP'], insurer: 'Insurer2MSP' }
+        : { organisations: ['Hospital1MSP', 'Insurer1MSP'] },
+    );
+    expect(await policyEndorsers(ledger, { patientRef: 'R', policyRef: 'P-2' })).to.deep.equal({
+      insurer: 'Insurer2MSP',
+      organisations: ['Hospital1MSP', 'Insurer2MSP'],
+    });
+    const key = { hospital: 'Hospital1MSP', settlementId: 'S-1' };
+    expect(await settlementEndorsers(ledger, key)).to.deep.equal(['Hospital1MSP', 'Insurer1MSP']);
     expect(ledger.calls.map((c) => c.tx)).to.deep.equal([Tx.settlementEndorsers, Tx.settlementEndorsers]);
   });
 
@@ -69,20 +72,19 @@ describe('gateway endorsement rule', () => {
     let known = false;
     const ledger = new FakeLedger().on(Tx.settlementEndorsers, () => {
       if (!known) throw new Error('not yet');
-      return { organisations: ['Insurer1MSP', 'Hospital1MSP'] };
+      return { organisations: ['Insurer1MSP', 'Hospital1MSP'], insurer: 'Insurer1MSP' };
     });
-    await settlementEndorsers(ledger, [{ patientRef: 'R', policyRef: 'P-1' }]).catch(() => undefined);
+    const policy = { patientRef: 'R', policyRef: 'P-1' };
+    await policyEndorsers(ledger, policy).catch(() => undefined);
     known = true;
     const key = { hospital: 'Hospital1MSP', settlementId: 'S-1' };
-    for (let i = 0; i < 3; i++)
-      await settlementEndorsers(ledger, [{ patientRef: 'R', policyRef: 'P-1' }, key]);
+    for (let i = 0; i < 3; i++) {
+      await policyEndorsers(ledger, policy);
+      await settlementEndorsers(ledger, key);
+    }
     // One refused ask, then one each for the policy and the settlement: later writes use the kept answers.
     expect(ledger.calls).to.have.length(3);
-    expect(
-      await settlementEndorsers(
-        new FakeLedger().on(Tx.settlementEndorsers, () => ({ organisations: ['X'] })),
-        [{ patientRef: 'R', policyRef: 'P-1' }],
-      ),
-    ).to.deep.equal(['X']);
+    const other = new FakeLedger().on(Tx.settlementEndorsers, () => ({ organisations: ['X'], insurer: 'X' }));
+    expect((await policyEndorsers(other, policy)).organisations).to.deep.equal(['X']);
   });
 });

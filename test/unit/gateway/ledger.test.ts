@@ -14,6 +14,7 @@ type Outcome = (tx: StubTransaction) => Promise<Buffer>;
 /** A stand-in for fabric-network's Transaction: each submit takes the next scripted outcome. */
 class StubTransaction {
   endorsingOrgs: string[] = [];
+  transient: Record<string, Buffer> = {};
   private handlerFactory: TxEventHandlerFactory | undefined;
   constructor(
     readonly txId: string,
@@ -31,6 +32,10 @@ class StubTransaction {
   }
   setEndorsingOrganizations(...orgs: string[]) {
     this.endorsingOrgs = orgs;
+    return this;
+  }
+  setTransient(transient: Record<string, Buffer>) {
+    this.transient = transient;
     return this;
   }
   getTransactionId() {
@@ -167,6 +172,16 @@ describe('gateway Fabric ledger client', () => {
     const answer = await h.client.submit(Tx.ping, {}, { endorsingOrgs: ['Insurer1MSP', 'Hospital1MSP'] });
     expect(answer).to.deep.equal({ result: { created: true }, txId: h.created[0].txId });
     expect(h.created[0].endorsingOrgs).to.deep.equal(['Insurer1MSP', 'Hospital1MSP']);
+  });
+
+  it('sends a write in the transient data, with a fresh salt of 32 random bytes each time', async () => {
+    const h = harness([ok({}), ok({})]);
+    await h.client.submit(Tx.ping, { actor: 'a' });
+    await h.client.submit(Tx.ping, { actor: 'a' });
+    const [first, second] = h.created.map((t) => t.transient);
+    expect(first.request.toString()).to.equal('{"actor":"a"}');
+    expect(first.salt).to.have.length(32);
+    expect(first.salt.equals(second.salt)).to.equal(false);
   });
 
   it('answers 504 COMMIT_TIMEOUT with the txId when a write outlives its deadline', async () => {

@@ -28,10 +28,10 @@ describe('gateway routes', () => {
         if (!/^Insurer[12]MSP$/.test(String(req.mspId))) throw chaincodeFailure('NOT_FOUND');
         return { mspId: req.mspId, kind: 'INSURER', name: String(req.mspId) };
       });
-      gw.ledger.on(Tx.settlementEndorsers, (req) => ({
-        organisations:
-          req.policyRef === 'P-2' ? ['Insurer2MSP', 'Hospital1MSP'] : ['Insurer1MSP', 'Hospital1MSP'],
-      }));
+      gw.ledger.on(Tx.settlementEndorsers, (req) => {
+        const insurer = req.policyRef === 'P-2' ? 'Insurer2MSP' : 'Insurer1MSP';
+        return { organisations: ['Hospital1MSP', insurer], ...('policyRef' in req && { insurer }) };
+      });
     }
   });
   afterEach(async () => {
@@ -219,7 +219,8 @@ describe('gateway routes', () => {
         tx: Tx.settlementEndorsers,
         request: { patientRef: submit.request.patientRef, policyRef: 'P-1' },
       });
-      // Settlements of one policy queue at the gateway on its accumulator.
+      // The submit names the insurer the lookup found; settlements of one policy queue on its accumulator.
+      expect(submit.request.insurer).to.equal('Insurer1MSP');
       expect(submit.options).to.deep.equal({
         endorsingOrgs: ['Hospital1MSP', 'Insurer1MSP'],
         serialiseOn: ['policy:P-1'],
@@ -251,12 +252,13 @@ describe('gateway routes', () => {
       expect(problem.existing).to.deep.equal({ hospital: 'Hospital2MSP', settlementId: 'S-9' });
     });
 
-    it('submits a batch with the union of endorsers and answers per item', async () => {
+    it("submits a batch as one transaction per insurer, with that insurer's endorsers, and answers per item", async () => {
       const recorded = settlementRecord();
-      hospital.ledger.on(Tx.submitSettlementBatch, () => ({
+      hospital.ledger.on(Tx.submitSettlementBatch, (req) => ({
         results: [
-          batchItemResult({ outcome: 'RECORDED', settlement: recorded }),
-          { outcome: 'REJECTED', error: { code: 'NOT_FOUND', message: 'no policy' } },
+          req.insurer === 'Insurer1MSP'
+            ? batchItemResult({ outcome: 'RECORDED', settlement: recorded })
+            : { outcome: 'REJECTED', error: { code: 'NOT_FOUND', message: 'no policy' } },
         ],
       }));
       const items = [
@@ -269,13 +271,15 @@ describe('gateway routes', () => {
       expect(body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 404]);
       expect(body.results[1]).to.deep.include({ settlementId: 'S-2' });
       expect(body.results[1].body.code).to.equal('NOT_FOUND');
-      const submit = hospital.ledger.submits()[0];
+      const [first, second] = hospital.ledger.submits();
       // The ledger's result leaves out the item; the reply has the whole record, from the item as sent.
-      const sent = (submit.request.items as object[])[0];
+      const sent = (first.request.items as object[])[0];
       expect(body.results[0].body).to.deep.equal({ ...recorded, ...sent, txId: body.txId });
-      expect(submit.options?.endorsingOrgs).to.deep.equal(['Hospital1MSP', 'Insurer1MSP', 'Insurer2MSP']);
-      expect(submit.options?.serialiseOn).to.deep.equal(['policy:P-1', 'policy:P-2']);
-      expect((submit.request.items as unknown[]).length).to.equal(2);
+      expect([first.request.insurer, second.request.insurer]).to.deep.equal(['Insurer1MSP', 'Insurer2MSP']);
+      expect(first.options?.endorsingOrgs).to.deep.equal(['Hospital1MSP', 'Insurer1MSP']);
+      expect(second.options?.endorsingOrgs).to.deep.equal(['Hospital1MSP', 'Insurer2MSP']);
+      expect(second.options?.serialiseOn).to.deep.equal(['policy:P-2']);
+      expect(body.txIds).to.have.length(2).and.to.include(body.txId);
     });
 
     it('refuses on its own a batch item whose policy is unknown, and submits the others', async () => {
@@ -283,7 +287,7 @@ describe('gateway routes', () => {
       hospital.ledger
         .on(Tx.settlementEndorsers, (req) => {
           if (req.policyRef === 'P-404') throw chaincodeFailure('VALIDATION_FAILED');
-          return { organisations: ['Hospital1MSP', 'Insurer1MSP'] };
+          return { organisations: ['Hospital1MSP', 'Insurer1MSP'], insurer: 'Insurer1MSP' };
         })
         .on(Tx.submitSettlementBatch, (req) => ({
           results: (req.items as unknown[]).map(() =>
