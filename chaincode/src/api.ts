@@ -3,12 +3,15 @@
  * requests are declared in schemas.ts. The gateway imports these two modules (and no other) from the chaincode
  * package, so neither may import Fabric.
  *
- * Calling convention: every transaction takes exactly one argument, a JSON object (a request of schemas.ts),
- * and returns one JSON document. Failures throw an error whose message is JSON `{"code","message"}` with a
+ * Calling convention: every transaction takes one JSON object (a request of schemas.ts) and returns one JSON
+ * document. A read takes it as its one argument; a write takes none, and finds it in the proposal's transient
+ * data under "request", with a random "salt" (writeTransient), since arguments are written into the block. Failures throw an error whose message is JSON `{"code","message"}` with a
  * code from ErrorCode, so callers map them without reading prose. DUPLICATE_INVOICE is not thrown: the
  * transaction must commit to record the alert, so it is an outcome of a successful submit.
  */
 
+import { randomBytes } from 'crypto';
+import { canonicalJson } from './canonical';
 import type {
   Benefit,
   BenefitCategory,
@@ -21,6 +24,17 @@ import type {
 
 // Callers that type requests import them from here with the records.
 export type * from './schemas';
+
+/** Bytes of salt per write: far beyond guessing, whatever the private value it hides. */
+const SALT_BYTES = 32;
+
+/**
+ * A write's transient data: its request and a fresh random salt, which the chaincode adds to every private
+ * value it writes so that the value's hash in the block cannot be confirmed by guessing the value.
+ */
+export function writeTransient(request: object): Record<string, Buffer> {
+  return { request: Buffer.from(canonicalJson(request)), salt: randomBytes(SALT_BYTES) };
+}
 
 export const CHANNEL_NAME = 'settlement';
 export const CHAINCODE_NAME = 'settlement';

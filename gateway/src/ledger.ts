@@ -5,7 +5,6 @@
  * transactions, a refused broadcast answered at once, and unknown commit outcomes settled by resubmitting the same
  * transaction or by asking qscc, before answering COMMIT_TIMEOUT.
  */
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Checkpointer,
@@ -20,7 +19,7 @@ import {
   TxEventHandlerFactory,
   Wallets,
 } from 'fabric-network';
-import { CHAINCODE_NAME, CHANNEL_NAME } from '@settlement/chaincode/dist/api';
+import { CHAINCODE_NAME, CHANNEL_NAME, writeTransient } from '@settlement/chaincode/dist/api';
 import type { LedgerEvent, TxName } from '@settlement/chaincode/dist/api';
 import { DecodedBlock, TransactionInfo, transactionInBlock } from './blocks';
 import { CommitTimes } from './commit-times';
@@ -154,17 +153,6 @@ function commitTimeout(txId: string): ApiError {
   return new ApiError(504, 'COMMIT_TIMEOUT', 'the commit could not be confirmed in time; retry the request', {
     txId,
   });
-}
-
-/** Bytes of salt per write: far beyond guessing, whatever the value it hides. */
-const SALT_BYTES = 32;
-
-/**
- * A write's request and a fresh random salt, in the proposal's transient data: the endorsers read both, the
- * block records neither (its arguments would be there for every member to read).
- */
-function transientOf(request: string): Record<string, Buffer> {
-  return { request: Buffer.from(request), salt: randomBytes(SALT_BYTES) };
 }
 
 function parsePayload<T>(payload: Buffer): T {
@@ -329,8 +317,7 @@ export class FabricLedgerClient implements LedgerClient {
     const expired = new AbortController();
     const work = this.queue.run(
       options.serialiseOn ?? [],
-      () =>
-        this.submitWithRetries<T>(tx, JSON.stringify(request), options, expired.signal, (id) => (txId = id)),
+      () => this.submitWithRetries<T>(tx, request, options, expired.signal, (id) => (txId = id)),
       expired.signal,
     );
     let timer: NodeJS.Timeout | undefined;
@@ -352,7 +339,7 @@ export class FabricLedgerClient implements LedgerClient {
 
   private async submitWithRetries<T>(
     tx: TxName,
-    arg: string,
+    request: object,
     options: SubmitOptions,
     expired: AbortSignal,
     onAttempt: (txId: string) => void,
@@ -362,7 +349,7 @@ export class FabricLedgerClient implements LedgerClient {
       const transaction = this.contract
         .createTransaction(tx)
         .setEventHandler(phases.factory)
-        .setTransient(transientOf(arg));
+        .setTransient(writeTransient(request));
       if (options.endorsingOrgs?.length) transaction.setEndorsingOrganizations(...options.endorsingOrgs);
       const txId = transaction.getTransactionId();
       onAttempt(txId);

@@ -36,19 +36,23 @@ endorsement_policy() {
 # a settlement's details are its hospital's, its insurer's and the regulator's; an insurer's policies, consents
 # and accumulators are its own, the regulator's and every hospital's (whose peers recompute the split they
 # endorse), never another insurer's. Kept for ever (blockToLive 0); only members read or write them; an endorser
-# hands the data to the other members at once (maxPeerCount), and a member that was down pulls it later.
-member_policy() {
-  local org rule=''
-  for org in "$@"; do rule+="${rule:+,}'$(msp_id "$org").member'"; done
-  echo "OR($rule)"
+# hands the data to the other members at once (maxPeerCount), and a member that was down pulls it later. Every
+# write needs the owners' peers: a pair's both, an insurer's its own (its endorsement policy).
+org_policy() {
+  local operator=$1 role=$2 org rule=''
+  shift 2
+  for org in "$@"; do rule+="${rule:+,}'$(msp_id "$org").$role'"; done
+  echo "$operator($rule)"
 }
 
 collection() {
-  local name=$1
-  shift
+  local name=$1 owners=$2
+  shift 2
   printf '{"name":"%s","policy":"%s","requiredPeerCount":0,"maxPeerCount":%d,"blockToLive":0,' \
-    "$name" "$(member_policy "$@")" "$(($# - 1))"
-  printf '"memberOnlyRead":true,"memberOnlyWrite":true}'
+    "$name" "$(org_policy OR member "$@")" "$(($# - 1))"
+  # shellcheck disable=SC2086 # the owners are words
+  printf '"memberOnlyRead":true,"memberOnlyWrite":true,"endorsementPolicy":{"signaturePolicy":"%s"}}' \
+    "$(org_policy AND peer $owners)"
 }
 
 orgs_of_kind() {
@@ -61,9 +65,10 @@ write_collections_config() {
   mapfile -t hospitals < <(orgs_of_kind hospital)
   mapfile -t insurers < <(orgs_of_kind insurer)
   for insurer in "${insurers[@]}"; do
-    entries+=("$(collection "policies_$(msp_id "$insurer")" "$insurer" regulator "${hospitals[@]}")")
+    entries+=("$(collection "policies_$(msp_id "$insurer")" "$insurer" "$insurer" regulator "${hospitals[@]}")")
     for hospital in "${hospitals[@]}"; do
-      entries+=("$(collection "settlements_$(msp_id "$hospital")_$(msp_id "$insurer")" "$hospital" "$insurer" regulator)")
+      entries+=("$(collection "settlements_$(msp_id "$hospital")_$(msp_id "$insurer")" "$hospital $insurer" \
+        "$hospital" "$insurer" regulator)")
     done
   done
   local IFS=,

@@ -19,10 +19,15 @@ participant_name() {
   esac
 }
 
-# The peer CLI's -c argument: {"function": FN, "Args": [one JSON request, as a string]}.
+# The peer CLI's -c argument for a read: {"function": FN, "Args": [one JSON request, as a string]}.
 call_spec() {
   local request=$2
   printf '{"function":"%s","Args":["%s"]}' "$1" "${request//\"/\\\"}"
+}
+
+# A write's --transient argument: its request and a random salt, base64, as the gateways send them.
+transient_spec() {
+  printf '{"request":"%s","salt":"%s"}' "$(printf '%s' "$1" | base64 -w0)" "$(head -c 32 /dev/urandom | base64 -w0)"
 }
 
 participant_registered() {
@@ -41,7 +46,7 @@ register_participant() {
   log "registering participant $(msp_id "$org")"
   run_logged "register participant $org" peer_cli regulator chaincode invoke "${orderer[@]}" \
     -C "$CHANNEL" -n "$CHAINCODE" "${target[@]}" --waitForEvent \
-    -c "$(call_spec Participants:register "$request")"
+    -c '{"function":"Participants:register","Args":[]}' --transient "$(transient_spec "$request")"
 }
 
 bootstrap_participants() {

@@ -6,7 +6,13 @@ import './quiet-logs';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { Contract, DefaultEventHandlerStrategies, Gateway, Network, Wallets } from 'fabric-network';
-import { CHAINCODE_NAME, CHANNEL_NAME, ChaincodeErrorBody, TxName } from '../../../chaincode/src/api';
+import {
+  CHAINCODE_NAME,
+  CHANNEL_NAME,
+  ChaincodeErrorBody,
+  TxName,
+  writeTransient,
+} from '../../../chaincode/src/api';
 import { ConnectionProfile } from '../../../network/profiles/connection-profile';
 import { OrgNode, findOrg, readTopology } from '../../../network/profiles/topology';
 
@@ -66,18 +72,18 @@ export async function connect(orgId: string, options: ConnectOptions = {}): Prom
   return { org, gateway, network, contract: network.getContract(CHAINCODE_NAME) };
 }
 
-/** Submits `tx` with its one JSON request; `endorsers` (MSP IDs) pins which organisations endorse. */
+/** Submits `tx` with its JSON request in the transient data; `endorsers` (MSP IDs) pins which organisations endorse. */
 export async function submit<T>(
   contract: Contract,
   tx: TxName,
   request: object,
   endorsers?: string[],
 ): Promise<T> {
-  const transaction = contract.createTransaction(tx);
+  const transaction = contract.createTransaction(tx).setTransient(writeTransient(request));
   if (endorsers) {
     transaction.setEndorsingOrganizations(...endorsers);
   }
-  return JSON.parse((await transaction.submit(JSON.stringify(request))).toString('utf8')) as T;
+  return JSON.parse((await transaction.submit()).toString('utf8')) as T;
 }
 
 export async function evaluate<T>(contract: Contract, tx: TxName, request: object): Promise<T> {

@@ -179,7 +179,7 @@ describe('gateway Fabric ledger client', () => {
     await h.client.submit(Tx.ping, { actor: 'a' });
     await h.client.submit(Tx.ping, { actor: 'a' });
     const [first, second] = h.created.map((t) => t.transient);
-    expect(first.request.toString()).to.equal('{"actor":"a"}');
+    expect(JSON.parse(first.request.toString())).to.deep.equal({ actor: 'a' });
     expect(first.salt).to.have.length(32);
     expect(first.salt.equals(second.salt)).to.equal(false);
   });
