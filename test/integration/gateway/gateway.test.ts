@@ -671,16 +671,21 @@ describe('gateways on the network', function () {
       const batch = await call('hospital1', 'POST', '/v1/settlements/batch', { items });
       expectStatus(batch, 200);
       expect(batch.body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 201]);
-      const { txId } = batch.body;
-
-      const view = await call('regulator', 'GET', `/v1/audit/transactions/${txId}`);
-      expect(view.body.endorsers).to.include.members(['Insurer1MSP', 'Insurer2MSP']);
-      const seenBy = async (org: OrgId) => (await call(org, 'GET', `/v1/audit/transactions/${txId}`)).body;
-      expect((await seenBy('insurer2')).endorsers).to.not.include('Insurer1MSP');
-      expect((await seenBy('insurer1')).endorsers).to.not.include('Insurer2MSP');
+      // One transaction per insurer, each endorsed by the hospital and that insurer alone.
+      const { txIds } = batch.body as { txIds: string[] };
+      expect(txIds).to.have.length(2);
+      const view = (org: OrgId, txId: string) => call(org, 'GET', `/v1/audit/transactions/${txId}`);
+      const views = await Promise.all(txIds.map((txId) => view('regulator', txId)));
+      expect(views.map((v) => [...v.body.endorsers].sort())).to.deep.equal([
+        ['Hospital1MSP', 'Insurer1MSP'],
+        ['Hospital1MSP', 'Insurer2MSP'],
+      ]);
+      expect((await view('insurer1', txIds[1])).status).to.equal(404);
+      expect((await view('insurer2', txIds[0])).status).to.equal(404);
+      const since = Math.min(...views.map((v) => v.body.blockNumber as number));
 
       const stream = (org: OrgId, expected: string) =>
-        streamUntil(org, `/v1/events?since=${view.body.blockNumber}`, expected);
+        streamUntil(org, `/v1/events?since=${since}`, expected);
       const second = await stream('insurer2', id('MIX2'));
       expect(second).to.contain(id('MIX2')).and.not.to.contain(id('MIX1')).and.not.to.contain('Insurer1MSP');
       const first = await stream('insurer1', id('MIX1'));

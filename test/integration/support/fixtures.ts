@@ -38,26 +38,34 @@ export interface SeededPolicy {
 }
 
 /**
- * An insurer's product and a patient's policy under it, plus the patient's consent recorded by the hospital,
- * so that a settlement on the policy has a commercial share (and so writes the policy's accumulators).
+ * An insurer's product and a patient's policy under it, plus the patient's consent recorded by Hospital1, so
+ * that a settlement on the policy has a commercial share (and so writes the policy's accumulators). Each write
+ * names the endorsers the gateway would: the insurer's peer must endorse every write to its collection.
  */
 export async function seedPolicy(
   insurer: Contract,
   insurerMsp: string,
   hospital: Contract,
 ): Promise<SeededPolicy> {
+  const catalogue = [insurerMsp, 'RegulatorMSP'];
   const productId = uniqueId('product');
   const policyRef = uniqueId('policy');
   const patientRef = sha256(uniqueId('patient'));
-  await submit(insurer, Tx.publishProduct, {
-    actor: ACTOR,
-    productId,
-    name: 'Integration test product',
-    annualCap: 1_000_000,
-    benefits: [{ category: 'IN_CATALOGUE_SELF_PAY', deductible: 0, ratioBps: 5000 }],
-  });
-  await submit(insurer, Tx.registerPolicy, { actor: ACTOR, policyRef, productId, patientRef, ...VALIDITY });
-  await submit(hospital, Tx.recordAuthorisation, {
+  await submit(
+    insurer,
+    Tx.publishProduct,
+    {
+      actor: ACTOR,
+      productId,
+      name: 'Integration test product',
+      annualCap: 1_000_000,
+      benefits: [{ category: 'IN_CATALOGUE_SELF_PAY', deductible: 0, ratioBps: 5000 }],
+    },
+    catalogue,
+  );
+  const policy = { actor: ACTOR, policyRef, productId, patientRef, ...VALIDITY };
+  await submit(insurer, Tx.registerPolicy, policy, catalogue);
+  const consent = {
     actor: ACTOR,
     authorisationId: uniqueId('consent'),
     patientRef,
@@ -65,7 +73,8 @@ export async function seedPolicy(
     purpose: 'CLAIM_SETTLEMENT',
     evidenceHash: sha256('signed consent form'),
     ...VALIDITY,
-  });
+  } as const;
+  await submit(hospital, Tx.recordAuthorisation, consent, ['Hospital1MSP', insurerMsp]);
   return { insurer: insurerMsp, productId, policyRef, patientRef };
 }
 
@@ -83,6 +92,7 @@ export function settlementRequest(policy: SeededPolicy): SubmitSettlementRequest
     settlementId: uniqueId('settlement'),
     patientRef: policy.patientRef,
     policyRef: policy.policyRef,
+    insurer: policy.insurer,
     invoiceHash: sha256(uniqueId('invoice')),
     admissionDate: '2025-03-01',
     dischargeDate: '2025-03-10',
