@@ -5,32 +5,16 @@
  * settlement id, which is not secret, must be found in the block files: the search does see the ledger.
  */
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { invoiceNumberFor } from '../../integration/support/fixtures';
 import { EventStreamClient } from '../support/events';
+import { filesContaining } from '../support/files';
 import { startGateways } from '../support/gateways';
 import { call } from '../support/http';
 import { RUN_DIR } from '../support/instance';
 import { chainInfo, peersAgree } from '../support/ledger';
 import { until } from '../support/processes';
 import { RUN, seedPolicy, settlementBody, uniqueId } from '../support/scenario';
-
-const run = promisify(execFile);
-
-/** Files under `dir` containing `text` (case-insensitive: the gateway upper-cases identity numbers). */
-async function filesContaining(text: string, dir: string): Promise<string[]> {
-  try {
-    const { stdout } = await run('grep', ['-r', '-a', '-i', '-l', '-F', '-e', text, dir], {
-      maxBuffer: 1 << 24,
-    });
-    return stdout.trim().split('\n');
-  } catch (error) {
-    if ((error as { code?: number }).code === 1) return []; // grep found nothing
-    throw error;
-  }
-}
 
 describe('abuse: raw personal data', function () {
   this.timeout(180_000);
