@@ -15,7 +15,7 @@ import {
   TxEventHandlerFactory,
   Wallets,
 } from 'fabric-network';
-import { CHAINCODE_NAME, CHANNEL_NAME, TxName, writeTransient } from '../../chaincode/src/api';
+import { CHAINCODE_NAME, CHANNEL_NAME, TxName, openReply, writeTransient } from '../../chaincode/src/api';
 import { CommitTimes } from '../../gateway/src/commit-times';
 import { CommitWatcher } from '../../gateway/src/commit-watcher';
 import { endorsementsDiffer } from '../../gateway/src/ledger';
@@ -95,11 +95,14 @@ export class DirectConnections {
   async submit<T>(orgId: string, tx: TxName, request: object, endorsers?: string[]): Promise<T> {
     const { contract, commits } = await this.connection(orgId);
     for (let attempt = 0; ; attempt++) {
-      const transaction = contract.createTransaction(tx).setTransient(writeTransient(request));
+      const transient = writeTransient(request);
+      const transaction = contract.createTransaction(tx).setTransient(transient);
       if (commits) transaction.setEventHandler(commits);
       if (endorsers) transaction.setEndorsingOrganizations(...endorsers);
       try {
-        return JSON.parse((await transaction.submit()).toString('utf8')) as T;
+        return JSON.parse(
+          openReply(await transaction.submit(), transient.replyKey, transaction.getTransactionId()),
+        ) as T;
       } catch (error) {
         if (attempt >= MISMATCH_RERUNS || !endorsementsDiffer(error)) throw error;
       }

@@ -5,12 +5,13 @@
  *
  * Calling convention: every transaction takes one JSON object (a request of schemas.ts) and returns one JSON
  * document. A read takes it as its one argument; a write takes none, and finds it in the proposal's transient
- * data under "request", with a random "salt" (writeTransient), since arguments are written into the block. Failures throw an error whose message is JSON `{"code","message"}` with a
+ * data under "request", with a random "salt" and "replyKey" (writeTransient), since arguments are written into
+ * the block. So is a write's reply: it comes sealed with the reply key, for its caller only (openReply). Failures throw an error whose message is JSON `{"code","message"}` with a
  * code from ErrorCode, so callers map them without reading prose. DUPLICATE_INVOICE is not thrown: the
  * transaction must commit to record the alert, so it is an outcome of a successful submit.
  */
 
-import { randomBytes } from 'crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'crypto';
 import { canonicalJson } from './canonical';
 import type {
   Benefit,
@@ -25,15 +26,43 @@ import type {
 // Callers that type requests import them from here with the records.
 export type * from './schemas';
 
-/** Bytes of salt per write: far beyond guessing, whatever the private value it hides. */
-const SALT_BYTES = 32;
+/** Bytes of salt and of reply key per write: far beyond guessing. */
+const SECRET_BYTES = 32;
+const TAG_BYTES = 16;
 
 /**
- * A write's transient data: its request and a fresh random salt, which the chaincode adds to every private
- * value it writes so that the value's hash in the block cannot be confirmed by guessing the value.
+ * A write's transient data: its request; a fresh random salt, which the chaincode adds to every private value
+ * it writes so that the value's hash in the block cannot be confirmed by guessing the value; and a fresh key
+ * that seals the reply, which the block records too.
  */
 export function writeTransient(request: object): Record<string, Buffer> {
-  return { request: Buffer.from(canonicalJson(request)), salt: randomBytes(SALT_BYTES) };
+  return {
+    request: Buffer.from(canonicalJson(request)),
+    salt: randomBytes(SECRET_BYTES),
+    replyKey: randomBytes(SECRET_BYTES),
+  };
+}
+
+/** From the transaction id, so every endorser seals alike; a key seals one reply only, so it never repeats. */
+const replyNonce = (txId: string): Buffer => createHash('sha256').update(txId).digest().subarray(0, 12);
+
+/** AES-256-GCM under the write's reply key, as base64 of ciphertext and tag. */
+export function sealReply(reply: string, replyKey: Uint8Array, txId: string): string {
+  const cipher = createCipheriv('aes-256-gcm', replyKey, replyNonce(txId));
+  return Buffer.concat([cipher.update(reply, 'utf8'), cipher.final(), cipher.getAuthTag()]).toString(
+    'base64',
+  );
+}
+
+/** A write's reply, unsealed with the reply key its caller sent (throws if the reply is not sealed with it). */
+export function openReply(sealed: Buffer, replyKey: Uint8Array, txId: string): string {
+  const bytes = Buffer.from(sealed.toString('utf8'), 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', replyKey, replyNonce(txId));
+  decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+  return Buffer.concat([
+    decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES)),
+    decipher.final(),
+  ]).toString('utf8');
 }
 
 export const CHANNEL_NAME = 'settlement';

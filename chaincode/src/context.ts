@@ -63,8 +63,30 @@ export function checkProposalTime(proposalMs: number, peerMs: number, toleranceM
   }
 }
 
+interface Declared {
+  name: string;
+  tag: string[];
+}
+
 /** The base of every contract: its transactions get a LedgerContext, after the proposal's time is checked. */
 export abstract class LedgerContract extends Contract {
+  /** Every write's reply is sealed (Ledger.sealReply): the transactions declared SUBMIT are wrapped here, once. */
+  constructor(name: string) {
+    super(name);
+    const reflect = Reflect as unknown as {
+      getMetadata(key: string, target: object): Declared[] | undefined;
+    };
+    const self = this as unknown as Record<
+      string,
+      (ctx: LedgerContext, ...args: string[]) => Promise<string>
+    >;
+    for (const { name: fn, tag } of reflect.getMetadata('fabric:transactions', this) ?? []) {
+      if (!tag.includes('SUBMIT')) continue;
+      const write = self[fn];
+      self[fn] = async (ctx, ...args) => ctx.ledger.sealReply(await write.call(this, ctx, ...args));
+    }
+  }
+
   /** The peer's clock: the one use of it in the chaincode. Tests that run contracts at a set time replace it. */
   // eslint-disable-next-line no-restricted-properties
   peerClock: () => number = () => Date.now();

@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import type { Context } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import type { Iterators } from 'fabric-shim-api';
-import type { Actor, LedgerEvent } from './api';
+import { sealReply, type Actor, type LedgerEvent } from './api';
 import { canonicalJson } from './canonical';
 import { validationFailed } from './errors';
 
@@ -177,6 +177,16 @@ export class Ledger {
     const bytes = this.ctx.stub.getTransient().get('request');
     if (bytes === undefined) throw validationFailed('a write takes its request from the transient data');
     return Buffer.from(bytes).toString('utf8');
+  }
+
+  /**
+   * A write's reply sealed with the proposal's reply key (transient): the block records every reply, and a
+   * settlement's reply carries its details.
+   */
+  sealReply(reply: string): string {
+    const key = this.ctx.stub.getTransient().get('replyKey');
+    if (key === undefined || key.length !== 32) throw validationFailed('a write needs a 32-byte reply key');
+    return sealReply(reply, key, this.txId);
   }
 
   /**

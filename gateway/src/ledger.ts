@@ -19,7 +19,7 @@ import {
   TxEventHandlerFactory,
   Wallets,
 } from 'fabric-network';
-import { CHAINCODE_NAME, CHANNEL_NAME, writeTransient } from '@settlement/chaincode/dist/api';
+import { CHAINCODE_NAME, CHANNEL_NAME, openReply, writeTransient } from '@settlement/chaincode/dist/api';
 import type { LedgerEvent, TxName } from '@settlement/chaincode/dist/api';
 import { DecodedBlock, TransactionInfo, transactionInBlock } from './blocks';
 import { CommitTimes } from './commit-times';
@@ -153,6 +153,11 @@ function commitTimeout(txId: string): ApiError {
   return new ApiError(504, 'COMMIT_TIMEOUT', 'the commit could not be confirmed in time; retry the request', {
     txId,
   });
+}
+
+/** A write's reply, sealed by the chaincode with the key this gateway sent in the transient data. */
+function parseReply<T>(sealed: Buffer, transient: Record<string, Buffer>, txId: string): T {
+  return parsePayload<T>(Buffer.from(openReply(sealed, transient.replyKey, txId)));
 }
 
 function parsePayload<T>(payload: Buffer): T {
@@ -346,17 +351,18 @@ export class FabricLedgerClient implements LedgerClient {
   ): Promise<{ result: T; txId: string }> {
     for (let attempt = 0; ; attempt++) {
       const phases = this.timedPhases(tx);
+      const transient = writeTransient(request);
       const transaction = this.contract
         .createTransaction(tx)
         .setEventHandler(phases.factory)
-        .setTransient(writeTransient(request));
+        .setTransient(transient);
       if (options.endorsingOrgs?.length) transaction.setEndorsingOrganizations(...options.endorsingOrgs);
       const txId = transaction.getTransactionId();
       onAttempt(txId);
       const submitted = this.timed(tx, 'submit', () => transaction.submit());
       try {
         const payload = await Promise.race([submitted, phases.stalled]);
-        return { result: parsePayload<T>(payload), txId };
+        return { result: parseReply<T>(payload, transient, txId), txId };
       } catch (error) {
         phases.endorsed('error');
         if (error instanceof OrderingStalled) {
@@ -390,7 +396,7 @@ export class FabricLedgerClient implements LedgerClient {
           throw notOrdered(txId);
         }
         if (error instanceof TimeoutError || stage !== 'endorsing') {
-          return { result: await this.settleUnknownOutcome<T>(tx, transaction), txId };
+          return { result: await this.settleUnknownOutcome<T>(tx, transaction, transient), txId };
         }
         throw unavailable(error, this.logger);
       } finally {
@@ -410,13 +416,17 @@ export class FabricLedgerClient implements LedgerClient {
    * very same transaction (same txId, so it cannot commit twice) and asks again. Answers COMMIT_TIMEOUT with the
    * txId only when the outcome is still unknown; retrying the request is safe because writes are idempotent.
    */
-  private async settleUnknownOutcome<T>(tx: TxName, transaction: Transaction): Promise<T> {
+  private async settleUnknownOutcome<T>(
+    tx: TxName,
+    transaction: Transaction,
+    transient: Record<string, Buffer>,
+  ): Promise<T> {
     const txId = transaction.getTransactionId();
     const confirmed = async (): Promise<T | undefined> => {
       const info = await this.transaction(txId).catch(() => undefined);
       if (!info) return undefined;
       if (info.validationCode !== 'VALID') throw this.rejected(txId, info.validationCode);
-      return parsePayload<T>(info.payload);
+      return parseReply<T>(info.payload, transient, txId);
     };
     const first = await confirmed();
     if (first !== undefined) return first;
@@ -427,7 +437,7 @@ export class FabricLedgerClient implements LedgerClient {
       // The copy keeps the transient data, so its salt and its write set are the first's.
       const again = this.contract.deserializeTransaction(transaction.serialize());
       again.setEventHandler(phases.factory);
-      return parsePayload<T>(await again.submit());
+      return parseReply<T>(await again.submit(), transient, txId);
     } catch (error) {
       phases.endorsed('error');
       // DUPLICATE_TXID (or a peer refusing a known txId) means the first copy got through: qscc has the answer.

@@ -10,6 +10,7 @@ import {
   CHAINCODE_NAME,
   CHANNEL_NAME,
   ChaincodeErrorBody,
+  openReply,
   TxName,
   writeTransient,
 } from '../../../chaincode/src/api';
@@ -79,11 +80,14 @@ export async function submit<T>(
   request: object,
   endorsers?: string[],
 ): Promise<T> {
-  const transaction = contract.createTransaction(tx).setTransient(writeTransient(request));
+  const transient = writeTransient(request);
+  const transaction = contract.createTransaction(tx).setTransient(transient);
   if (endorsers) {
     transaction.setEndorsingOrganizations(...endorsers);
   }
-  return JSON.parse((await transaction.submit()).toString('utf8')) as T;
+  return JSON.parse(
+    openReply(await transaction.submit(), transient.replyKey, transaction.getTransactionId()),
+  ) as T;
 }
 
 export async function evaluate<T>(contract: Contract, tx: TxName, request: object): Promise<T> {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Tx } from '@settlement/chaincode/dist/api';
+import { sealReply, Tx } from '@settlement/chaincode/dist/api';
 import { TimeoutError } from 'fabric-network';
 import type { Contract, Gateway, Network, TxEventHandlerFactory } from 'fabric-network';
 import type { TransactionInfo } from '../../../gateway/src/blocks';
@@ -12,6 +12,12 @@ import { testConfig } from './harness';
 type Outcome = (tx: StubTransaction) => Promise<Buffer>;
 
 /** A stand-in for fabric-network's Transaction: each submit takes the next scripted outcome. */
+/** Each transaction's reply key, by txId: a resubmitted copy (same txId) seals with its original's. */
+const replyKeys = new Map<string, Buffer>();
+/** A reply as the chaincode returns it: sealed with the key the transaction sent. */
+const sealed = (payload: Buffer, txId: string): Buffer =>
+  Buffer.from(sealReply(payload.toString('utf8'), replyKeys.get(txId) as Buffer, txId));
+
 class StubTransaction {
   endorsingOrgs: string[] = [];
   transient: Record<string, Buffer> = {};
@@ -36,6 +42,7 @@ class StubTransaction {
   }
   setTransient(transient: Record<string, Buffer>) {
     this.transient = transient;
+    replyKeys.set(this.txId, transient.replyKey);
     return this;
   }
   getTransactionId() {
@@ -44,8 +51,8 @@ class StubTransaction {
   serialize() {
     return Buffer.from(this.txId);
   }
-  submit() {
-    return this.outcome(this);
+  async submit() {
+    return sealed(await this.outcome(this), this.txId);
   }
 }
 
@@ -121,7 +128,8 @@ function harness(
   const metrics = createMetrics();
   const client = new (class extends FabricLedgerClient {
     override async transaction(): Promise<TransactionInfo | undefined> {
-      return ledgerTx.shift();
+      const info = ledgerTx.shift();
+      return info && { ...info, payload: sealed(info.payload, info.txId) };
     }
   })(
     {} as Gateway,

@@ -16,7 +16,12 @@ import { createHash } from 'crypto';
 import Long from 'long';
 import { ChaincodeStub, KeyEndorsementPolicy } from 'fabric-shim';
 import type { Context } from 'fabric-contract-api';
-import type { ChaincodeErrorBody, TxName, TxResults } from '../../../../chaincode/src/api';
+import {
+  openReply,
+  type ChaincodeErrorBody,
+  type TxName,
+  type TxResults,
+} from '../../../../chaincode/src/api';
 import type { LedgerContract } from '../../../../chaincode/src/context';
 import { PerfContract } from '../../../../chaincode/src/contracts/perf';
 import { contracts } from '../../../../chaincode/src/index';
@@ -196,6 +201,7 @@ export class FakeFabric {
     this.clock += 1000;
     const txId = `tx${String(this.txCount).padStart(6, '0')}`;
     const writes = declared.tag.includes('SUBMIT');
+    const replyKey = createHash('sha256').update(`reply key of ${txId}`).digest();
     const sent =
       transient ??
       new Map(
@@ -203,6 +209,7 @@ export class FakeFabric {
           ? [
               ['request', Buffer.from(argument)],
               ['salt', Buffer.from(`salt of ${txId}`)],
+              ['replyKey', replyKey],
             ]
           : [],
       );
@@ -227,7 +234,8 @@ export class FakeFabric {
     }
     if (endorsers) this.validateEndorsements(stub, endorsers);
     if (commit) this.commit(stub);
-    return result;
+    // A write's reply is sealed for its caller, who holds the key it sent.
+    return writes ? openReply(Buffer.from(result), sent.get('replyKey') ?? replyKey, txId) : result;
   }
 
   private validateEndorsements(stub: FakeStub, endorsers: string[]): void {
