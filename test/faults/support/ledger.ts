@@ -5,11 +5,12 @@
  * settlement exactly once.
  */
 import { expect } from 'chai';
-import { CHANNEL_NAME } from '../../../chaincode/src/api';
-import type { Settlement, SubmitSettlementResult } from '../../../chaincode/src/api';
+import { CHANNEL_NAME, EventName } from '../../../chaincode/src/api';
+import type { Settlement } from '../../../chaincode/src/api';
 import { DecodedBlock, TransactionInfo, transactionInBlock } from '../../../gateway/src/blocks';
 import { connect, OrgConnection } from '../../integration/support/fabric';
 import { OrgId, ORG_IDS } from './gateways';
+import { call } from './http';
 import { LoadResult } from './load';
 import { until } from './processes';
 
@@ -104,24 +105,31 @@ export async function transactions(
   });
 }
 
-/** The settlements that valid transactions recorded, by id (from the chaincode's own response payloads). */
-export function recordedSettlements(txs: TransactionInfo[]): Map<string, Settlement[]> {
+/**
+ * The settlements that valid transactions recorded, by id, each as often as a transaction recorded it: the
+ * transactions' events name them (their replies are sealed for their submitters), and each is read through the
+ * regulator's gateway, which may need a moment to receive private data its peer missed.
+ */
+export async function recordedSettlements(txs: TransactionInfo[]): Promise<Map<string, Settlement[]>> {
   const recorded = new Map<string, Settlement[]>();
   for (const tx of txs) {
-    if (tx.validationCode !== 'VALID' || tx.payload.length === 0) continue;
-    let result: Partial<SubmitSettlementResult>;
-    try {
-      result = JSON.parse(tx.payload.toString('utf8')) as Partial<SubmitSettlementResult>;
-    } catch {
-      continue;
-    }
-    if (result.outcome === 'RECORDED' && result.settlement) {
-      const id = result.settlement.settlementId;
-      recorded.set(id, [...(recorded.get(id) ?? []), result.settlement]);
+    const { event } = tx;
+    if (tx.validationCode !== 'VALID' || !event || !RECORDING.has(event.type)) continue;
+    for (const ref of event.refs) {
+      if (ref.settlementId === undefined) continue;
+      let settlement: Settlement | undefined;
+      await until(`the regulator to read ${ref.settlementId}`, async () => {
+        const read = await call('regulator', 'GET', `/v1/settlements/${ref.hospital}/${ref.settlementId}`);
+        settlement = read.status === 200 ? (read.body as Settlement) : undefined;
+        return settlement !== undefined;
+      });
+      recorded.set(ref.settlementId, [...(recorded.get(ref.settlementId) ?? []), settlement as Settlement]);
     }
   }
   return recorded;
 }
+
+const RECORDING = new Set<string>([EventName.SettlementRecorded, EventName.SettlementsRecorded]);
 
 export interface Figures {
   submitted: number;
@@ -151,7 +159,7 @@ export async function verify(
   extra: Record<string, unknown> = {},
 ) {
   const height = await peersAgree();
-  const recorded = recordedSettlements(await transactions(fromBlock, height));
+  const recorded = await recordedSettlements(await transactions(fromBlock, height));
   const ours = load.submitted.map((item) => item.body.settlementId);
   const acknowledged = load.submitted
     .filter((item) => item.acknowledged)
