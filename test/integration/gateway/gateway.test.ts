@@ -675,6 +675,10 @@ describe('gateways on the network', function () {
       const { txIds } = batch.body as { txIds: string[] };
       expect(txIds).to.have.length(2);
       const view = (org: OrgId, txId: string) => call(org, 'GET', `/v1/audit/transactions/${txId}`);
+      // The hospital's gateway answered once its own peer committed; the regulator's commits moments later.
+      await eventually("the regulator's peer to have both transactions", async () =>
+        (await Promise.all(txIds.map((txId) => view('regulator', txId)))).every((v) => v.status === 200),
+      );
       const views = await Promise.all(txIds.map((txId) => view('regulator', txId)));
       expect(views.map((v) => [...v.body.endorsers].sort())).to.deep.equal([
         ['Hospital1MSP', 'Insurer1MSP'],
