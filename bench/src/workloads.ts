@@ -249,7 +249,7 @@ export function workloads(ctx: WorkloadContext): Record<string, Workload> {
       operation: async (slot) => {
         const { hospital, endorsers } = pool[slot];
         const policy = nextPolicy(pool[slot]);
-        const request = { actor: ACTOR, items: batchOf(() => directItem(policy)) };
+        const request = { actor: ACTOR, insurer: policy.insurer, items: batchOf(() => directItem(policy)) };
         const result = await direct.submit<SubmitSettlementBatchResult>(
           hospital,
           Tx.submitSettlementBatch,
