@@ -25,9 +25,11 @@ call_spec() {
   printf '{"function":"%s","Args":["%s"]}' "$1" "${request//\"/\\\"}"
 }
 
-# A write's --transient argument: its request and a random salt, base64, as the gateways send them.
+# A write's --transient argument: its request, a random salt and a random reply key, base64, as the gateways
+# send them (the CLI prints the reply sealed, which the setup does not read).
 transient_spec() {
-  printf '{"request":"%s","salt":"%s"}' "$(printf '%s' "$1" | base64 -w0)" "$(head -c 32 /dev/urandom | base64 -w0)"
+  printf '{"request":"%s","salt":"%s","replyKey":"%s"}' "$(printf '%s' "$1" | base64 -w0)" \
+    "$(head -c 32 /dev/urandom | base64 -w0)" "$(head -c 32 /dev/urandom | base64 -w0)"
 }
 
 participant_registered() {
