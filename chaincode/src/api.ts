@@ -6,9 +6,10 @@
  * Calling convention: every transaction takes one JSON object (a request of schemas.ts) and returns one JSON
  * document. A read takes it as its one argument; a write takes none, and finds it in the proposal's transient
  * data under "request", with a random "salt" and "replyKey" (writeTransient), since arguments are written into
- * the block. So is a write's reply: it comes sealed with the reply key, for its caller only (openReply). Failures throw an error whose message is JSON `{"code","message"}` with a
- * code from ErrorCode, so callers map them without reading prose. DUPLICATE_INVOICE is not thrown: the
- * transaction must commit to record the alert, so it is an outcome of a successful submit.
+ * the block. So is a write's reply: it comes sealed with the reply key, for its caller only (openReply).
+ * Failures throw an error whose message is JSON `{"code","message"}` with a code from ErrorCode, so callers map
+ * them without reading prose. DUPLICATE_INVOICE is not thrown: the transaction must commit to record the alert,
+ * so it is an outcome of a successful submit.
  */
 
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'crypto';
@@ -26,8 +27,8 @@ import type {
 // Callers that type requests import them from here with the records.
 export type * from './schemas';
 
-/** Bytes of salt and of reply key per write: far beyond guessing. */
-const SECRET_BYTES = 32;
+/** Bytes of salt and of reply key per write: far beyond guessing; AES-256 takes a key of this size. */
+export const REPLY_KEY_BYTES = 32;
 const TAG_BYTES = 16;
 
 /**
@@ -38,8 +39,8 @@ const TAG_BYTES = 16;
 export function writeTransient(request: object): Record<string, Buffer> {
   return {
     request: Buffer.from(canonicalJson(request)),
-    salt: randomBytes(SECRET_BYTES),
-    replyKey: randomBytes(SECRET_BYTES),
+    salt: randomBytes(REPLY_KEY_BYTES),
+    replyKey: randomBytes(REPLY_KEY_BYTES),
   };
 }
 

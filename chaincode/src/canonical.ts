@@ -16,3 +16,6 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/** Text in UTF-16 code unit order, as `sort()` and canonical JSON's keys order it: the same on every peer. */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,13 +1,13 @@
 /**
  * The one place that touches the Fabric stub: state as canonical JSON under composite keys, public or in a
- * private data collection, the caller's MSP ID, the transaction time, the request and salt of the proposal's
- * transient data, key-level endorsement, history and the transaction's single event.
+ * private data collection, the caller's MSP ID, the transaction time, the request, salt and reply key of the
+ * proposal's transient data, key-level endorsement, history and the transaction's single event.
  */
 import { createHash } from 'crypto';
 import type { Context } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import type { Iterators } from 'fabric-shim-api';
-import { sealReply, type Actor, type LedgerEvent } from './api';
+import { REPLY_KEY_BYTES, sealReply, type Actor, type LedgerEvent } from './api';
 import { canonicalJson } from './canonical';
 import { validationFailed } from './errors';
 
@@ -71,8 +71,7 @@ interface Pending {
 const slotOf = (key: string, collection: Collection): string =>
   collection === undefined ? key : `${collection}\u0000${key}`;
 
-export const sha256Hex = (text: string | Uint8Array): string =>
-  createHash('sha256').update(text).digest('hex');
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 interface Timestamp {
   seconds: number | { toNumber(): number };
@@ -185,7 +184,8 @@ export class Ledger {
    */
   sealReply(reply: string): string {
     const key = this.ctx.stub.getTransient().get('replyKey');
-    if (key === undefined || key.length !== 32) throw validationFailed('a write needs a 32-byte reply key');
+    if (key === undefined || key.length !== REPLY_KEY_BYTES)
+      throw validationFailed(`a write needs a ${REPLY_KEY_BYTES}-byte reply key`);
     return sealReply(reply, key, this.txId);
   }
 
@@ -262,11 +262,6 @@ export class Ledger {
     }
     if (collection === undefined) await this.ctx.stub.setStateValidationParameter(key, policy);
     else await this.ctx.stub.setPrivateDataValidationParameter(collection, key, policy);
-  }
-
-  /** The SHA-256 of a private value as committed ('' when there is none): every peer has it, member or not. */
-  async privateHash(collection: string, key: string): Promise<string> {
-    return Buffer.from(await this.ctx.stub.getPrivateDataHash(collection, key)).toString('hex');
   }
 
   /**

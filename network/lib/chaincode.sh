@@ -27,9 +27,15 @@ chaincode_address() { echo "unix://$(chaincode_socket "$1")"; }
 # its own; the chaincode adds key-level policies naming each record's owners (a settlement: its hospital and
 # its insurer, through the hospital's seal and the policy's accumulators when new, on its own key after).
 endorsement_policy() {
-  local org rule=''
-  for org in "${ORGS[@]}"; do rule+="${rule:+,}'$(msp_id "$org").peer'"; done
-  echo "OutOf(2,$rule)"
+  echo "OutOf(2,$(principals peer "${ORGS[@]}"))"
+}
+
+# principals ROLE ORG...: the organisations' principals of that role, as a signature policy lists them.
+principals() {
+  local role=$1 org list=''
+  shift
+  for org in "$@"; do list+="${list:+,}'$(msp_id "$org").$role'"; done
+  echo "$list"
 }
 
 # Private data collections (the chaincode names them by the same convention, chaincode/src/collections.ts):
@@ -38,21 +44,14 @@ endorsement_policy() {
 # endorse), never another insurer's. Kept for ever (blockToLive 0); only members read or write them; an endorser
 # hands the data to the other members at once (maxPeerCount), and a member that was down pulls it later. Every
 # write needs the owners' peers: a pair's both, an insurer's its own (its endorsement policy).
-org_policy() {
-  local operator=$1 role=$2 org rule=''
-  shift 2
-  for org in "$@"; do rule+="${rule:+,}'$(msp_id "$org").$role'"; done
-  echo "$operator($rule)"
-}
-
 collection() {
   local name=$1 owners=$2
   shift 2
   printf '{"name":"%s","policy":"%s","requiredPeerCount":0,"maxPeerCount":%d,"blockToLive":0,' \
-    "$name" "$(org_policy OR member "$@")" "$(($# - 1))"
+    "$name" "OR($(principals member "$@"))" "$(($# - 1))"
   # shellcheck disable=SC2086 # the owners are words
   printf '"memberOnlyRead":true,"memberOnlyWrite":true,"endorsementPolicy":{"signaturePolicy":"%s"}}' \
-    "$(org_policy AND peer $owners)"
+    "AND($(principals peer $owners))"
 }
 
 orgs_of_kind() {

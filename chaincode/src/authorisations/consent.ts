@@ -4,6 +4,7 @@
  * patient's consent terms for that insurer, which the check reads by key (a write may not scan a collection).
  */
 import type { Authorisation } from '../api';
+import { compareText } from '../canonical';
 import { policiesCollection } from '../collections';
 import { KeyType, type Ledger } from '../ledger';
 import { pick } from '../records';
@@ -89,9 +90,8 @@ const consentsKey = (ledger: Ledger, insurer: string, patientRef: string): strin
 const sameAuthorisation = (a: ConsentTerms, b: ConsentTerms): boolean =>
   a.recorder === b.recorder && a.authorisationId === b.authorisationId;
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const order = (a: ConsentTerms, b: ConsentTerms): number =>
-  compare(a.recorder, b.recorder) || compare(a.authorisationId, b.authorisationId);
+  compareText(a.recorder, b.recorder) || compareText(a.authorisationId, b.authorisationId);
 
 async function keepTerms(ledger: Ledger, a: Authorisation): Promise<void> {
   const collection = policiesCollection(a.insurer);

@@ -1,14 +1,12 @@
 /** Regulators' views: reconciliation totals (others get their own) and duplicate-invoice alerts. */
 import { Transaction } from 'fabric-contract-api';
 import type { Alert, Settlement } from '../api';
-import { canonicalJson } from '../canonical';
+import { canonicalJson, compareText } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
 import { calendarDate, KeyType } from '../ledger';
 import * as requests from '../schemas';
 import { allSettlements, reconcile } from '../settlements/queries';
 import { parseRequest } from '../validation';
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export class AuditContract extends LedgerContract {
   constructor() {
@@ -37,7 +35,8 @@ export class AuditContract extends LedgerContract {
     }
     // Alerts of one batch share a time; their ids end in the item's index, which the length orders first.
     alerts.sort(
-      (a, b) => compare(a.at, b.at) || a.alertId.length - b.alertId.length || compare(a.alertId, b.alertId),
+      (a, b) =>
+        compareText(a.at, b.at) || a.alertId.length - b.alertId.length || compareText(a.alertId, b.alertId),
     );
     return canonicalJson(alerts);
   }

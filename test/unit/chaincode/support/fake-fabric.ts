@@ -235,7 +235,7 @@ export class FakeFabric {
     if (endorsers) this.validateEndorsements(stub, endorsers);
     if (commit) this.commit(stub);
     // A write's reply is sealed for its caller, who holds the key it sent.
-    return writes ? openReply(Buffer.from(result), sent.get('replyKey') ?? replyKey, txId) : result;
+    return writes ? openReply(Buffer.from(result), sent.get('replyKey') as Buffer, txId) : result;
   }
 
   private validateEndorsements(stub: FakeStub, endorsers: string[]): void {
