@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds Fabric's peer, orderer, configtxgen, cryptogen and osnadmin from the version pinned in
+# Builds Fabric's peer, orderer, configtxgen, configtxlator, cryptogen and osnadmin from the version pinned in
 # network/fabric/go.mod into network/build/bin, skipping those already there. With FABRIC_BIN set to a
 # folder of existing binaries, only checks that they are there.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-COMMANDS=(peer orderer configtxgen cryptogen osnadmin)
+COMMANDS=(peer orderer configtxgen configtxlator cryptogen osnadmin)
 
 missing_commands() {
   local cmd
@@ -17,7 +17,7 @@ missing_commands() {
 
 require_go() {
   command -v go >/dev/null ||
-    die "Go is not installed, and Fabric's binaries are missing from $FABRIC_BIN. Install Go (1.22 or later) and retry, or set FABRIC_BIN to a folder holding peer, orderer, configtxgen, cryptogen and osnadmin."
+    die "Go is not installed, and Fabric's binaries are missing from $FABRIC_BIN. Install Go (1.22 or later) and retry, or set FABRIC_BIN to a folder holding peer, orderer, configtxgen, configtxlator, cryptogen and osnadmin."
 }
 
 # Downloads the pinned module and its dependencies first, so that a refusing proxy is reported as such.

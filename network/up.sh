@@ -57,18 +57,23 @@ settle_orderer_count() {
   echo "${ORDERERS:-1}" >"$STATE_DIR/orderers"
 }
 
-ensure_profiles() {
-  [[ -f $ORGS_DIR/${ORGS[-1]}/connection-profile.json ]] && return 0
-  log "writing connection profiles and wallets under ${ORGS_DIR#"$ROOT_DIR"/}"
-  run_logged "writing connection profiles" "$ROOT_DIR/node_modules/.bin/ts-node" \
-    "$NETWORK_DIR/profiles/write-profiles.ts"
+# The network's own copy of the consortium, made once from the source file (validated) when it is created.
+ensure_consortium() {
+  [[ -f $CONSORTIUM_FILE ]] && return 0
+  [[ -f $STATE_DIR/orderers ]] && die "this network predates the consortium file: recreate it (npm run network:down -- --purge, then npm run network:up)"
+  log "consortium: ${CONSORTIUM_SOURCE#"$ROOT_DIR"/}"
+  mkdir -p "$RUN_DIR"
+  consortium_cli install "$CONSORTIUM_SOURCE" "$RUN_DIR"
 }
+
+
 
 main() {
   local started=$SECONDS i org
   parse_args "$@"
   "$NETWORK_DIR/build-binaries.sh"
   mkdir -p "$LOG_DIR"
+  ensure_consortium
   settle_orderer_count
   ensure_node_config
   ensure_crypto

@@ -8,7 +8,6 @@ cd "$(dirname "$0")/.."
 
 KEEP_NETWORK=${KEEP_NETWORK:-0}
 [[ ${1:-} == --keep-network ]] && KEEP_NETWORK=1
-ORGS=(hospital1 hospital2 insurer1 insurer2 regulator)
 RUN_DIR=network/run/gateway
 PIDS=()
 
@@ -75,10 +74,13 @@ main() {
   log "building"
   npx tsc -b chaincode gateway
   mkdir -p "$RUN_DIR"
-  node gateway/dist/cli/dev-keys.js --run-dir network/run
+  npx ts-node network/profiles/dev-keys.ts --run-dir network/run
+  # One gateway per organisation of the network's consortium (network/run/topology.json).
+  local orgs
+  mapfile -t orgs < <(node -e 'for (const o of require("./network/run/topology.json").orgs) console.log(o.id)')
 
   local org
-  for org in "${ORGS[@]}"; do
+  for org in "${orgs[@]}"; do
     # Each gateway reads only its own organisation's environment file.
     (
       set -a
@@ -90,11 +92,11 @@ main() {
     PIDS+=($!)
   done
   local i
-  for i in "${!ORGS[@]}"; do wait_healthy "${ORGS[$i]}" "${PIDS[$i]}"; done
+  for i in "${!orgs[@]}"; do wait_healthy "${orgs[$i]}" "${PIDS[$i]}"; done
 
   echo
   log "gateways (logs in $RUN_DIR/<org>.log):"
-  for org in "${ORGS[@]}"; do printf '  %-10s http://127.0.0.1:%s\n' "$org" "$(port_of "$org")"; done
+  for org in "${orgs[@]}"; do printf '  %-10s http://127.0.0.1:%s\n' "$org" "$(port_of "$org")"; done
   cat <<'USAGE'
 
   Mint a development token (roles: hospitals clerk, insurers adjuster, regulator auditor):

@@ -1,20 +1,21 @@
 /**
  * The benchmark's own gateways: one `node gateway/dist/main.js` per organisation, configured like scripts/start.sh
- * (the environment files of gateway/src/cli/dev-keys.ts for the bench network's run folder) on the bench ports.
+ * (the environment files of network/profiles/dev-keys.ts for the bench network's run folder) on the bench ports.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { keyDir, keyFiles, readDevEnvironment, setUpDevGateways } from '../../gateway/src/cli/dev-keys';
-import { mintToken } from '../../gateway/src/cli/token';
-import { ORGS, OrgInfo, ROLE_OF_KIND } from '../../gateway/src/orgs';
+import { ROLE_OF_KIND } from '../../gateway/src/membership';
+import { keyDir, keyFiles, readDevEnvironment, setUpDevGateways } from '../../network/profiles/dev-keys';
+import { mintToken } from '../../network/profiles/token';
+import { OrgNode, readTopology } from '../../network/profiles/topology';
 
 const ROOT = resolve(__dirname, '../..');
 
 export interface GatewayProcess {
-  org: OrgInfo;
+  org: OrgNode;
   url: string;
   pid: number;
   token: string;
@@ -22,8 +23,6 @@ export interface GatewayProcess {
 
 export interface GatewayOptions {
   runDir: string;
-  /** Added to each organisation's development port (8081..8085). */
-  portOffset: number;
   /** Extra gateway configuration (e.g. FABRIC_COMMIT_TIMEOUT_SECONDS, LOG_LEVEL). */
   env: Record<string, string>;
 }
@@ -42,11 +41,11 @@ export class Gateways {
   private readonly exited: string[] = [];
   private stopping = false;
 
-  async start({ runDir, portOffset, env }: GatewayOptions): Promise<void> {
+  async start({ runDir, env }: GatewayOptions): Promise<void> {
     setUpDevGateways(runDir);
     const dir = join(runDir, 'gateway');
-    for (const org of ORGS) {
-      const port = org.port + portOffset;
+    for (const org of readTopology(runDir).orgs) {
+      const port = org.gatewayPort;
       const log = openSync(join(dir, `${org.id}.log`), 'a');
       const child = spawn(process.execPath, [join(ROOT, 'gateway/dist/main.js')], {
         env: {

@@ -52,9 +52,6 @@ function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[
 
 async function main(options: Options): Promise<void> {
   const topology = readTopology();
-  // bench/run.sh sets it for the network it brought up; a second default here could drift from that one.
-  const portOffset = Number(process.env.NETWORK_PORT_OFFSET);
-  if (!Number.isInteger(portOffset)) throw new Error('NETWORK_PORT_OFFSET must be set: run npm run bench');
   const startedAt = new Date();
   const loadBefore = loadAverage();
   // Timed before the gateways start, on a network that has done nothing yet.
@@ -74,7 +71,7 @@ async function main(options: Options): Promise<void> {
   }
   try {
     log('starting the bench gateways');
-    await gateways.start({ runDir: topology.runDir, portOffset, env: options.gatewayEnv });
+    await gateways.start({ runDir: topology.runDir, env: options.gatewayEnv });
     const poolSize = Math.max(options.concurrency, ...(options.scaling?.clients ?? []), 64);
 
     const pids: Record<string, number> = {

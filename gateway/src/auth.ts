@@ -9,7 +9,7 @@ import jwt from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
 import type { GatewayConfig } from './config';
 import { ApiError, forbidden } from './errors';
-import { ROLE_OF_KIND, Role } from './orgs';
+import type { Membership, Role } from './membership';
 import { ID_PATTERN } from '@settlement/chaincode/dist/schemas';
 
 export interface Principal {
@@ -32,7 +32,7 @@ function unauthenticated(detail: string): ApiError {
  */
 const SUBJECT = ID_PATTERN;
 
-export function verifyToken(token: string, config: GatewayConfig): Principal {
+export function verifyToken(token: string, config: GatewayConfig, membership: Membership): Principal {
   const { publicKey, issuer, audience, maxTtlSeconds, clockToleranceSeconds } = config.jwt;
   let claims: jwt.JwtPayload | string;
   try {
@@ -53,12 +53,11 @@ export function verifyToken(token: string, config: GatewayConfig): Principal {
   if (claims.iat > Date.now() / 1000 + clockToleranceSeconds)
     throw unauthenticated('token issued in the future');
   const { org, role, sub } = claims as Record<string, unknown>;
-  if (org !== config.org.mspId) throw unauthenticated(`token is not for ${config.org.mspId}`);
+  if (org !== membership.mspId) throw unauthenticated(`token is not for ${membership.mspId}`);
   if (typeof sub !== 'string' || !SUBJECT.test(sub)) throw unauthenticated('token needs a valid sub');
   // One role per kind of organisation: a hospital token claiming `auditor` is not a token for this gateway.
-  if (role !== ROLE_OF_KIND[config.org.kind])
-    throw unauthenticated(`token role must be ${ROLE_OF_KIND[config.org.kind]}`);
-  return { org: config.org.mspId, role: ROLE_OF_KIND[config.org.kind], sub, expiresAt: claims.exp };
+  if (role !== membership.role) throw unauthenticated(`token role must be ${membership.role}`);
+  return { org: membership.mspId, role: membership.role, sub, expiresAt: claims.exp };
 }
 
 /** Tokens remembered per gateway, the least recently used dropped first beyond this many. */
@@ -76,6 +75,7 @@ export class TokenVerifier {
 
   constructor(
     private readonly config: GatewayConfig,
+    private readonly membership: Membership,
     max = VERIFIED_TOKENS,
     private readonly nowSeconds = () => Date.now() / 1000,
   ) {
@@ -94,7 +94,7 @@ export class TokenVerifier {
       throw unauthenticated('token expired');
     }
     // Shared by every request that brings this token (and kept by its event streams): frozen.
-    const principal = Object.freeze(verifyToken(token, this.config));
+    const principal = Object.freeze(verifyToken(token, this.config, this.membership));
     this.verified.set(token, principal);
     return principal;
   }

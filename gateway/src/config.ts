@@ -6,11 +6,11 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { findOrg, ORGS, OrgInfo } from './orgs';
 import { MAX_PSEUDONYM_KEYS } from './pseudonymise';
 
 export interface GatewayConfig {
-  org: OrgInfo;
+  /** The organisation this gateway speaks for: its connection profile's client organisation. */
+  mspId: string;
   host: string;
   port: number;
   fabric: {
@@ -89,18 +89,21 @@ const file = text.transform((path, ctx) => {
   return z.NEVER;
 });
 
-const ORG_IDS = ORGS.map((org) => org.id);
-const org = z.enum(ORG_IDS, mustBe(`one of ${ORG_IDS.join(', ')}`)).transform((id) => findOrg(id) as OrgInfo);
+/** A connection profile whose `client.organization` names one of its `organizations`, which gives the MSP ID. */
+const PROFILE = z.looseObject({
+  client: z.looseObject({ organization: z.string() }),
+  organizations: z.record(z.string(), z.looseObject({ mspid: z.string().min(1) })),
+});
 
 const connectionProfile = file.transform((json, ctx) => {
   try {
-    const profile: unknown = JSON.parse(json);
-    if (profile && typeof profile === 'object' && !Array.isArray(profile))
-      return profile as Record<string, unknown>;
+    const profile = PROFILE.safeParse(JSON.parse(json));
+    const own = profile.data?.organizations[profile.data.client.organization];
+    if (profile.success && own) return { profile: profile.data as Record<string, unknown>, mspId: own.mspid };
   } catch {
     // reported below
   }
-  refuse(ctx, 'must be a JSON connection profile');
+  refuse(ctx, 'must be a JSON connection profile whose client.organization is one of its organizations');
   return z.NEVER;
 });
 
@@ -156,10 +159,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** Every variable the gateway reads, with its default. */
 export const ENVIRONMENT = z.object({
-  GATEWAY_ORG: org,
   GATEWAY_HOST: text.default('127.0.0.1'),
-  // The organisation's development port when unset.
-  GATEWAY_PORT: int(0, 65535).optional(),
+  GATEWAY_PORT: int(0, 65535).default(8080),
   FABRIC_CONNECTION_PROFILE: connectionProfile,
   FABRIC_WALLET: directory,
   FABRIC_IDENTITY: text.default('client'),
@@ -212,11 +213,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => problem(issue, set)));
   const env = parsed.data;
   return {
-    org: env.GATEWAY_ORG,
+    mspId: env.FABRIC_CONNECTION_PROFILE.mspId,
     host: env.GATEWAY_HOST,
-    port: env.GATEWAY_PORT ?? env.GATEWAY_ORG.port,
+    port: env.GATEWAY_PORT,
     fabric: {
-      connectionProfile: env.FABRIC_CONNECTION_PROFILE,
+      connectionProfile: env.FABRIC_CONNECTION_PROFILE.profile,
       walletDir: env.FABRIC_WALLET,
       identity: env.FABRIC_IDENTITY,
       discoveryAsLocalhost: env.FABRIC_DISCOVERY_AS_LOCALHOST,

@@ -1,5 +1,5 @@
 /**
- * Which organisations endorse each write. The network's chaincode-level policy is OutOf(2) of the five peers,
+ * Which organisations endorse each write. The network's chaincode-level policy is OutOf(2) of the members' peers,
  * and the chaincode puts key-level policies on each record naming its owners; discovery in fabric-network 2.2
  * sees neither, so every write names its endorsers explicitly, and the rule for each kind of write is here.
  */
@@ -8,41 +8,38 @@ import type { Authorisation, EndorsersResult, SettlementKey } from '@settlement/
 import type { PatientPolicyRef } from '@settlement/chaincode/dist/schemas';
 import { LRUCache } from 'lru-cache';
 import type { LedgerClient } from './ledger';
-import { ORGS } from './orgs';
 
-export const REGULATOR_MSP = (ORGS.find((org) => org.kind === 'REGULATOR') as { mspId: string }).mspId;
-/** The second endorser when the regulator registers itself (the bootstrap registration) or no peer is known. */
-export const BOOTSTRAP_PARTNER_MSP = 'Hospital1MSP';
-
-/** Two distinct organisations, sorted: `second`, or `substitute` when it is the same as `first`. */
-function pair(first: string, second: string, substitute: string): string[] {
-  return [first, second === first ? substitute : second].sort();
-}
+/** Distinct organisations, sorted (an organisation endorses once even when it plays two parts). */
+const distinct = (...orgs: string[]): string[] => [...new Set(orgs)].sort();
 
 /** Products and policies belong to their insurer; the regulator is the second endorser. */
-export function catalogueEndorsers(ownMsp: string): string[] {
-  return pair(ownMsp, REGULATOR_MSP, BOOTSTRAP_PARTNER_MSP);
+export function catalogueEndorsers(ownMsp: string, regulator: string): string[] {
+  return distinct(ownMsp, regulator);
 }
 
-/** A consent belongs to its recorder and to the insurer it names (the regulator when they are the same). */
-export function authorisationEndorsers(recorderMsp: string, insurerMsp: string): string[] {
-  return pair(recorderMsp, insurerMsp, REGULATOR_MSP);
+/** A consent belongs to its recorder and to the insurer it names (the regulator too when they are the same). */
+export function authorisationEndorsers(recorderMsp: string, insurerMsp: string, regulator: string): string[] {
+  return recorderMsp === insurerMsp ? distinct(recorderMsp, regulator) : distinct(recorderMsp, insurerMsp);
 }
 
 /** A revocation is endorsed by the owners of the stored consent, as it was recorded. */
-export function revocationEndorsers(stored: Authorisation): string[] {
-  return authorisationEndorsers(stored.recordedBy.mspId, stored.insurer);
+export function revocationEndorsers(stored: Authorisation, regulator: string): string[] {
+  return authorisationEndorsers(stored.recordedBy.mspId, stored.insurer, regulator);
 }
 
 /**
  * A registration by the regulator names the registered organisation as the second endorser when it has a peer
  * on the channel; an organisation without one (not yet joined, or unknown: the chaincode decides whether it may
- * be registered) cannot endorse, so another member with a peer does.
+ * be registered) cannot endorse, so another member with a peer does (the first by MSP ID, for a stable choice).
  */
-export function participantEndorsers(registeredMsp: string, peerOrgs: readonly string[]): string[] {
-  const members = peerOrgs.filter((msp) => msp !== REGULATOR_MSP);
+export function participantEndorsers(
+  registeredMsp: string,
+  peerOrgs: readonly string[],
+  regulator: string,
+): string[] {
+  const members = peerOrgs.filter((msp) => msp !== regulator);
   const partner = members.includes(registeredMsp) ? registeredMsp : [...members].sort()[0];
-  return pair(REGULATOR_MSP, partner ?? BOOTSTRAP_PARTNER_MSP, BOOTSTRAP_PARTNER_MSP);
+  return distinct(regulator, ...(partner ? [partner] : []));
 }
 
 /** A new settlement's policy: the patient's, with this reference (and insurer, when the patient has two). */

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { ConfigError, GatewayConfig, loadConfig } from './config';
 import { FabricLedgerClient } from './ledger';
 import { createLogger } from './logger';
+import { awaitMembership } from './membership';
 import { createMetrics } from './metrics';
 import { createServer } from './server';
 
@@ -23,10 +24,12 @@ function readConfig(): GatewayConfig {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.logLevel).child({ org: config.org.mspId });
+  const logger = createLogger(config.logLevel).child({ org: config.mspId });
   const metrics = createMetrics(true);
   const ledger = await FabricLedgerClient.connect(config, metrics, logger);
-  const gateway = createServer({ config, ledger, logger, metrics });
+  const membership = await awaitMembership(ledger, config.mspId, logger);
+  logger.info({ kind: membership.kind, role: membership.role }, 'participant of the consortium');
+  const gateway = createServer({ config, membership, ledger, logger, metrics });
   const { events } = gateway;
   events.start();
   const server = gateway.listen(config.port, config.host);

@@ -11,10 +11,11 @@ import { ApiError, ProblemCode, validationFailed } from './errors';
 import type { EventHub } from './events';
 import type { LedgerClient } from './ledger';
 import type { Pseudonymiser } from './pseudonymise';
-import type { Role } from './orgs';
+import type { Membership, Role } from './membership';
 
 export interface RouteContext {
   config: GatewayConfig;
+  membership: Membership;
   ledger: LedgerClient;
   pseudonymiser: Pseudonymiser;
   events: EventHub;
@@ -117,6 +118,7 @@ function readBody(req: Request, spec: RouteSpec): unknown {
 
 export interface RouteDeps {
   config: GatewayConfig;
+  membership: Membership;
   ledger: LedgerClient;
   pseudonymiser: Pseudonymiser;
   events: EventHub;
@@ -142,7 +144,7 @@ export function mountMethodGuards(app: Express, served: readonly { method: strin
 export function mountRoutes(app: Express, routes: readonly RouteSpec[], deps: RouteDeps): void {
   // Bodies are read only once the caller is known and allowed: a stranger's large or broken body gets 401.
   const jsonBody = express.json({ limit: deps.config.bodyLimit, strict: true });
-  const authenticated = authenticate(new TokenVerifier(deps.config));
+  const authenticated = authenticate(new TokenVerifier(deps.config, deps.membership));
   for (const spec of routes) {
     app[spec.method](spec.path, (_req, res, next) => {
       // Metrics and logs label requests by pattern: raw paths would explode label cardinality.

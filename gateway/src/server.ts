@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import express, { Express, NextFunction, Request, Response } from 'express';
 import type { GatewayConfig } from './config';
+import type { Membership } from './membership';
 import { errorHandler, notFound, unparsedRequestResponse } from './errors';
 import { EventHub } from './events';
 import type { LedgerClient } from './ledger';
@@ -17,6 +18,7 @@ import { ROUTES } from './routes';
 
 export interface ServerDeps {
   config: GatewayConfig;
+  membership: Membership;
   ledger: LedgerClient;
   logger: Logger;
   metrics?: Metrics;
@@ -96,7 +98,13 @@ async function ledgerHealth(ledger: LedgerClient, ms: number) {
   }
 }
 
-export function createServer({ config, ledger, logger, metrics = createMetrics() }: ServerDeps): GatewayApp {
+export function createServer({
+  config,
+  membership,
+  ledger,
+  logger,
+  metrics = createMetrics(),
+}: ServerDeps): GatewayApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -122,7 +130,7 @@ export function createServer({ config, ledger, logger, metrics = createMetrics()
     res.json(openapi);
   });
 
-  mountRoutes(app, ROUTES, { config, ledger, pseudonymiser, events });
+  mountRoutes(app, ROUTES, { config, membership, ledger, pseudonymiser, events });
   const operational = ['/healthz', '/metrics', '/openapi.json'].map((path) => ({ method: 'get', path }));
   mountMethodGuards(app, [...operational, ...ROUTES]);
 

@@ -44,30 +44,41 @@ principals() {
 # endorse), never another insurer's. Kept for ever (blockToLive 0); only members read or write them; an endorser
 # hands the data to the other members at once (maxPeerCount), and a member that was down pulls it later. Every
 # write needs the owners' peers: a pair's both, an insurer's its own (its endorsement policy).
+# An organisation that left keeps its collections (Fabric never drops one) without being a member or an owner:
+# what it shared stays with the others entitled to it.
 collection() {
-  local name=$1 owners=$2
-  shift 2
+  local name=$1 owners=() members=() org
+  shift
+  for org in $1; do is_member "$org" && owners+=("$org"); done
+  shift
+  for org in "$@"; do is_member "$org" && members+=("$org"); done
+  # A collection whose owners all left is the regulator's to keep.
+  ((${#owners[@]})) || owners=("$(regulator)")
   printf '{"name":"%s","policy":"%s","requiredPeerCount":0,"maxPeerCount":%d,"blockToLive":0,' \
-    "$name" "OR($(principals member "$@"))" "$(($# - 1))"
-  # shellcheck disable=SC2086 # the owners are words
+    "$name" "OR($(principals member "${members[@]}"))" "$((${#members[@]} - 1))"
   printf '"memberOnlyRead":true,"memberOnlyWrite":true,"endorsementPolicy":{"signaturePolicy":"%s"}}' \
-    "AND($(principals peer $owners))"
+    "AND($(principals peer "${owners[@]}"))"
 }
 
-orgs_of_kind() {
+is_member() { [[ " ${ORGS[*]} " == *" $1 "* ]]; }
+
+# ever_of_kind KIND: the organisations of that kind, present or departed.
+ever_of_kind() {
   local org
-  for org in "${ORGS[@]}"; do [[ $org == "$1"* ]] && echo "$org"; done
+  for org in "${ORGS[@]}" "${DEPARTED[@]}"; do [[ ${ORG_KIND[$org]} == "$1" ]] && echo "$org"; done
+  return 0
 }
 
 write_collections_config() {
-  local hospitals insurers hospital insurer entries=()
-  mapfile -t hospitals < <(orgs_of_kind hospital)
-  mapfile -t insurers < <(orgs_of_kind insurer)
+  local regulator hospitals insurers hospital insurer entries=()
+  regulator=$(regulator)
+  mapfile -t hospitals < <(ever_of_kind HOSPITAL)
+  mapfile -t insurers < <(ever_of_kind INSURER)
   for insurer in "${insurers[@]}"; do
-    entries+=("$(collection "policies_$(msp_id "$insurer")" "$insurer" "$insurer" regulator "${hospitals[@]}")")
+    entries+=("$(collection "policies_$(msp_id "$insurer")" "$insurer" "$insurer" "$regulator" "${hospitals[@]}")")
     for hospital in "${hospitals[@]}"; do
       entries+=("$(collection "settlements_$(msp_id "$hospital")_$(msp_id "$insurer")" "$hospital $insurer" \
-        "$hospital" "$insurer" regulator)")
+        "$hospital" "$insurer" "$regulator")")
     done
   done
   local IFS=,

@@ -15,20 +15,24 @@ if ! [[ $PORT_OFFSET =~ ^[0-9]+$ ]] || ((PORT_OFFSET > 21000)); then
   exit 1
 fi
 CONFIG_DIR="$RUN_DIR/config"
-CRYPTO_DIR="$RUN_DIR/crypto"
 CHANNEL_DIR="$RUN_DIR/channel"
 DATA_DIR="$RUN_DIR/data"
 LOG_DIR="$RUN_DIR/logs"
 PID_DIR="$RUN_DIR/pids"
 STATE_DIR="$RUN_DIR/state"
+# Each organisation's own folder (its keys, connection profile and wallet), and the public MSP material every
+# organisation hands over to the consortium.
 ORGS_DIR="$RUN_DIR/orgs"
+SHARED_DIR="$RUN_DIR/shared"
 SETUP_LOG="$LOG_DIR/setup.log"
 FABRIC_BIN="${FABRIC_BIN:-$NETWORK_DIR/build/bin}"
 
 CHANNEL=settlement
 CHAINCODE=settlement
-# Application organisations, in bootstrap order: the Regulator registers itself first.
-ORGS=(regulator hospital1 hospital2 insurer1 insurer2)
+# The consortium the network was created from (NETWORK_CONSORTIUM, else the development one); a network keeps
+# its own copy in the run folder, which org:add and org:remove change.
+CONSORTIUM_SOURCE="$(realpath -m "${NETWORK_CONSORTIUM:-$NETWORK_DIR/consortium/development.json}")"
+CONSORTIUM_FILE="$RUN_DIR/consortium.json"
 ORDERER_DOMAIN=example.com
 MAX_ORDERERS=3
 
@@ -38,36 +42,47 @@ die() {
   exit 1
 }
 
-msp_id() { echo "${1^}MSP"; }
+# Application organisations in bootstrap order (the regulator first), those that left the consortium, and what
+# the consortium says of each.
+ORGS=()
+DEPARTED=()
+declare -A ORG_KIND ORG_MSP ORG_PEER_PORT ORG_OPS_PORT ORG_GATEWAY_PORT ORG_NAME
+load_consortium() {
+  local id kind msp peer ops gateway state name
+  ORGS=()
+  DEPARTED=()
+  [[ -f $RUN_DIR/consortium.tsv ]] || return 0
+  while IFS=$'\t' read -r id kind msp peer ops gateway state name; do
+    if [[ $state == member ]]; then ORGS+=("$id"); else DEPARTED+=("$id"); fi
+    ORG_KIND[$id]=$kind ORG_MSP[$id]=$msp ORG_PEER_PORT[$id]=$peer ORG_OPS_PORT[$id]=$ops
+    ORG_GATEWAY_PORT[$id]=$gateway ORG_NAME[$id]=$name
+  done <"$RUN_DIR/consortium.tsv"
+}
+load_consortium
+
+# consortium_cli COMMAND ARG...: validates or changes the network's consortium (network/consortium/cli.ts).
+consortium_cli() {
+  run_logged "consortium $1" "$ROOT_DIR/node_modules/.bin/ts-node" "$NETWORK_DIR/consortium/cli.ts" "$@"
+  load_consortium
+}
+
+org_known() { [[ -n ${ORG_KIND[$1]:-} ]] || die "unknown organisation: $1 (the consortium has ${ORGS[*]})"; }
+msp_id() { org_known "$1" && echo "${ORG_MSP[$1]}"; }
+org_kind() { org_known "$1" && echo "${ORG_KIND[$1]}"; }
+orgs_of_kind() {
+  local org
+  for org in "${ORGS[@]}"; do [[ ${ORG_KIND[$org]} == "$1" ]] && echo "$org"; done
+  return 0
+}
+regulator() { orgs_of_kind REGULATOR; }
 org_domain() { echo "$1.$ORDERER_DOMAIN"; }
 peer_host() { echo "peer0.$(org_domain "$1")"; }
 
-# Each org owns a block of ports: its peer's listen port, the peer's chaincode port (listen + 1), its chaincode
-# service (listen + 3, clear of orderer0's admin port 7053) and its peer's operations port.
-peer_port() {
-  local base
-  case "$1" in
-    hospital1) base=7051 ;;
-    hospital2) base=8051 ;;
-    insurer1) base=9051 ;;
-    insurer2) base=10051 ;;
-    regulator) base=11051 ;;
-    *) die "unknown organisation: $1" ;;
-  esac
-  echo $((base + PORT_OFFSET))
-}
-peer_ops_port() {
-  local base
-  case "$1" in
-    hospital1) base=9444 ;;
-    hospital2) base=9445 ;;
-    insurer1) base=9446 ;;
-    insurer2) base=9447 ;;
-    regulator) base=9448 ;;
-    *) die "unknown organisation: $1" ;;
-  esac
-  echo $((base + PORT_OFFSET))
-}
+# Each organisation's ports come from the consortium: its peer's listen port (its chaincode port is the next
+# one), its peer's operations port and its gateway's.
+peer_port() { org_known "$1" && echo $((ORG_PEER_PORT[$1] + PORT_OFFSET)); }
+peer_ops_port() { org_known "$1" && echo $((ORG_OPS_PORT[$1] + PORT_OFFSET)); }
+gateway_port() { org_known "$1" && echo $((ORG_GATEWAY_PORT[$1] + PORT_OFFSET)); }
 # Go's pprof for a peer, served only with NETWORK_PEER_PROFILE=true (a CPU profile costs the peer little).
 peer_profile_port() { echo $(($(peer_ops_port "$1") + 1000)); }
 
@@ -77,13 +92,17 @@ orderer_admin_port() { echo $((7053 + 100 * $1 + PORT_OFFSET)); }
 orderer_ops_port() { echo $((9443 + 100 * $1 + PORT_OFFSET)); }
 orderer_host() { echo "orderer$1.$ORDERER_DOMAIN"; }
 
-peer_org_dir() { echo "$CRYPTO_DIR/peerOrganizations/$(org_domain "$1")"; }
+org_home() { echo "$ORGS_DIR/$1"; }
+orderer_home() { echo "$RUN_DIR/orderer"; }
+shared_msp_dir() { echo "$SHARED_DIR/$1/msp"; }
+peer_org_dir() { echo "$(org_home "$1")/peerOrganizations/$(org_domain "$1")"; }
 peer_node_dir() { echo "$(peer_org_dir "$1")/peers/$(peer_host "$1")"; }
-peer_tls_ca() { echo "$(peer_org_dir "$1")/tlsca/tlsca.$(org_domain "$1")-cert.pem"; }
+# Other organisations' TLS CA certificates come from what they shared.
+peer_tls_ca() { echo "$(shared_msp_dir "$1")/tlscacerts/tlsca.$(org_domain "$1")-cert.pem"; }
 org_user_msp() { echo "$(peer_org_dir "$1")/users/$2@$(org_domain "$1")/msp"; }
-orderer_org_dir() { echo "$CRYPTO_DIR/ordererOrganizations/$ORDERER_DOMAIN"; }
+orderer_org_dir() { echo "$(orderer_home)/ordererOrganizations/$ORDERER_DOMAIN"; }
 orderer_node_dir() { echo "$(orderer_org_dir)/orderers/$(orderer_host "$1")"; }
-orderer_tls_ca() { echo "$(orderer_org_dir)/tlsca/tlsca.$ORDERER_DOMAIN-cert.pem"; }
+orderer_tls_ca() { echo "$(shared_msp_dir orderer)/tlscacerts/tlsca.$ORDERER_DOMAIN-cert.pem"; }
 orderer_admin_tls_dir() { echo "$(orderer_org_dir)/users/Admin@$ORDERER_DOMAIN/tls"; }
 
 # How many Raft orderers the network was created with; fixed once the channel exists.

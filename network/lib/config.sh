@@ -53,20 +53,27 @@ any_of() {
   echo "OR($rule)"
 }
 
-# write_org ANCHOR MSP DIR READER_ROLES WRITER_ROLES: one organisation's membership and policies.
+# write_org ANCHOR MSP MSP_DIR READER_ROLES WRITER_ROLES: one organisation's membership and policies.
 write_org() {
   local msp=$2
   cat <<YAML
   - &$1
     Name: $msp
     ID: $msp
-    MSPDir: $3/msp
+    MSPDir: $3
     Policies:
       Readers: {Type: Signature, Rule: "$(any_of "$msp" "$4")"}
       Writers: {Type: Signature, Rule: "$(any_of "$msp" "$5")"}
       Admins: {Type: Signature, Rule: "$(any_of "$msp" admin)"}
       Endorsement: {Type: Signature, Rule: "$(any_of "$msp" peer)"}
 YAML
+}
+
+# An application organisation, from the public MSP it shared. Anchor peers in its definition make its peer
+# known across organisations (gossip, discovery).
+write_application_org() {
+  write_org "${1^}" "$(msp_id "$1")" "$(shared_msp_dir "$1")" "admin peer client" "admin client"
+  echo "    AnchorPeers: [{Host: 127.0.0.1, Port: $(peer_port "$1")}]"
 }
 
 # Block cutting, tuned for this machine (measurements in bench/README.md); NETWORK_BATCH_TIMEOUT,
@@ -88,13 +95,11 @@ write_configtx() {
   local file=$1 org i
   {
     echo 'Organizations:'
-    write_org OrdererOrg OrdererMSP "$(orderer_org_dir)" "admin orderer" "admin orderer"
+    write_org OrdererOrg OrdererMSP "$(shared_msp_dir orderer)" "admin orderer" "admin orderer"
     echo '    OrdererEndpoints:'
     for i in $(orderer_indexes); do echo "      - 127.0.0.1:$(orderer_port "$i")"; done
     for org in "${ORGS[@]}"; do
-      write_org "${org^}" "$(msp_id "$org")" "$(peer_org_dir "$org")" "admin peer client" "admin client"
-      # Anchor peers in the genesis block make each org's peer known across orgs (gossip, discovery).
-      echo "    AnchorPeers: [{Host: 127.0.0.1, Port: $(peer_port "$org")}]"
+      write_application_org "$org"
     done
     cat <<'YAML'
 Profiles:

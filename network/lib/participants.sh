@@ -1,23 +1,6 @@
 #!/usr/bin/env bash
-# After deployment the Regulator registers every organisation (itself first: the bootstrap registration).
-
-participant_kind() {
-  case "$1" in
-    hospital*) echo HOSPITAL ;;
-    insurer*) echo INSURER ;;
-    regulator) echo REGULATOR ;;
-  esac
-}
-
-participant_name() {
-  case "$1" in
-    hospital1) echo 'Hospital 1' ;;
-    hospital2) echo 'Hospital 2' ;;
-    insurer1) echo 'Insurer 1' ;;
-    insurer2) echo 'Insurer 2' ;;
-    regulator) echo 'Regulator' ;;
-  esac
-}
+# After deployment the Regulator registers every organisation (itself first: the bootstrap registration), with
+# the kind and name the consortium gives it.
 
 # The peer CLI's -c argument for a read: {"function": FN, "Args": [one JSON request, as a string]}.
 call_spec() {
@@ -33,20 +16,21 @@ transient_spec() {
 }
 
 participant_registered() {
-  peer_cli regulator chaincode query -C "$CHANNEL" -n "$CHAINCODE" \
+  peer_cli "$(regulator)" chaincode query -C "$CHANNEL" -n "$CHAINCODE" \
     -c "$(call_spec Participants:get "{\"mspId\":\"$(msp_id "$1")\"}")" >/dev/null 2>&1
 }
 
 register_participant() {
-  local org=$1 request orderer target
+  local org=$1 regulator request orderer target
+  regulator=$(regulator)
   request=$(printf '{"mspId":"%s","kind":"%s","name":"%s","actor":"network-bootstrap"}' \
-    "$(msp_id "$org")" "$(participant_kind "$org")" "$(participant_name "$org")")
+    "$(msp_id "$org")" "$(org_kind "$org")" "${ORG_NAME[$org]}")
   mapfile -t orderer < <(orderer_flags)
-  # Two organisations must endorse: the Regulator and the one registered (for itself, the first hospital).
-  mapfile -t target < <(peer_target_flags regulator)
-  mapfile -t -O "${#target[@]}" target < <(peer_target_flags "$([[ $org == regulator ]] && echo "${ORGS[1]}" || echo "$org")")
+  # Two organisations must endorse: the Regulator and the one registered (for itself, the next organisation).
+  mapfile -t target < <(peer_target_flags "$regulator")
+  mapfile -t -O "${#target[@]}" target < <(peer_target_flags "$([[ $org == "$regulator" ]] && echo "${ORGS[1]}" || echo "$org")")
   log "registering participant $(msp_id "$org")"
-  run_logged "register participant $org" peer_cli regulator chaincode invoke "${orderer[@]}" \
+  run_logged "register participant $org" peer_cli "$regulator" chaincode invoke "${orderer[@]}" \
     -C "$CHANNEL" -n "$CHAINCODE" "${target[@]}" --waitForEvent \
     -c '{"function":"Participants:register","Args":[]}' --transient "$(transient_spec "$request")"
 }

@@ -10,8 +10,8 @@ user_json() {
 
 org_json() {
   local org=$1
-  printf '{"id":"%s","mspId":"%s","peer":{"name":"%s","process":"%s","port":%s,"operationsPort":%s,"tlsCaCertFile":"%s"},"chaincode":{"process":"%s","socket":"%s"},"users":{"client":%s,"admin":%s}}' \
-    "$org" "$(msp_id "$org")" "$(peer_host "$org")" "$(peer_name "$org")" "$(peer_port "$org")" \
+  printf '{"id":"%s","mspId":"%s","kind":"%s","name":"%s","gatewayPort":%s,"peer":{"name":"%s","process":"%s","port":%s,"operationsPort":%s,"tlsCaCertFile":"%s"},"chaincode":{"process":"%s","socket":"%s"},"users":{"client":%s,"admin":%s}}' \
+    "$org" "$(msp_id "$org")" "$(org_kind "$org")" "${ORG_NAME[$org]}" "$(gateway_port "$org")" "$(peer_host "$org")" "$(peer_name "$org")" "$(peer_port "$org")" \
     "$(peer_ops_port "$org")" "$(peer_tls_ca "$org")" "$(chaincode_name "$org")" "$(chaincode_socket "$org")" \
     "$(user_json "$org" User1)" "$(user_json "$org" Admin)"
 }
@@ -40,4 +40,16 @@ write_topology() {
   printf '{"channel":"%s","chaincode":"%s","runDir":"%s","orgs":%s,"orderers":%s}\n' \
     "$CHANNEL" "$CHAINCODE" "$RUN_DIR" "$(join_json org_json "${ORGS[@]}")" \
     "$(join_json orderer_json "${orderers[@]}")" >"$RUN_DIR/topology.json"
+}
+
+# Each organisation's connection profile and wallet, for those that have none yet.
+ensure_profiles() {
+  local org
+  for org in "${ORGS[@]}"; do
+    [[ -f $(org_home "$org")/connection-profile.json ]] && continue
+    log "writing connection profiles and wallets under ${ORGS_DIR#"$ROOT_DIR"/}"
+    run_logged "writing connection profiles" "$ROOT_DIR/node_modules/.bin/ts-node" \
+      "$NETWORK_DIR/profiles/write-profiles.ts"
+    return 0
+  done
 }

@@ -16,6 +16,11 @@ export interface UserFiles {
 export interface OrgNode {
   id: string;
   mspId: string;
+  kind: 'HOSPITAL' | 'INSURER' | 'REGULATOR';
+  /** The organisation's name in the participant registry. */
+  name: string;
+  /** Where its development gateway listens (the network's port offset included). */
+  gatewayPort: number;
   peer: {
     name: string;
     /** Name of the peer's pid and log files under run/pids and run/logs. */

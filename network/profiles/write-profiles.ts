@@ -1,9 +1,11 @@
 /**
- * Writes, for every organisation, run/orgs/<org>/connection-profile.json and run/orgs/<org>/wallet/ (a
- * fabric-network file-system wallet with `client`, an ordinary client user, and `admin`, for setup only).
+ * Writes, for every organisation that has none yet, run/orgs/<org>/connection-profile.json and
+ * run/orgs/<org>/wallet/ (a fabric-network file-system wallet with `client`, an ordinary client user, and
+ * `admin`, for setup only). A profile lists the peers the network had when it was written; peers of
+ * organisations that join later are found by discovery.
  * Usage: ts-node network/profiles/write-profiles.ts
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { Wallets, X509Identity } from 'fabric-network';
 import { ConnectionProfile, connectionProfile } from './connection-profile';
@@ -31,7 +33,9 @@ async function writeOrg(orgDir: string, profile: ConnectionProfile, org: OrgNode
 async function main(): Promise<void> {
   const topology = readTopology();
   for (const org of topology.orgs) {
-    await writeOrg(path.join(topology.runDir, 'orgs', org.id), connectionProfile(topology, org), org);
+    const dir = path.join(topology.runDir, 'orgs', org.id);
+    if (!existsSync(path.join(dir, 'connection-profile.json')))
+      await writeOrg(dir, connectionProfile(topology, org), org);
   }
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:faults: the fault and abuse tests on their own three-orderer network instance
-# (network/run-faults, every port + 20000, gateways on 28081..28085), so the default network is never touched.
-# Brings the instance and its five gateways up, runs the mocha suite test/faults/**/*.test.ts, then fuzzes
+# (network/run-faults, every port + 20000), so the default network is never touched.
+# Brings the instance and its gateways (one per organisation of the consortium) up, runs the mocha suite test/faults/**/*.test.ts, then fuzzes
 # every gateway's /openapi.json with schemathesis (pinned in requirements.txt, installed into the git-ignored
 # test/faults/.venv), and finally stops the gateways and the network.
 # Options: --keep leaves them running; --fuzz-long fuzzes deeply instead of within a time bound (every phase,
@@ -28,7 +28,6 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-40}
 FUZZ_EXAMPLES=${FUZZ_EXAMPLES:-100}
 FUZZ_SEED=${FUZZ_SEED:-1}
 export NETWORK_RUN_DIR=$ROOT/network/run-faults NETWORK_PORT_OFFSET=20000
-ORGS=(hospital1 hospital2 insurer1 insurer2 regulator)
 STARTED=$SECONDS
 # shellcheck source=scripts/lib/tally.sh
 source scripts/lib/tally.sh
@@ -57,20 +56,11 @@ ensure_venv() {
   touch "$marker"
 }
 
-role_of() {
-  case "$1" in
-    hospital*) echo clerk ;;
-    insurer*) echo adjuster ;;
-    regulator) echo auditor ;;
-  esac
-}
-
 # Each gateway with a valid token of its organisation's one role: no 5xx, documented statuses, content types
 # and response schemas. The event stream is left out: it never ends, so every case would wait for the timeout.
 fuzz() {
-  local org=$1 port=$2 token depth
-  token=$(node gateway/dist/cli/token.js --org "$org" --role "$(role_of "$org")" --sub fuzzer \
-    --run-dir "$NETWORK_RUN_DIR")
+  local org=$1 url=$2 token depth
+  token=$(node_modules/.bin/ts-node network/profiles/token.ts --org "$org" --sub fuzzer --run-dir "$NETWORK_RUN_DIR")
   if [[ $FUZZ_LONG == 1 ]]; then
     depth=(--phases "examples,coverage,fuzzing,stateful" --max-examples "$FUZZ_EXAMPLES")
     log "schemathesis against the $org gateway ($FUZZ_EXAMPLES cases per operation, then stateful)"
@@ -80,7 +70,7 @@ fuzz() {
     depth=(--phases fuzzing --max-examples 2 --max-time "$FUZZ_SECONDS")
     log "schemathesis against the $org gateway ($FUZZ_SECONDS s)"
   fi
-  "$FAULTS/.venv/bin/st" run "http://127.0.0.1:$port/openapi.json" \
+  "$FAULTS/.venv/bin/st" run "$url/openapi.json" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     "${depth[@]}" --seed "$FUZZ_SEED" \
@@ -98,7 +88,7 @@ main() {
   bash network/up.sh --orderers 3
   gateways up
 
-  local broken=() i status
+  local broken=() org url status
   if [[ $FUZZ_LONG == 1 ]]; then
     export FUZZ_SEEDS_FILE=$NETWORK_RUN_DIR/fuzz-seeds.json
     node_modules/.bin/ts-node "$FAULTS/support/fuzz-seeds.ts" "$FUZZ_SEEDS_FILE"
@@ -108,12 +98,12 @@ main() {
     gateways up # a fault test may have left one restarting
   fi
   # Each gateway's fuzzing run counts as one test.
-  for i in "${!ORGS[@]}"; do
+  while read -r org url; do
     status=0
-    fuzz "${ORGS[$i]}" $((8081 + i + NETWORK_PORT_OFFSET)) || status=$?
+    fuzz "$org" "$url" || status=$?
     tally_check "$status"
-    ((status == 0)) || broken+=("schemathesis:${ORGS[$i]}")
-  done
+    ((status == 0)) || broken+=("schemathesis:$org")
+  done < <(gateways list)
   tally_line faults
   if ((${#broken[@]})); then
     log "FAILED: ${broken[*]}"

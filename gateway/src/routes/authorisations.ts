@@ -56,13 +56,13 @@ export const authorisationRoutes = [
     links: FROM_AUTHORISATION,
     returns: { schema: RECORD_WITH_TXID },
     errors: ['ID_CONFLICT', 'INVALID_STATE'],
-    handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
+    handle: async ({ body }, { ledger, principal, pseudonymiser, membership }) => {
       await requireInsurer(ledger, body.insurer);
       return written(
         await ledger.submit<WriteResult<Authorisation>>(
           Tx.recordAuthorisation,
           { ...withPatientRef(body, pseudonymiser), actor: principal.sub },
-          { endorsingOrgs: authorisationEndorsers(principal.org, body.insurer) },
+          { endorsingOrgs: authorisationEndorsers(principal.org, body.insurer, membership.regulator) },
         ),
         byRecorder,
       );
@@ -80,7 +80,7 @@ export const authorisationRoutes = [
     links: FROM_AUTHORISATION,
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND'],
-    handle: async ({ params, query, body }, { ledger, principal }) => {
+    handle: async ({ params, query, body }, { ledger, principal, membership }) => {
       const lookup = { authorisationId: params.id, ...query };
       // The stored consent names the organisations whose key-level policy the revocation must satisfy.
       const stored = await ledger.evaluate<Authorisation>(Tx.getAuthorisation, lookup).catch(hideForbidden);
@@ -89,7 +89,7 @@ export const authorisationRoutes = [
         await ledger.submit<WriteResult<Authorisation>>(
           Tx.revokeAuthorisation,
           { ...lookup, reason: body.reason, actor: principal.sub },
-          { endorsingOrgs: revocationEndorsers(stored) },
+          { endorsingOrgs: revocationEndorsers(stored, membership.regulator) },
         ),
         (record) => record.revocation?.by.txId ?? record.recordedBy.txId,
       );

@@ -28,12 +28,14 @@ export const participantRoutes = [
     responses: { 201: 'registered', 200: 'already registered with this content' },
     returns: { schema: RECORD_WITH_TXID },
     errors: ['ID_CONFLICT'],
-    handle: async ({ body }, { ledger, principal }) =>
+    handle: async ({ body }, { ledger, principal, membership }) =>
       written(
         await ledger.submit<WriteResult<Participant>>(
           Tx.registerParticipant,
           { ...body, actor: principal.sub },
-          { endorsingOrgs: participantEndorsers(body.mspId, ledger.peerOrganisations()) },
+          {
+            endorsingOrgs: participantEndorsers(body.mspId, ledger.peerOrganisations(), membership.regulator),
+          },
         ),
         byRecorder,
       ),

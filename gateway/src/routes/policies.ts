@@ -19,12 +19,12 @@ export const policyRoutes = [
     links: { read: { to: 'get /v1/policies/:policyRef', parameters: { policyRef: 'policyRef' } } },
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND', 'ID_CONFLICT'],
-    handle: async ({ body }, { ledger, principal, pseudonymiser }) =>
+    handle: async ({ body }, { ledger, principal, pseudonymiser, membership }) =>
       written(
         await ledger.submit<WriteResult<Policy>>(
           Tx.registerPolicy,
           { ...withPatientRef(body, pseudonymiser), actor: principal.sub },
-          { endorsingOrgs: catalogueEndorsers(principal.org) },
+          { endorsingOrgs: catalogueEndorsers(principal.org, membership.regulator) },
         ),
         byRecorder,
       ),

@@ -18,12 +18,12 @@ export const productRoutes = [
     links: { read: { to: 'get /v1/products/:productId', parameters: { productId: 'productId' } } },
     returns: { schema: RECORD_WITH_TXID },
     errors: ['ID_CONFLICT'],
-    handle: async ({ body }, { ledger, principal }) =>
+    handle: async ({ body }, { ledger, principal, membership }) =>
       written(
         await ledger.submit<WriteResult<Product>>(
           Tx.publishProduct,
           { ...body, actor: principal.sub },
-          { endorsingOrgs: catalogueEndorsers(principal.org) },
+          { endorsingOrgs: catalogueEndorsers(principal.org, membership.regulator) },
         ),
         byRecorder,
       ),

@@ -1,36 +1,33 @@
 /**
- * The fault instance's five gateways as detached processes (so that a test can SIGKILL one and start it again,
- * and run.sh can stop them after the suite). Each is `node gateway/dist/main.js` with the environment file that
- * gateway/src/cli/dev-keys.ts writes under <run dir>/gateway/, on its development port plus the instance's port
- * offset (28081..28085 for offset 20000); pid files and logs live beside the environment files.
+ * The fault instance's gateways, one per organisation, as detached processes (so that a test can SIGKILL one
+ * and start it again, and run.sh can stop them after the suite). Each is `node gateway/dist/main.js` with the
+ * environment file that network/profiles/dev-keys.ts writes under <run dir>/gateway/, on the consortium's port
+ * plus the instance's port offset; pid files and logs live beside the environment files.
  *
- * CLI (used by run.sh): ts-node test/faults/support/gateways.ts up|down
+ * CLI (used by run.sh): ts-node test/faults/support/gateways.ts up|down|list (each organisation and its URL)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readDevEnvironment, setUpDevGateways } from '../../../gateway/src/cli/dev-keys';
-import { ORGS, OrgInfo } from '../../../gateway/src/orgs';
-import { PORT_OFFSET, RUN_DIR } from './instance';
+import { readDevEnvironment, setUpDevGateways } from '../../../network/profiles/dev-keys';
+import { findOrg, OrgNode } from '../../../network/profiles/topology';
+import { RUN_DIR, topology } from './instance';
 import { isAlive, until } from './processes';
 
-export type OrgId = 'hospital1' | 'hospital2' | 'insurer1' | 'insurer2' | 'regulator';
-export const ORG_IDS = ORGS.map((org) => org.id as OrgId);
+/** An organisation's id in the consortium (hospital1, ...). */
+export type OrgId = string;
+export const ORG_IDS: OrgId[] = topology().orgs.map((org) => org.id);
 
 const MAIN = resolve(__dirname, '../../../gateway/dist/main.js');
 const GATEWAY_DIR = join(RUN_DIR, 'gateway');
 const pidFile = (org: OrgId): string => join(GATEWAY_DIR, `${org}.pid`);
 
-function infoOf(org: OrgId): OrgInfo {
-  const info = ORGS.find((o) => o.id === org);
-  if (!info) throw new Error(`unknown organisation ${org}`);
-  return info;
-}
+export const infoOf = (org: OrgId): OrgNode => findOrg(topology(), org);
 
 export const mspOf = (org: OrgId): string => infoOf(org).mspId;
 
 export function gatewayUrl(org: OrgId): string {
-  return `http://127.0.0.1:${infoOf(org).port + PORT_OFFSET}`;
+  return `http://127.0.0.1:${infoOf(org).gatewayPort}`;
 }
 
 export function gatewayLog(org: OrgId): string {
@@ -55,10 +52,9 @@ export async function healthy(org: OrgId): Promise<boolean> {
 export async function startGateway(org: OrgId): Promise<void> {
   if (gatewayPid(org) === undefined) {
     if (!existsSync(MAIN)) throw new Error('the gateway is not built: run npx tsc -b chaincode gateway');
-    const port = Number(new URL(gatewayUrl(org)).port);
     const log = openSync(gatewayLog(org), 'a');
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, ...readDevEnvironment(RUN_DIR, org), GATEWAY_PORT: String(port) },
+      env: { ...process.env, ...readDevEnvironment(RUN_DIR, org) },
       stdio: ['ignore', log, log],
       detached: true,
     });
@@ -88,11 +84,14 @@ export async function stopGateways(): Promise<void> {
   await Promise.all(ORG_IDS.map((org) => stopGateway(org)));
 }
 
-if (require.main === module) {
-  const command = process.argv[2];
+function cli(command: string | undefined): void {
+  if (command === 'list') {
+    for (const org of ORG_IDS) console.log(`${org} ${gatewayUrl(org)}`);
+    return;
+  }
   const action = command === 'up' ? startGateways : command === 'down' ? stopGateways : undefined;
   if (!action) {
-    console.error('usage: gateways.ts up|down');
+    console.error('usage: gateways.ts up|down|list');
     process.exit(2);
   }
   action().then(
@@ -103,3 +102,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) cli(process.argv[2]);

@@ -4,24 +4,21 @@
  * can count them (a killed gateway refuses connections) instead of crashing.
  */
 import { readFileSync } from 'node:fs';
-import { keyDir, keyFiles } from '../../../gateway/src/cli/dev-keys';
-import { mintToken } from '../../../gateway/src/cli/token';
-import { findOrg, ROLE_OF_KIND, Role } from '../../../gateway/src/orgs';
-import { gatewayUrl, OrgId } from './gateways';
+import { ROLE_OF_KIND, Role } from '../../../gateway/src/membership';
+import { keyDir, keyFiles } from '../../../network/profiles/dev-keys';
+import { mintToken } from '../../../network/profiles/token';
+import { gatewayUrl, infoOf, OrgId } from './gateways';
 import { RUN_DIR } from './instance';
 
 export function privateKeyOf(org: OrgId): string {
-  const info = findOrg(org);
-  if (!info) throw new Error(`unknown organisation ${org}`);
-  return readFileSync(keyFiles(keyDir(RUN_DIR), info).privateKey, 'utf8');
+  return readFileSync(keyFiles(keyDir(RUN_DIR), { id: org }).privateKey, 'utf8');
 }
 
 export function tokenFor(
   org: OrgId,
   options: { role?: Role; sub?: string; ttlSeconds?: number } = {},
 ): string {
-  const info = findOrg(org);
-  if (!info) throw new Error(`unknown organisation ${org}`);
+  const info = infoOf(org);
   return mintToken(privateKeyOf(org), {
     org: info,
     role: options.role ?? ROLE_OF_KIND[info.kind],

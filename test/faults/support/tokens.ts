@@ -5,8 +5,7 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
-import { keyDir, keyFiles } from '../../../gateway/src/cli/dev-keys';
-import { findOrg } from '../../../gateway/src/orgs';
+import { keyDir, keyFiles } from '../../../network/profiles/dev-keys';
 import { OrgId, ORG_IDS } from './gateways';
 import { privateKeyOf, tokenFor } from './http';
 import { RUN_DIR } from './instance';
@@ -31,9 +30,7 @@ export function badTokens(org: OrgId): Record<string, string> {
   const valid = tokenFor(org);
   const claims = claimsOf(valid);
   const [header, , signature] = valid.split('.');
-  const info = findOrg(org);
-  if (!info) throw new Error(`unknown organisation ${org}`);
-  const publicKey = readFileSync(keyFiles(keyDir(RUN_DIR), info).publicKey, 'utf8');
+  const publicKey = readFileSync(keyFiles(keyDir(RUN_DIR), { id: org }).publicKey, 'utf8');
   const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const other = ORG_IDS.find((o) => o !== org) as OrgId;
   const withoutExp = Object.fromEntries(Object.entries(claims).filter(([name]) => name !== 'exp'));

@@ -1,24 +1,28 @@
 /**
- * Reaches the five development gateways on the real network. Gateways already running (npm start) are used as
- * they are; missing ones are started here from gateway/dist with the environment files of
- * gateway/src/cli/dev-keys.ts, and stopped again after the tests. The network itself must be up
+ * Reaches the development gateways on the real network, one per organisation of its consortium. Gateways
+ * already running (npm start) are used as they are; missing ones are started here from gateway/dist with the
+ * environment files of network/profiles/dev-keys.ts, and stopped again after the tests. The network itself must be up
  * (npm run network:up) and the gateway built (npm run build).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { keyDir, keyFiles, readDevEnvironment, setUpDevGateways } from '../../../gateway/src/cli/dev-keys';
-import { mintToken } from '../../../gateway/src/cli/token';
-import { findOrg, ORGS, ROLE_OF_KIND, Role } from '../../../gateway/src/orgs';
+import { ROLE_OF_KIND, Role } from '../../../gateway/src/membership';
+import { keyDir, keyFiles, readDevEnvironment, setUpDevGateways } from '../../../network/profiles/dev-keys';
+import { mintToken } from '../../../network/profiles/token';
+import { findOrg, readTopology } from '../../../network/profiles/topology';
 
 const ROOT = resolve(__dirname, '../../..');
 const RUN_DIR = join(ROOT, 'network/run');
 const started: ChildProcess[] = [];
 
-export type OrgId = 'hospital1' | 'hospital2' | 'insurer1' | 'insurer2' | 'regulator';
+/** An organisation's id in the consortium (hospital1, ...). */
+export type OrgId = string;
+
+const infoOf = (org: OrgId) => findOrg(readTopology(RUN_DIR), org);
 
 export function urlOf(org: OrgId): string {
-  return `http://127.0.0.1:${findOrg(org)?.port}`;
+  return `http://127.0.0.1:${infoOf(org).gatewayPort}`;
 }
 
 async function healthy(org: OrgId): Promise<boolean> {
@@ -31,11 +35,10 @@ async function healthy(org: OrgId): Promise<boolean> {
 
 export async function ensureGateways(): Promise<void> {
   const missing: OrgId[] = [];
-  for (const org of ORGS) if (!(await healthy(org.id as OrgId))) missing.push(org.id as OrgId);
-  if (missing.length === 0) return;
-  if (!existsSync(join(RUN_DIR, 'orgs', 'hospital1', 'connection-profile.json'))) {
+  if (!existsSync(join(RUN_DIR, 'topology.json')))
     throw new Error('the network is not up: run npm run network:up first');
-  }
+  for (const org of readTopology(RUN_DIR).orgs) if (!(await healthy(org.id))) missing.push(org.id);
+  if (missing.length === 0) return;
   if (!existsSync(join(ROOT, 'gateway/dist/main.js')))
     throw new Error('the gateway is not built: run npm run build');
   for (const org of missing) started.push(spawnGateway(org));
@@ -77,8 +80,7 @@ export function tokenFor(
   org: OrgId,
   options: { role?: Role; sub?: string; ttlSeconds?: number } = {},
 ): string {
-  const info = findOrg(org);
-  if (!info) throw new Error(org);
+  const info = infoOf(org);
   const pem = readFileSync(keyFiles(keyDir(RUN_DIR), info).privateKey, 'utf8');
   return mintToken(pem, {
     org: info,
@@ -89,9 +91,7 @@ export function tokenFor(
 }
 
 export function publicKeyPem(org: OrgId): string {
-  const info = findOrg(org);
-  if (!info) throw new Error(org);
-  return readFileSync(keyFiles(keyDir(RUN_DIR), info).publicKey, 'utf8');
+  return readFileSync(keyFiles(keyDir(RUN_DIR), { id: org }).publicKey, 'utf8');
 }
 
 export interface Answer {

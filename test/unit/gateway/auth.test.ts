@@ -11,6 +11,7 @@ import {
   startGateway,
   TestGateway,
   testConfig,
+  testMembership,
 } from './harness';
 
 function base64url(value: unknown): string {
@@ -138,7 +139,7 @@ describe('gateway token verification cache', () => {
 
   it('answers a token it verified before from memory until its expiry, then rejects it', () => {
     let clock = now();
-    const verifier = new TokenVerifier(config, 10, () => clock);
+    const verifier = new TokenVerifier(config, testMembership('hospital1'), 10, () => clock);
     const exp = now() + 60;
     const token = sign(claimsFor('hospital1', { exp }));
     const principal = verifier.verify(token);
@@ -151,7 +152,7 @@ describe('gateway token verification cache', () => {
   });
 
   it('does not remember rejected tokens', () => {
-    const verifier = new TokenVerifier(config, 10);
+    const verifier = new TokenVerifier(config, testMembership('hospital1'), 10);
     const forged = sign(claimsFor('hospital1'), newKeyPair().privateKey);
     for (let i = 0; i < 2; i++) expect(() => verifier.verify(forged)).to.throw('invalid token');
     const [header, , signature] = sign(claimsFor('hospital1')).split('.');
@@ -162,7 +163,7 @@ describe('gateway token verification cache', () => {
 
   it('keeps at most its limit, dropping the oldest first', () => {
     let clock = now();
-    const verifier = new TokenVerifier(config, 2, () => clock);
+    const verifier = new TokenVerifier(config, testMembership('hospital1'), 2, () => clock);
     const exp = now() + 60;
     const tokens = ['a', 'b', 'c'].map((sub) => sign(claimsFor('hospital1', { sub, exp })));
     for (const token of tokens) verifier.verify(token);
@@ -177,7 +178,7 @@ describe('gateway token verification cache', () => {
 
   it('drops the least recently used token, not a token still in use', () => {
     let clock = now();
-    const verifier = new TokenVerifier(config, 2, () => clock);
+    const verifier = new TokenVerifier(config, testMembership('hospital1'), 2, () => clock);
     const exp = now() + 60;
     const [a, b, c] = ['a', 'b', 'c'].map((sub) => sign(claimsFor('hospital1', { sub, exp })));
     verifier.verify(a);

@@ -20,7 +20,18 @@ describe('gateway configuration', () => {
     });
     writeFileSync(join(dir, 'ec.pem'), ec);
     writeFileSync(join(dir, 'rsa.pem'), rsa);
-    writeFileSync(join(dir, 'profile.json'), JSON.stringify({ name: 'test', version: '1.0.0' }));
+    const organizations = { Insurer2MSP: { mspid: 'Insurer2MSP' }, Other: { mspid: 'OtherMSP' } };
+    const profile = {
+      name: 'test',
+      version: '1.0.0',
+      client: { organization: 'Insurer2MSP' },
+      organizations,
+    };
+    writeFileSync(join(dir, 'profile.json'), JSON.stringify(profile));
+    writeFileSync(
+      join(dir, 'stranger.json'),
+      JSON.stringify({ ...profile, client: { organization: 'Nobody' } }),
+    );
     writeFileSync(join(dir, 'bad.json'), '{not json');
     writeFileSync(join(dir, 'pseudonym.key'), `${'ab'.repeat(32)}\n`);
     writeFileSync(join(dir, 'short.key'), 'abcd');
@@ -29,7 +40,6 @@ describe('gateway configuration', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
   beforeEach(() => {
     env = {
-      GATEWAY_ORG: 'insurer2',
       FABRIC_CONNECTION_PROFILE: join(dir, 'profile.json'),
       FABRIC_WALLET: join(dir, 'wallet'),
       JWT_PUBLIC_KEY_FILE: join(dir, 'ec.pem'),
@@ -51,8 +61,8 @@ describe('gateway configuration', () => {
 
   it('reads a complete configuration with defaults', () => {
     const config = loadConfig(env);
-    expect(config.org.mspId).to.equal('Insurer2MSP');
-    expect(config.port).to.equal(8084);
+    expect(config.mspId).to.equal('Insurer2MSP');
+    expect(config.port).to.equal(8080);
     expect(config.host).to.equal('127.0.0.1');
     expect(config.pseudonymKeys.map((key) => key.length)).to.deep.equal([32]);
     expect(config.fabric).to.include({
@@ -74,7 +84,6 @@ describe('gateway configuration', () => {
   });
 
   const malformed: Record<string, [NodeJS.ProcessEnv, RegExp]> = {
-    'an unknown organisation': [{ GATEWAY_ORG: 'hospital9' }, /GATEWAY_ORG must be one of/],
     'a port that is not a number': [{ GATEWAY_PORT: '80a' }, /GATEWAY_PORT must be an integer/],
     'a missing profile file': [{ FABRIC_CONNECTION_PROFILE: join('/nonexistent', 'p.json') }, /no such file/],
     'a profile that is not JSON': [{ FABRIC_CONNECTION_PROFILE: join('/', 'tmp') }, /no such file/],
@@ -116,10 +125,12 @@ describe('gateway configuration', () => {
     expect(problems({ PSEUDONYM_KEY_FILE: ring }).join()).to.match(/PSEUDONYM_KEY_FILE/);
   });
 
-  it('rejects a connection profile that is not a JSON object', () => {
-    expect(problems({ FABRIC_CONNECTION_PROFILE: join(dir, 'bad.json') }).join()).to.match(
-      /JSON connection profile/,
-    );
+  it('rejects a connection profile that is not JSON or does not say whose it is', () => {
+    for (const file of ['bad.json', 'stranger.json']) {
+      expect(problems({ FABRIC_CONNECTION_PROFILE: join(dir, file) }).join()).to.match(
+        /JSON connection profile whose client.organization is one of its organizations/,
+      );
+    }
   });
 
   it('reads CORS origins and overrides', () => {

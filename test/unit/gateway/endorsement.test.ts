@@ -13,27 +13,32 @@ import { FakeLedger } from './fake-ledger';
 import { actor, authorisationBody } from './fixtures';
 
 describe('gateway endorsement rule', () => {
+  // Whoever the registry says the regulator is: no organisation is known to the gateway by name.
+  const regulator = 'WatchdogMSP';
+
   it('names two distinct organisations for every kind of write', () => {
-    expect(catalogueEndorsers('Insurer2MSP')).to.deep.equal(['Insurer2MSP', 'RegulatorMSP']);
-    expect(authorisationEndorsers('Hospital2MSP', 'Insurer1MSP')).to.deep.equal([
+    expect(catalogueEndorsers('Insurer2MSP', regulator)).to.deep.equal(['Insurer2MSP', regulator]);
+    expect(authorisationEndorsers('Hospital2MSP', 'Insurer1MSP', regulator)).to.deep.equal([
       'Hospital2MSP',
       'Insurer1MSP',
     ]);
-    expect(authorisationEndorsers('Insurer1MSP', 'Insurer1MSP')).to.deep.equal([
+    expect(authorisationEndorsers('Insurer1MSP', 'Insurer1MSP', regulator)).to.deep.equal([
       'Insurer1MSP',
-      'RegulatorMSP',
+      regulator,
     ]);
   });
 
   it('registers with the new organisation as endorser only when it has a peer on the channel', () => {
-    const peerOrgs = ['RegulatorMSP', 'Insurer2MSP', 'Hospital2MSP'];
-    expect(participantEndorsers('Insurer2MSP', peerOrgs)).to.deep.equal(['Insurer2MSP', 'RegulatorMSP']);
+    const peerOrgs = [regulator, 'Insurer2MSP', 'Hospital2MSP'];
+    const endorsers = (registered: string, peers = peerOrgs) =>
+      participantEndorsers(registered, peers, regulator);
+    expect(endorsers('Insurer2MSP')).to.deep.equal(['Insurer2MSP', regulator]);
     // The regulator itself, or an organisation without a peer, is paired with a member that has one.
-    expect(participantEndorsers('RegulatorMSP', peerOrgs)).to.deep.equal(['Hospital2MSP', 'RegulatorMSP']);
-    expect(participantEndorsers('A', peerOrgs)).to.deep.equal(['Hospital2MSP', 'RegulatorMSP']);
-    expect(participantEndorsers('OrdererMSP', peerOrgs)).to.deep.equal(['Hospital2MSP', 'RegulatorMSP']);
-    // Before discovery has seen any peer, the bootstrap partner.
-    expect(participantEndorsers('A', [])).to.deep.equal(['Hospital1MSP', 'RegulatorMSP']);
+    expect(endorsers(regulator)).to.deep.equal(['Hospital2MSP', regulator]);
+    expect(endorsers('A')).to.deep.equal(['Hospital2MSP', regulator]);
+    expect(endorsers('OrdererMSP')).to.deep.equal(['Hospital2MSP', regulator]);
+    // Before discovery has seen any other peer, the regulator alone (the chaincode's policy then refuses it).
+    expect(endorsers('A', [regulator])).to.deep.equal([regulator]);
   });
 
   it('revokes with the owners the stored consent was recorded with', () => {
@@ -43,13 +48,13 @@ describe('gateway endorsement rule', () => {
         insurer,
         recordedBy: actor('a'.repeat(64), recorder),
       }) as unknown as Authorisation;
-    expect(revocationEndorsers(stored('Hospital2MSP', 'Insurer2MSP'))).to.deep.equal([
+    expect(revocationEndorsers(stored('Hospital2MSP', 'Insurer2MSP'), regulator)).to.deep.equal([
       'Hospital2MSP',
       'Insurer2MSP',
     ]);
-    expect(revocationEndorsers(stored('Insurer2MSP', 'Insurer2MSP'))).to.deep.equal([
+    expect(revocationEndorsers(stored('Insurer2MSP', 'Insurer2MSP'), regulator)).to.deep.equal([
       'Insurer2MSP',
-      'RegulatorMSP',
+      regulator,
     ]);
   });
 

@@ -4,11 +4,13 @@
  */
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import jwt from 'jsonwebtoken';
 import type { GatewayConfig } from '../../../gateway/src/config';
 import { createLogger } from '../../../gateway/src/logger';
-import { findOrg, OrgInfo, ROLE_OF_KIND } from '../../../gateway/src/orgs';
+import { Membership, membershipOf } from '../../../gateway/src/membership';
+import { Organisation, readConsortium } from '../../../network/consortium/consortium';
 import { createServer, GatewayApp } from '../../../gateway/src/server';
 import { FakeLedger } from './fake-ledger';
 
@@ -21,15 +23,35 @@ export const PSEUDONYM_KEY = Buffer.alloc(32, 7);
 export const ISSUER = 'test-idp';
 export const AUDIENCE = 'test-gateway';
 
-export function orgOf(id: string): OrgInfo {
-  const org = findOrg(id);
+/** The development consortium's organisations stand for any members in these tests. */
+export const DEV_CONSORTIUM = readConsortium(join(__dirname, '../../../network/consortium/development.json'));
+
+export function orgOf(id: string): Organisation {
+  const org = DEV_CONSORTIUM.organisations.find((o) => o.id === id);
   if (!org) throw new Error(`unknown org ${id}`);
   return org;
 }
 
+/** `id`'s membership as its gateway reads it from a registry holding the whole development consortium. */
+export function testMembership(id: string): Membership {
+  const recordedBy = {
+    mspId: 'RegulatorMSP',
+    user: 'network-bootstrap',
+    txId: 'tx',
+    at: '2026-01-01T00:00:00Z',
+  };
+  const participants = DEV_CONSORTIUM.organisations.map(({ mspId, kind, name }) => ({
+    mspId,
+    kind,
+    name,
+    recordedBy,
+  }));
+  return membershipOf(orgOf(id).mspId, participants) as Membership;
+}
+
 export function testConfig(orgId: string, overrides: Partial<GatewayConfig> = {}): GatewayConfig {
   return {
-    org: orgOf(orgId),
+    mspId: orgOf(orgId).mspId,
     host: '127.0.0.1',
     port: 0,
     fabric: {
@@ -73,7 +95,7 @@ export function claimsFor(orgId: string, overrides: Record<string, unknown> = {}
   const now = Math.floor(Date.now() / 1000);
   return {
     org: org.mspId,
-    role: ROLE_OF_KIND[org.kind],
+    role: testMembership(orgId).role,
     sub: `user-of-${orgId}`,
     iss: ISSUER,
     aud: AUDIENCE,
@@ -113,7 +135,8 @@ export async function startGateway(
     },
   });
   const config = testConfig(orgId, overrides);
-  const gateway = createServer({ config, ledger, logger: createLogger('debug', sink) });
+  const membership = testMembership(orgId);
+  const gateway = createServer({ config, membership, ledger, logger: createLogger('debug', sink) });
   gateway.events.start();
   const server = gateway.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

@@ -6,19 +6,18 @@
  * - one environment file per organisation (<org>.env) with that gateway's configuration.
  * Existing keys are kept, so tokens and patientRefs stay valid across restarts.
  *
- * Usage: ts-node gateway/src/cli/dev-keys.ts [--run-dir network/run]
+ * Usage: ts-node network/profiles/dev-keys.ts [--run-dir network/run]
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { devTokenClaims, ORGS, OrgInfo } from '../orgs';
+import { OrgNode, readTopology } from './topology';
 
-/** network/run, from both gateway/src/cli and gateway/dist/cli. */
-export const DEFAULT_RUN_DIR = resolve(__dirname, '../../../network/run');
+export const DEFAULT_RUN_DIR = resolve(__dirname, '../run');
 export const keyDir = (runDir: string): string => join(runDir, 'gateway', 'keys');
 
-export const keyFiles = (dir: string, org: OrgInfo) => ({
+export const keyFiles = (dir: string, org: { id: string }) => ({
   privateKey: join(dir, `${org.id}.jwt-private.pem`),
   publicKey: join(dir, `${org.id}.jwt-public.pem`),
 });
@@ -26,15 +25,20 @@ export const pseudonymKeyFile = (dir: string): string => join(dir, 'pseudonym.ke
 /** `org`'s environment file, which scripts/start.sh sources and the test and bench harnesses read. */
 export const envFile = (runDir: string, orgId: string): string => join(runDir, 'gateway', `${orgId}.env`);
 
+/** Issuer and audience of an organisation's development tokens, which its gateway is configured to expect. */
+export function devTokenClaims(org: { id: string }): { issuer: string; audience: string } {
+  return { issuer: `dev-idp.${org.id}`, audience: `settlement-gateway.${org.id}` };
+}
+
 /** Creates the missing keys and answers the files it created. */
-export function ensureDevKeys(dir: string): string[] {
+export function ensureDevKeys(dir: string, orgs: readonly OrgNode[]): string[] {
   const created: string[] = [];
   const writeSecret = (path: string, content: string): void => {
     writeFileSync(path, content, { mode: 0o600 });
     created.push(path);
   };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  for (const org of ORGS) {
+  for (const org of orgs) {
     const files = keyFiles(dir, org);
     if (existsSync(files.privateKey) && existsSync(files.publicKey)) continue;
     const { privateKey, publicKey } = generateKeyPairSync('ec', {
@@ -51,12 +55,11 @@ export function ensureDevKeys(dir: string): string[] {
 }
 
 /** The environment of one organisation's development gateway, as KEY=value lines. */
-export function devEnvironment(runDir: string, org: OrgInfo): string {
+export function devEnvironment(runDir: string, org: OrgNode): string {
   const keys = keyDir(runDir);
   const { issuer, audience } = devTokenClaims(org);
   const env: Record<string, string | number> = {
-    GATEWAY_ORG: org.id,
-    GATEWAY_PORT: org.port,
+    GATEWAY_PORT: org.gatewayPort,
     FABRIC_CONNECTION_PROFILE: join(runDir, 'orgs', org.id, 'connection-profile.json'),
     FABRIC_WALLET: join(runDir, 'orgs', org.id, 'wallet'),
     JWT_PUBLIC_KEY_FILE: keyFiles(keys, org).publicKey,
@@ -71,9 +74,11 @@ export function devEnvironment(runDir: string, org: OrgInfo): string {
     .join('');
 }
 
+/** Keys and environment files for every organisation of the network in `runDir`. */
 export function setUpDevGateways(runDir: string): string[] {
-  const created = ensureDevKeys(keyDir(runDir));
-  for (const org of ORGS) {
+  const { orgs } = readTopology(runDir);
+  const created = ensureDevKeys(keyDir(runDir), orgs);
+  for (const org of orgs) {
     writeFileSync(envFile(runDir, org.id), devEnvironment(runDir, org));
   }
   return created;

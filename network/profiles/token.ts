@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import jwt from 'jsonwebtoken';
-import { devTokenClaims, ORGS, OrgInfo, Role, ROLES } from '../orgs';
-import { DEFAULT_RUN_DIR, keyDir, keyFiles } from './dev-keys';
+import { ROLE_OF_KIND, ROLES, type Role } from '../../gateway/src/membership';
+import { DEFAULT_RUN_DIR, devTokenClaims, keyDir, keyFiles } from './dev-keys';
+import { readTopology } from './topology';
 
 export interface TokenRequest {
-  org: OrgInfo;
+  org: { id: string; mspId: string };
   role: Role;
   sub: string;
   ttlSeconds: number;
@@ -44,20 +45,24 @@ function main(): void {
       'run-dir': { type: 'string', default: DEFAULT_RUN_DIR },
     },
   });
-  const org = ORGS.find((o) => o.id === values.org || o.mspId === values.org);
-  if (!org) fail(`--org must be one of ${ORGS.map((o) => o.id).join(', ')}`);
-  if (!ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`);
+  const runDir = resolve(values['run-dir'] as string);
+  const { orgs } = readTopology(runDir);
+  const org = orgs.find((o) => o.id === values.org || o.mspId === values.org);
+  if (!org) fail(`--org must be one of ${orgs.map((o) => o.id).join(', ')}`);
+  // The organisation's one role unless another is asked for (to see it refused).
+  const role = values.role ?? ROLE_OF_KIND[org.kind];
+  if (!ROLES.includes(role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`);
   if (!values.sub) fail('--sub is required');
   const ttlSeconds = Number(values.ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) fail('--ttl must be a positive integer');
-  const keyPath = keyFiles(keyDir(resolve(values['run-dir'] as string)), org).privateKey;
+  const keyPath = keyFiles(keyDir(runDir), org).privateKey;
   let pem: string;
   try {
     pem = readFileSync(keyPath, 'utf8');
   } catch {
-    fail(`no development key at ${keyPath}; run npm start (or gateway/src/cli/dev-keys.ts) first`);
+    fail(`no development key at ${keyPath}; run npm start (or network/profiles/dev-keys.ts) first`);
   }
-  console.log(mintToken(pem, { org, role: values.role as Role, sub: values.sub, ttlSeconds }));
+  console.log(mintToken(pem, { org, role: role as Role, sub: values.sub, ttlSeconds }));
 }
 
 if (require.main === module) main();
