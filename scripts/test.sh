@@ -33,4 +33,17 @@ suite npx c8 mocha 'test/unit/**/*.test.ts'
 echo "[test] integration tests on the real network"
 bash network/up.sh
 suite npx mocha --timeout 120000 'test/integration/**/*.test.ts'
+# Organisations join and leave: on a fresh instance of its own, removed afterwards, since the channel's
+# membership changes for good.
+echo "[test] consortium tests on their own network instance"
+consortium() { NETWORK_RUN_DIR=$PWD/network/run-consortium NETWORK_PORT_OFFSET=5000 "$@"; }
+consortium bash network/down.sh --purge >/dev/null
+consortium bash network/up.sh
+status=0
+consortium tally_mocha npx mocha --timeout 600000 'test/consortium/**/*.test.ts' || status=$?
+consortium bash network/down.sh --purge >/dev/null
+((status == 0)) || {
+  tally_line tests
+  exit "$status"
+}
 tally_line tests

@@ -14,7 +14,7 @@ import { networkDown, networkUp, sleep } from '../support/processes';
 import { loadLanes, settlementBody, uniqueId } from '../support/scenario';
 
 async function previousHashOf(blockNumber: number): Promise<string> {
-  const connection = await connect('regulator', { ownPeerOnly: true });
+  const connection = await connect('regulator', { onlyPeerOf: 'regulator' });
   try {
     const qscc = connection.network.getContract('qscc');
     const bytes = await qscc.evaluateTransaction('GetBlockByNumber', CHANNEL_NAME, String(blockNumber));

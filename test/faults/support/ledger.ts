@@ -38,7 +38,7 @@ export interface ChainInfo {
 
 /** Runs `action` against `org`'s own peer only, on a fresh connection (peers restart during these tests). */
 async function onOwnPeer<T>(org: OrgId, action: (connection: OrgConnection) => Promise<T>): Promise<T> {
-  const connection = await connect(org, { ownPeerOnly: true });
+  const connection = await connect(org, { onlyPeerOf: org });
   try {
     return await action(connection);
   } finally {

@@ -16,19 +16,12 @@ import {
   tokenFor,
   urlOf,
 } from './harness';
-import { invoiceNumberFor } from '../support/fixtures';
+import { GATEWAY_COSTS as costs, invoiceNumberFor } from '../support/fixtures';
 import { eventually } from '../support/nodes';
 
 const RUN = randomBytes(4).toString('hex');
 const id = (name: string) => `${name}-${RUN}`;
 const patient = (n: number) => ({ idType: 'RESIDENT_ID', idNumber: `110105199001${RUN}${n}` });
-const costs = {
-  total: 10000,
-  fund: { pooled: 5000, seriousIllness: 1000, assistance: 0 },
-  inCatalogueSelfPay: 2000,
-  outOfCatalogue: 1500,
-  innovativeDrug: 500,
-};
 /** With the product below and consent: 80% of 1500 plus 100% of 500. */
 const COMMERCIAL_SHARE = 1700;
 

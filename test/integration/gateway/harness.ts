@@ -10,10 +10,9 @@ import { join, resolve } from 'node:path';
 import { ROLE_OF_KIND, Role } from '../../../gateway/src/membership';
 import { keyDir, keyFiles, readDevEnvironment, setUpDevGateways } from '../../../network/profiles/dev-keys';
 import { mintToken } from '../../../network/profiles/token';
-import { findOrg, readTopology } from '../../../network/profiles/topology';
+import { findOrg, readTopology, RUN_DIR } from '../../../network/profiles/topology';
 
 const ROOT = resolve(__dirname, '../../..');
-const RUN_DIR = join(ROOT, 'network/run');
 const started: ChildProcess[] = [];
 
 /** An organisation's id in the consortium (hospital1, ...). */
@@ -69,6 +68,7 @@ export async function stopStartedGateways(): Promise<void> {
     started.splice(0).map(
       (child) =>
         new Promise<void>((resolveExit) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolveExit();
           child.once('exit', () => resolveExit());
           child.kill('SIGTERM');
         }),

@@ -54,7 +54,7 @@ describe('network: a peer killed and restarted', function () {
     );
     expect(await peerHeight(stopped)).to.equal(await peerHeight(witness));
 
-    const ownPeer = await connect(stopped.id, { ownPeerOnly: true });
+    const ownPeer = await connect(stopped.id, { onlyPeerOf: stopped.id });
     try {
       const seenThere = await evaluate<Product>(ownPeer.contract, Tx.getProduct, { productId });
       const seenHere = await evaluate<Product>(insurer, Tx.getProduct, { productId });

@@ -20,8 +20,11 @@ import { OrgNode, findOrg, readTopology } from '../../../network/profiles/topolo
 export interface ConnectOptions {
   /** Wallet label: `client` (an ordinary user of the organisation, the default) or `admin`. */
   identity?: 'client' | 'admin';
-  /** Talk to the organisation's own peer only (no discovery): to read one peer's view of the ledger. */
-  ownPeerOnly?: boolean;
+  /**
+   * Talk to this organisation's peer only, no discovery (an id or MSP ID; usually the caller's own): to read one
+   * peer's view of the ledger, or to hear a peer's own answer to a caller.
+   */
+  onlyPeerOf?: string;
   /**
    * Which peers a submit waits for. `network` (the default): every peer, so that a test's next step, endorsed by
    * any organisation, reads what the last one wrote (endorsers that lag behind disagree). `organisation`: the
@@ -41,27 +44,28 @@ function orgDir(org: OrgNode): string {
   return path.join(readTopology().runDir, 'orgs', org.id);
 }
 
-function loadProfile(org: OrgNode, ownPeerOnly: boolean): ConnectionProfile {
+function loadProfile(org: OrgNode, onlyPeer: OrgNode | undefined): ConnectionProfile {
   const profile = JSON.parse(
     readFileSync(path.join(orgDir(org), 'connection-profile.json'), 'utf8'),
   ) as ConnectionProfile;
-  if (ownPeerOnly) {
+  if (onlyPeer) {
     const channel = profile.channels[CHANNEL_NAME];
-    channel.peers = { [org.peer.name]: channel.peers[org.peer.name] };
+    channel.peers = { [onlyPeer.peer.name]: { ...channel.peers[onlyPeer.peer.name], chaincodeQuery: true } };
   }
   return profile;
 }
 
 /** Connects as `orgId` (e.g. `hospital1` or `Hospital1MSP`); disconnect the gateway when done. */
 export async function connect(orgId: string, options: ConnectOptions = {}): Promise<OrgConnection> {
-  const org = findOrg(readTopology(), orgId);
-  const ownPeerOnly = options.ownPeerOnly ?? false;
+  const topology = readTopology();
+  const org = findOrg(topology, orgId);
+  const onlyPeer = options.onlyPeerOf === undefined ? undefined : findOrg(topology, options.onlyPeerOf);
   const gateway = new Gateway();
-  await gateway.connect(loadProfile(org, ownPeerOnly), {
+  await gateway.connect(loadProfile(org, onlyPeer), {
     wallet: await Wallets.newFileSystemWallet(path.join(orgDir(org), 'wallet')),
     identity: options.identity ?? 'client',
     // The peers really listen on 127.0.0.1 (no containers), so discovered endpoints are used as they are.
-    discovery: { enabled: !ownPeerOnly, asLocalhost: false },
+    discovery: { enabled: !onlyPeer, asLocalhost: false },
     eventHandlerOptions: {
       strategy:
         options.awaitCommit === 'organisation'

@@ -27,6 +27,15 @@ export function invoiceNumberFor(name: string): string {
   return `44010026${number.toString().padStart(10, '0')}`;
 }
 
+/** A settlement's costs in fen, as the gateway takes them: 1500 out of the catalogue and 500 of innovative drugs. */
+export const GATEWAY_COSTS = {
+  total: 10000,
+  fund: { pooled: 5000, seriousIllness: 1000, assistance: 0 },
+  inCatalogueSelfPay: 2000,
+  outOfCatalogue: 1500,
+  innovativeDrug: 500,
+};
+
 /** Wide enough to cover both the settlements' dates and the transactions' own time. */
 export const VALIDITY = { validFrom: '2020-01-01', validTo: '2099-12-31' };
 
