@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # npm run bench: brings up the benchmark's own network (network/run-bench, every port + 10000, beside the
-# development network), runs bench/src/main.ts against it with its own gateways (ports 18081..18085), draws the
-# scaling chart, then tears the network down (--keep leaves it up). Other options go to main.ts (--help).
+# development network), runs bench/src/main.ts against it with its own gateways (one per organisation), draws the
+# scaling chart, then tears the network down (--keep leaves it up). --orgs N (5, 7, 9, ... 129) runs it on a
+# generated consortium of N organisations: the regulator and as many hospitals as insurers (the workloads use
+# hospital1, hospital2, insurer1 and insurer2; the others' peers validate and commit every block, as members
+# do). Other options go to main.ts (--help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,10 +15,12 @@ export CHAINCODE_PERF=true
 # The chart's Python environment lives outside the work tree, so linters never walk matplotlib's own files.
 VENV=${BENCH_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/settlement-bench/venv}
 KEEP=0
+ORG_COUNT=''
 ARGS=()
 for arg in "$@"; do
   case $arg in
     --keep) KEEP=1 ;;
+    --orgs=*) ORG_COUNT=${arg#*=} ;;
     # Printed without main.ts: fabric-common's config (nconf) would take --help for itself.
     --help | -h) exec node -r ts-node/register -e "console.log(require('./bench/src/options').USAGE)" ;;
     *) ARGS+=("$arg") ;;
@@ -46,9 +51,22 @@ ensure_chart_python() {
   export BENCH_PYTHON=$VENV/bin/python
 }
 
+# A consortium of ORG_COUNT organisations, for the network this run creates.
+generate_consortium() {
+  if ! [[ $ORG_COUNT =~ ^[0-9]+$ ]] || ((ORG_COUNT < 5 || ORG_COUNT % 2 == 0 || ORG_COUNT > 129)); then
+    echo "[bench] --orgs must be an odd number from 5 to 129" >&2
+    exit 2
+  fi
+  NETWORK_CONSORTIUM=$(mktemp --suffix .json)
+  export NETWORK_CONSORTIUM
+  npx ts-node network/consortium/cli.ts generate $(((ORG_COUNT - 1) / 2)) $(((ORG_COUNT - 1) / 2)) "$NETWORK_CONSORTIUM"
+  log "a generated consortium of $ORG_COUNT organisations"
+}
+
 main() {
   bash scripts/ensure-deps.sh
   ensure_chart_python
+  [[ -z $ORG_COUNT ]] || generate_consortium
   # A fresh channel each run, so that the block-cutting settings in force are the ones configured now.
   bash network/down.sh --purge >/dev/null
   trap teardown EXIT

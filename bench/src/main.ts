@@ -17,7 +17,8 @@ import { gitCommit, loadAverage, machineFacts, machineSpeed } from './machine';
 import { Options, parseOptions, USAGE, WorkloadId } from './options';
 import { networkProcesses } from './processes';
 import { waitForEqualHeights, waitForGossip } from './prometheus';
-import { cycleLines, ratios, table, targetLines, targets } from './report';
+import { cpuMsPerItem, cycleLines, ratios, table, targetLines, targets } from './report';
+import { round } from './stats';
 import { MeasuredRound, RoundRunner, type Segment } from './rounds';
 import { HOSPITALS, seedPool, workloads } from './workloads';
 
@@ -179,6 +180,7 @@ async function main(options: Options): Promise<void> {
     }
 
     const ratioValues = ratios(rounds, fixed, fixedDirect);
+    const cpuPerSettlement = rounds.gateway ? cpuMsPerItem(rounds.gateway) : {};
     const targetList = targets(ratioValues, rounds, fixed?.summary);
     const commit = gitCommit();
     const results = {
@@ -188,7 +190,13 @@ async function main(options: Options): Promise<void> {
       commit,
       machine: { ...machineFacts(), speed },
       loadAverage: { before: loadBefore, after: loadAverage() },
-      settings: { options, channel: channelSettings(topology.runDir), orderers: topology.orderers.length },
+      settings: {
+        options,
+        channel: channelSettings(topology.runDir),
+        orderers: topology.orderers.length,
+        organisations: topology.orgs.length,
+      },
+      cpuMsPerSettlement: cpuPerSettlement,
       rounds,
       fixedRate: fixed,
       fixedRateDirect: fixedDirect,
@@ -215,6 +223,15 @@ async function main(options: Options): Promise<void> {
     for (const [name, use] of gatewayUse) {
       console.log(
         `${name} during "${rows[0].title}": peak RSS ${use.peakRssMb} MB, CPU ${use.cpuPercent}% of a core`,
+      );
+    }
+    if (rounds.gateway) {
+      const total = round(Object.values(cpuPerSettlement).reduce((sum, ms) => sum + ms, 0), 1);
+      console.log(
+        `\nCPU per settlement through the gateway, ${topology.orgs.length} organisations (ms): ${total} in all; ` +
+          Object.entries(cpuPerSettlement)
+            .map(([name, ms]) => `${name} ${ms}`)
+            .join(', '),
       );
     }
     console.log(`\nratios: ${JSON.stringify(ratioValues)}`);

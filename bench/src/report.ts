@@ -1,4 +1,5 @@
 /** The run's ratios and targets, and the table printed at the end. */
+import type { ProcessUsage } from './processes';
 import { round, type Summary } from './stats';
 
 export interface Round {
@@ -130,4 +131,19 @@ export function targetLines(list: Target[]): string {
         `  ${t.met ? 'met   ' : 'MISSED'} ${t.name.padEnd(40)} target ${t.target.padEnd(9)} measured ${t.measured}`,
     )
     .join('\n');
+}
+
+/**
+ * Milliseconds of CPU each network process spent per item the round committed (its mean CPU share over the
+ * round ÷ items per second): how the cost of a settlement spreads over the peers, chaincode services and
+ * orderers, and how it grows with the number of organisations (every peer validates and commits every block).
+ */
+export function cpuMsPerItem(measured: Round & { usage: Record<string, ProcessUsage> }): Record<string, number> {
+  const itemsPerSecond = measured.summary.throughput * measured.itemsPerOperation;
+  if (itemsPerSecond <= 0) return {};
+  return Object.fromEntries(
+    Object.entries(measured.usage)
+      .filter(([name]) => !name.startsWith('gateway-'))
+      .map(([name, use]) => [name, round((use.cpuPercent * 10) / itemsPerSecond, 2)]),
+  );
 }

@@ -10,13 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Tx } from '../../chaincode/src/api';
 import { RUN_DIR } from '../../network/profiles/topology';
-import {
-  Answer,
-  call,
-  ensureGateways,
-  spawnGateway,
-  stopStartedGateways,
-} from '../integration/gateway/harness';
+import { Answer, call, ensureGateways, stopStartedGateways } from '../integration/gateway/harness';
 import { connect, failure, submit } from '../integration/support/fabric';
 import { GATEWAY_COSTS, invoiceNumberFor, uniqueId } from '../integration/support/fixtures';
 
@@ -122,8 +116,7 @@ describe('a consortium that grows and shrinks at runtime', function () {
     const pidsAfter = networkPids();
     for (const [name, pid] of Object.entries(pidsBefore)) expect(pidsAfter[name], name).to.equal(pid);
     expect(Object.keys(pidsAfter)).to.include.members(['peer-hospital3', 'chaincode-insurer3']);
-    for (const newcomer of ['hospital3', 'insurer3']) spawnGateway(newcomer);
-    await ensureGateways();
+    await ensureGateways(); // starts the newcomers' gateways, and stops them after the suite
     const participants = (await call('hospital1', 'GET', '/v1/participants')).body.items;
     expect(participants.map((p: { mspId: string }) => p.mspId)).to.include.members([
       'Hospital3MSP',
