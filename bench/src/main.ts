@@ -226,7 +226,10 @@ async function main(options: Options): Promise<void> {
       );
     }
     if (rounds.gateway) {
-      const total = round(Object.values(cpuPerSettlement).reduce((sum, ms) => sum + ms, 0), 1);
+      const total = round(
+        Object.values(cpuPerSettlement).reduce((sum, ms) => sum + ms, 0),
+        1,
+      );
       console.log(
         `\nCPU per settlement through the gateway, ${topology.orgs.length} organisations (ms): ${total} in all; ` +
           Object.entries(cpuPerSettlement)

@@ -138,7 +138,9 @@ export function targetLines(list: Target[]): string {
  * round ÷ items per second): how the cost of a settlement spreads over the peers, chaincode services and
  * orderers, and how it grows with the number of organisations (every peer validates and commits every block).
  */
-export function cpuMsPerItem(measured: Round & { usage: Record<string, ProcessUsage> }): Record<string, number> {
+export function cpuMsPerItem(
+  measured: Round & { usage: Record<string, ProcessUsage> },
+): Record<string, number> {
   const itemsPerSecond = measured.summary.throughput * measured.itemsPerOperation;
   if (itemsPerSecond <= 0) return {};
   return Object.fromEntries(
