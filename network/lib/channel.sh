@@ -66,22 +66,23 @@ config_has_org() {
 }
 
 # change_membership add|remove ORG: ORG's definition added to the channel (or removed from it) unless that is
-# done already, signed by a majority of the other members.
+# done already, signed by a majority of the other members. The work files stay in the setup folder.
 change_membership() {
-  local change=$1 org=$2 dir signers
-  dir=$(mktemp -d)
+  local change=$1 org=$2 dir signers members=${#ORGS[@]}
+  dir=$STATE_DIR/channel-update-$org
+  rm -rf "$dir" && mkdir -p "$dir"
   fetch_channel_config "$(regulator)" "$dir"
   if [[ $change == add ]]; then
     config_has_org "$dir" "$org" && return 0
     print_org_definition "$org" "$dir"
     channel_config_cli add-org "$dir/config.json" "$dir/org.json" "$(msp_id "$org")" 127.0.0.1 "$(peer_port "$org")" \
       "$dir/modified.json"
+    # The newcomer is in the consortium already, and not yet on the channel.
+    members=$((members - 1))
   else
     config_has_org "$dir" "$org" || return 0
     channel_config_cli remove-org "$dir/config.json" "$(msp_id "$org")" "$dir/modified.json"
   fi
-  # The newcomer is in the consortium already, and not yet on the channel.
-  mapfile -t signers < <(majority_signers $((${#ORGS[@]} - $([[ $change == add ]] && echo 1 || echo 0))) "$org")
+  mapfile -t signers < <(majority_signers "$members" "$org")
   submit_config_update "$dir" "${signers[@]}"
-  rm -rf "$dir"
 }
