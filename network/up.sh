@@ -66,8 +66,6 @@ ensure_consortium() {
   consortium_cli install "$CONSORTIUM_SOURCE" "$RUN_DIR"
 }
 
-
-
 main() {
   local started=$SECONDS i org
   parse_args "$@"

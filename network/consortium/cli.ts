@@ -2,19 +2,17 @@
  * The network scripts' access to the consortium. A network keeps its own copy (run/consortium.json, and the
  * same as tab-separated lines in run/consortium.tsv for the shell), made from the source file when the network
  * is created and changed only by org:add and org:remove.
- * Usage: ts-node network/consortium/cli.ts check FILE
- *                                          install FILE RUN_DIR
+ * Usage: ts-node network/consortium/cli.ts install FILE RUN_DIR
  *                                          add RUN_DIR ID KIND [NAME]
  *                                          remove RUN_DIR ID
  *                                          generate HOSPITALS INSURERS OUT_FILE
  */
 import { writeFileSync } from 'fs';
 import * as path from 'path';
+import { PARTICIPANT_KINDS, type ParticipantKind } from '../../chaincode/src/schemas';
 import {
   Consortium,
   generatedConsortium,
-  Kind,
-  KINDS,
   Organisation,
   readConsortium,
   withOrganisation,
@@ -46,17 +44,14 @@ function count(text: string, what: string): number {
   return n;
 }
 
-function kind(text: string): Kind {
-  if (!(KINDS as readonly string[]).includes(text))
-    throw new Error(`kind must be one of ${KINDS.join(', ')}`);
-  return text as Kind;
+function kind(text: string): ParticipantKind {
+  if (!(PARTICIPANT_KINDS as readonly string[]).includes(text))
+    throw new Error(`kind must be one of ${PARTICIPANT_KINDS.join(', ')}`);
+  return text as ParticipantKind;
 }
 
 function main([command, ...args]: string[]): void {
   switch (command) {
-    case 'check':
-      readConsortium(args[0]);
-      return;
     case 'install':
       install(readConsortium(args[0]), args[1]);
       return;
@@ -76,7 +71,7 @@ function main([command, ...args]: string[]): void {
       );
       return;
     default:
-      throw new Error('usage: cli.ts check|install|add|remove|generate ... (see the comment at the top)');
+      throw new Error('usage: cli.ts install|add|remove|generate ... (see the comment at the top)');
   }
 }
 

@@ -6,9 +6,7 @@
  */
 import { readFileSync } from 'fs';
 import { z } from 'zod';
-
-export const KINDS = ['HOSPITAL', 'INSURER', 'REGULATOR'] as const;
-export type Kind = (typeof KINDS)[number];
+import { PARTICIPANT_KINDS, type ParticipantKind } from '../../chaincode/src/schemas';
 
 const port = z.number().int().min(1024).max(32767);
 
@@ -17,7 +15,7 @@ export const ORGANISATION = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9]{0,30}$/, 'lowercase letters and digits, starting with a letter'),
   /** Also part of private data collection names, which allow no dots. */
   mspId: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,48}$/, 'letters and digits, starting with a letter'),
-  kind: z.enum(KINDS),
+  kind: z.enum(PARTICIPANT_KINDS),
   name: z.string().trim().min(1).max(100),
   /** Before the network's port offset: the peer's (its chaincode port is the next one), its operations
    * endpoint's, its gateway's. */
@@ -82,7 +80,7 @@ function nextPorts(organisations: Organisation[]): Organisation['ports'] {
 
 interface Newcomer {
   id: string;
-  kind: Kind;
+  kind: ParticipantKind;
   name?: string;
   mspId?: string;
 }

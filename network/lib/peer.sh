@@ -76,11 +76,13 @@ peer_cli() { as_admin "$1" "$(fabric_cmd peer)" "${@:2}"; }
 
 peer_joined() { peer_cli "$1" channel list 2>/dev/null | grep -qx "$CHANNEL"; }
 
+# ensure_peer_joined ORG [BLOCK]: ORG's peer joined from the channel's first block (the genesis block file, or
+# BLOCK as a newcomer's admin fetched it).
 ensure_peer_joined() {
-  local org=$1
+  local org=$1 block=${2:-$CHANNEL_DIR/$CHANNEL.block}
   peer_joined "$org" && return 0
   log "joining $(peer_name "$org") to channel $CHANNEL"
-  run_logged "peer channel join ($org)" peer_cli "$org" channel join -b "$CHANNEL_DIR/$CHANNEL.block"
+  run_logged "peer channel join ($org)" peer_cli "$org" channel join -b "$block"
 }
 
 # The height of the channel's chain on org $1's peer, or nothing when it does not answer.

@@ -3,6 +3,7 @@
  * organisations, endpoints, certificate files and process names for the Node tools and integration tests.
  */
 import { readFileSync } from 'fs';
+import type { ParticipantKind } from '../../chaincode/src/schemas';
 import * as path from 'path';
 
 /** NETWORK_RUN_DIR selects another network instance, as it does for network/up.sh. */
@@ -16,7 +17,7 @@ export interface UserFiles {
 export interface OrgNode {
   id: string;
   mspId: string;
-  kind: 'HOSPITAL' | 'INSURER' | 'REGULATOR';
+  kind: ParticipantKind;
   /** The organisation's name in the participant registry. */
   name: string;
   /** Where its development gateway listens (the network's port offset included). */
