@@ -28,12 +28,10 @@ usage() { die "usage: network/org.sh add ID --kind HOSPITAL|INSURER [--name NAME
 ensure_joined_from_block0() {
   local org=$1 orderer block
   peer_joined "$org" && return 0
-  block=$(mktemp -d)/block0.pb
+  block=$(org_home "$org")/block0.pb
   mapfile -t orderer < <(orderer_flags)
   run_logged "fetch block 0 ($org)" peer_cli "$org" channel fetch 0 "$block" "${orderer[@]}" -c "$CHANNEL"
-  log "joining $(peer_name "$org") to channel $CHANNEL"
-  run_logged "peer channel join ($org)" peer_cli "$org" channel join -b "$block"
-  rm -rf "$(dirname "$block")"
+  ensure_peer_joined "$org" "$block"
 }
 
 caught_up() { [[ $(peer_height "$1") == "$(peer_height "$(regulator)")" ]]; }
@@ -43,6 +41,8 @@ add_org() {
   [[ $kind == HOSPITAL || $kind == INSURER ]] || usage
   [[ -f $CONSORTIUM_FILE ]] || die "no network: run npm run network:up first"
   mkdir -p "$LOG_DIR"
+  # An id once used stays its organisation's, even after it left (its collections carry its MSP ID).
+  [[ -z ${ORG_KIND[$org]:-} ]] || is_member "$org" || die "$org left the consortium; a newcomer needs another id"
   if [[ -z ${ORG_KIND[$org]:-} ]]; then
     consortium_cli add "$RUN_DIR" "$org" "$kind" ${name:+"$name"}
   fi
@@ -65,7 +65,7 @@ add_org() {
 
 remove_org() {
   local org=$1
-  [[ -n ${ORG_KIND[$org]:-} ]] || die "$org is not a member of the consortium (members: ${ORGS[*]})"
+  is_member "$org" || die "$org is not a member of the consortium (members: ${ORGS[*]})"
   [[ ${ORG_KIND[$org]} != REGULATOR ]] || die "the regulator cannot leave the consortium"
   mkdir -p "$LOG_DIR"
   log "removing $org ($(msp_id "$org")) from the running network"

@@ -60,8 +60,6 @@ collection() {
     "AND($(principals peer "${owners[@]}"))"
 }
 
-is_member() { [[ " ${ORGS[*]} " == *" $1 "* ]]; }
-
 # ever_of_kind KIND: the organisations of that kind, present or departed.
 ever_of_kind() {
   local org

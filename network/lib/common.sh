@@ -66,6 +66,7 @@ consortium_cli() {
   load_consortium
 }
 
+is_member() { [[ " ${ORGS[*]} " == *" $1 "* ]]; }
 org_known() { [[ -n ${ORG_KIND[$1]:-} ]] || die "unknown organisation: $1 (the consortium has ${ORGS[*]})"; }
 msp_id() { org_known "$1" && echo "${ORG_MSP[$1]}"; }
 org_kind() { org_known "$1" && echo "${ORG_KIND[$1]}"; }
