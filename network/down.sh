@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stops every process network/up.sh started (by their pid files). --purge also deletes network/run:
-# crypto material, ledgers, logs, profiles and wallets.
+# Stops every process network/up.sh started (by their pid files). --purge also deletes network/run (crypto
+# material, ledgers, logs, profiles and wallets) and the hosts of a NETWORK_HOSTS=netns network.
 set -euo pipefail
 LIB="$(dirname "${BASH_SOURCE[0]}")/lib"
 # shellcheck source=lib/common.sh
@@ -20,6 +20,7 @@ main() {
     [[ -f $file ]] && stop_process "$(basename "$file" .pid)"
   done
   if $purge; then
+    remove_hosts
     rm -rf "$RUN_DIR"
     log "removed ${RUN_DIR#"$ROOT_DIR"/}"
   fi

@@ -60,7 +60,7 @@ add_org() {
   ensure_profiles
   run_logged "development gateway keys" "$ROOT_DIR/node_modules/.bin/ts-node" "$NETWORK_DIR/profiles/dev-keys.ts" \
     --run-dir "$RUN_DIR"
-  log "$org joined: peer on 127.0.0.1:$(peer_port "$org"), its gateway's environment in ${RUN_DIR#"$ROOT_DIR"/}/gateway/$org.env (port $(gateway_port "$org"))"
+  log "$org joined: peer on $(host_address "$org"):$(peer_port "$org"), its gateway's environment in ${RUN_DIR#"$ROOT_DIR"/}/gateway/$org.env (port $(gateway_port "$org"))"
 }
 
 remove_org() {

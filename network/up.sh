@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings the development network up: whatever is missing is generated, whatever is not running is started,
 # whatever is not deployed is deployed. Quick when everything already is.
-# Usage: network/up.sh [--orderers 1|3]   (or ORDERERS=3)
+# Usage: network/up.sh [--orderers 1|3]   (or ORDERERS=3; NETWORK_HOSTS=netns for one host per node, hosts.sh)
 set -euo pipefail
 LIB="$(dirname "${BASH_SOURCE[0]}")/lib"
 # shellcheck source=lib/common.sh
@@ -73,6 +73,7 @@ main() {
   mkdir -p "$LOG_DIR"
   ensure_consortium
   settle_orderer_count
+  settle_hosts_mode
   ensure_node_config
   ensure_crypto
   ensure_channel_block

@@ -38,16 +38,11 @@ stop_all() {
   fi
 }
 
-port_of() {
-  grep '^GATEWAY_PORT=' "$RUN_DIR/$1.env" | cut -d= -f2
-}
-
-# wait_healthy ORG PID: until /healthz answers 200 (ledger reachable), or the gateway dies, or 90 s pass.
+# wait_healthy ORG PID URL: until /healthz answers 200 (ledger reachable), or the gateway dies, or 90 s pass.
 wait_healthy() {
-  local org=$1 pid=$2 port deadline
-  port=$(port_of "$org")
+  local org=$1 pid=$2 url=$3 deadline
   deadline=$((SECONDS + 90))
-  until curl -fs -o /dev/null "http://127.0.0.1:$port/healthz"; do
+  until curl -fs -o /dev/null "$url/healthz"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       log "the $org gateway exited; the end of $RUN_DIR/$org.log:"
       tail -n 20 "$RUN_DIR/$org.log" >&2
@@ -75,34 +70,35 @@ main() {
   npx tsc -b chaincode gateway
   mkdir -p "$RUN_DIR"
   npx ts-node network/profiles/dev-keys.ts --run-dir network/run
-  # One gateway per organisation of the network's consortium (network/run/topology.json).
-  local orgs
-  mapfile -t orgs < <(node -e 'for (const o of require("./network/run/topology.json").orgs) console.log(o.id)')
-
-  local org
-  for org in "${orgs[@]}"; do
+  # One gateway per organisation of the network's consortium (network/run/topology.json), on its host: its
+  # id, kind, URL and network namespace (none on loopback).
+  local orgs=() urls=() org kind url netns example=''
+  while read -r org kind url netns; do
+    orgs+=("$org") urls+=("$url")
+    [[ -n $example || $kind != HOSPITAL ]] || example=${#orgs[@]}
     # Each gateway reads only its own organisation's environment file.
     (
       set -a
       # shellcheck disable=SC1090
       source "$RUN_DIR/$org.env"
       set +a
-      exec node gateway/dist/main.js
+      exec ${netns:+ip netns exec "$netns"} node gateway/dist/main.js
     ) >>"$RUN_DIR/$org.log" 2>&1 &
     PIDS+=($!)
-  done
+  done < <(node -e 'for (const o of require("./network/run/topology.json").orgs)
+    console.log(o.id, o.kind, "http://" + o.host + ":" + o.gatewayPort, o.netns)')
   local i
-  for i in "${!orgs[@]}"; do wait_healthy "${orgs[$i]}" "${PIDS[$i]}"; done
+  for i in "${!orgs[@]}"; do wait_healthy "${orgs[$i]}" "${PIDS[$i]}" "${urls[$i]}"; done
 
   echo
   log "gateways (logs in $RUN_DIR/<org>.log):"
-  for org in "${orgs[@]}"; do printf '  %-10s http://127.0.0.1:%s\n' "$org" "$(port_of "$org")"; done
-  cat <<'USAGE'
+  for i in "${!orgs[@]}"; do printf '  %-10s %s\n' "${orgs[$i]}" "${urls[$i]}"; done
+  cat <<USAGE
 
   Mint a development token (roles: hospitals clerk, insurers adjuster, regulator auditor):
-    TOKEN=$(npm run --silent token -- --org hospital1 --role clerk --sub alice)
-    curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8081/v1/participants
-  The contract: http://127.0.0.1:8081/openapi.json
+    TOKEN=\$(npm run --silent token -- --org ${orgs[example - 1]} --role clerk --sub alice)
+    curl -H "Authorization: Bearer \$TOKEN" ${urls[example - 1]}/v1/participants
+  The contract: ${urls[example - 1]}/openapi.json
 
   Ctrl-C stops the gateways, and the network unless it was up before.
 USAGE

@@ -5,14 +5,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { openSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROLE_OF_KIND } from '../../gateway/src/membership';
-import { keyDir, keyFiles, readDevEnvironment, setUpDevGateways } from '../../network/profiles/dev-keys';
+import { gatewayLaunch, keyDir, keyFiles, setUpDevGateways } from '../../network/profiles/dev-keys';
 import { mintToken } from '../../network/profiles/token';
 import { OrgNode, readTopology } from '../../network/profiles/topology';
-
-const ROOT = resolve(__dirname, '../..');
 
 export interface GatewayProcess {
   org: OrgNode;
@@ -47,22 +45,15 @@ export class Gateways {
     for (const org of readTopology(runDir).orgs) {
       const port = org.gatewayPort;
       const log = openSync(join(dir, `${org.id}.log`), 'a');
-      const child = spawn(process.execPath, [join(ROOT, 'gateway/dist/main.js')], {
-        env: {
-          ...process.env,
-          ...readDevEnvironment(runDir, org.id),
-          ...env,
-          GATEWAY_PORT: String(port),
-        },
-        stdio: ['ignore', log, log],
-      });
+      const launch = gatewayLaunch(runDir, org, { ...env, GATEWAY_PORT: String(port) });
+      const child = spawn(launch.command, launch.args, { env: launch.env, stdio: ['ignore', log, log] });
       this.children.push(child);
       child.once('exit', (code, signal) => {
         if (!this.stopping) this.exited.push(`${org.id} (${signal ?? `exit code ${code}`})`);
       });
       const pem = readFileSync(keyFiles(keyDir(runDir), org).privateKey, 'utf8');
       const token = mintToken(pem, { org, role: ROLE_OF_KIND[org.kind], sub: 'bench', ttlSeconds: 3600 });
-      this.byOrg.set(org.id, { org, url: `http://127.0.0.1:${port}`, pid: child.pid as number, token });
+      this.byOrg.set(org.id, { org, url: `http://${org.host}:${port}`, pid: child.pid as number, token });
     }
     const deadline = Date.now() + 90_000;
     for (const gateway of this.byOrg.values()) {

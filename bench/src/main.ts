@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { constants as os } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { readTopology } from '../../network/profiles/topology';
+import { metricsUrl, readTopology } from '../../network/profiles/topology';
 import { DirectAgents, type DirectClient } from './direct-agents';
 import { DirectConnections } from './fabric';
 import { Gateways } from './gateways';
@@ -82,8 +82,8 @@ async function main(options: Options): Promise<void> {
     for (const g of gateways.byOrg.values()) pids[`gateway-${g.org.id}`] = g.pid;
     const metricTargets = {
       gateways: ['hospital1', 'hospital2'].map((org) => `${gateways.get(org).url}/metrics`),
-      peers: topology.orgs.map((o) => `http://127.0.0.1:${o.peer.operationsPort}/metrics`),
-      orderers: topology.orderers.map((o) => `http://127.0.0.1:${o.operationsPort}/metrics`),
+      peers: topology.orgs.map((o) => metricsUrl(o.host, o.peer.operationsPort)),
+      orderers: topology.orderers.map((o) => metricsUrl(o.host, o.operationsPort)),
     };
 
     // A fresh network's peers take a few seconds to find each other; discovery misses those not yet found.

@@ -152,7 +152,7 @@ chaincode_fingerprint() {
 
 start_chaincode_server() {
   local org=$1 id=$2
-  start_process "$(chaincode_name "$org")" "fabric-chaincode-node server --chaincode-address $(chaincode_address "$org")" \
+  start_process "$(chaincode_name "$org")" "$org" "fabric-chaincode-node server --chaincode-address $(chaincode_address "$org")" \
     env CORE_CHAINCODE_LOGGING_LEVEL="${CORE_CHAINCODE_LOGGING_LEVEL:-warning}" CHAINCODE_PERF="${CHAINCODE_PERF:-false}" \
     CHAINCODE_CLOCK_TOLERANCE_SECONDS="${CHAINCODE_CLOCK_TOLERANCE_SECONDS:-}" \
     node "$ROOT_DIR/node_modules/.bin/fabric-chaincode-node" server \

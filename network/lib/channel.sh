@@ -75,7 +75,7 @@ change_membership() {
   if [[ $change == add ]]; then
     config_has_org "$dir" "$org" && return 0
     print_org_definition "$org" "$dir"
-    channel_config_cli add-org "$dir/config.json" "$dir/org.json" "$(msp_id "$org")" 127.0.0.1 "$(peer_port "$org")" \
+    channel_config_cli add-org "$dir/config.json" "$dir/org.json" "$(msp_id "$org")" "$(host_address "$org")" "$(peer_port "$org")" \
       "$dir/modified.json"
     # The newcomer is in the consortium already, and not yet on the channel.
     members=$((members - 1))

@@ -92,6 +92,7 @@ orderer_port() { echo $((7050 + 100 * $1 + PORT_OFFSET)); }
 orderer_admin_port() { echo $((7053 + 100 * $1 + PORT_OFFSET)); }
 orderer_ops_port() { echo $((9443 + 100 * $1 + PORT_OFFSET)); }
 orderer_host() { echo "orderer$1.$ORDERER_DOMAIN"; }
+orderer_name() { echo "orderer$1"; }
 
 org_home() { echo "$ORGS_DIR/$1"; }
 orderer_home() { echo "$RUN_DIR/orderer"; }
@@ -122,3 +123,6 @@ run_logged() {
     die "$what failed (full output in ${SETUP_LOG#"$ROOT_DIR"/})"
   fi
 }
+
+# shellcheck source=network/lib/hosts.sh
+source "$NETWORK_DIR/lib/hosts.sh"

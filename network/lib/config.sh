@@ -73,7 +73,7 @@ YAML
 # known across organisations (gossip, discovery).
 write_application_org() {
   write_org "${1^}" "$(msp_id "$1")" "$(shared_msp_dir "$1")" "admin peer client" "admin client"
-  echo "    AnchorPeers: [{Host: 127.0.0.1, Port: $(peer_port "$1")}]"
+  echo "    AnchorPeers: [{Host: $(host_address "$1"), Port: $(peer_port "$1")}]"
 }
 
 # Block cutting, tuned for this machine (measurements in bench/README.md); NETWORK_BATCH_TIMEOUT,
@@ -97,7 +97,7 @@ write_configtx() {
     echo 'Organizations:'
     write_org OrdererOrg OrdererMSP "$(shared_msp_dir orderer)" "admin orderer" "admin orderer"
     echo '    OrdererEndpoints:'
-    for i in $(orderer_indexes); do echo "      - 127.0.0.1:$(orderer_port "$i")"; done
+    for i in $(orderer_indexes); do echo "      - $(host_address "$(orderer_name "$i")"):$(orderer_port "$i")"; done
     for org in "${ORGS[@]}"; do
       write_application_org "$org"
     done
@@ -128,7 +128,7 @@ YAML
     for i in $(orderer_indexes); do
       local tls
       tls="$(orderer_node_dir "$i")/tls/server.crt"
-      echo "          - {Host: 127.0.0.1, Port: $(orderer_port "$i"), ClientTLSCert: $tls, ServerTLSCert: $tls}"
+      echo "          - {Host: $(host_address "$(orderer_name "$i")"), Port: $(orderer_port "$i"), ClientTLSCert: $tls, ServerTLSCert: $tls}"
     done
     echo '    Application:'
     echo '      Capabilities: {V2_5: true}'

@@ -4,8 +4,8 @@
 # NodeOU rules) into the shared folder, from which the channel's configuration and every other member's
 # clients take it. Private keys never leave their organisation's folder.
 
-# crypto_spec ORG_NAME DOMAIN: a cryptogen organisation with one peer (or orderers) valid on the loopback names
-# the processes are reached by, and one user beside the admin.
+# crypto_spec ORG_NAME DOMAIN: a cryptogen organisation with one peer (or orderers) valid on the address of
+# the host it runs on (hosts.sh), and one user beside the admin.
 crypto_spec() {
   echo "  - Name: $1"
   echo "    Domain: $2"
@@ -19,16 +19,18 @@ write_orderer_crypto_config() {
   crypto_spec Orderer "$ORDERER_DOMAIN"
   # Certificates for the largest ordering service, so that the option only changes who is started.
   for ((i = 0; i < MAX_ORDERERS; i++)); do
-    echo "      - Hostname: orderer$i"
-    echo '        SANS: [127.0.0.1, localhost]'
+    assign_host "$(orderer_name "$i")"
+    echo "      - Hostname: $(orderer_name "$i")"
+    echo "        SANS: [$(host_address "$(orderer_name "$i")"), localhost]"
   done
 }
 
 write_peer_crypto_config() {
   echo 'PeerOrgs:'
   crypto_spec "${1^}" "$(org_domain "$1")"
+  assign_host "$1"
   echo '      - Hostname: peer0'
-  echo '        SANS: [127.0.0.1, localhost]'
+  echo "        SANS: [$(host_address "$1"), localhost]"
   echo '    Users:'
   echo '      Count: 1'
 }

@@ -3,26 +3,27 @@
 
 peer_name() { echo "peer-$1"; }
 
-# core.yaml overrides for org $1's peer. Every address is 127.0.0.1 so that what discovery and gossip
-# advertise is reachable as is by clients on this machine. Private data a peer missed (it was down) is pulled
+# core.yaml overrides for org $1's peer. Every address is its host's (hosts.sh), which its TLS certificate
+# names, so that what discovery and gossip advertise is reachable as is by every client. Private data a peer missed (it was down) is pulled
 # for at most 5 s at commit, then reconciled from the other members every 10 s (Fabric's defaults, 60 s and
 # 1 min, would leave a restarted regulator's reads stale for minutes).
 start_peer() {
-  local org=$1 node port data
+  local org=$1 node port data address
   node=$(peer_node_dir "$org")
   port=$(peer_port "$org")
+  address=$(host_address "$org")
   data="$DATA_DIR/$(peer_name "$org")"
   mkdir -p "$data"
-  start_process "$(peer_name "$org")" "peer node start" env \
+  start_process "$(peer_name "$org")" "$org" "peer node start" env \
     FABRIC_CFG_PATH="$CONFIG_DIR" \
     FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
     CORE_PEER_ID="$(peer_host "$org")" \
-    CORE_PEER_ADDRESS="127.0.0.1:$port" \
-    CORE_PEER_LISTENADDRESS="127.0.0.1:$port" \
-    CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$((port + 1))" \
-    CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$((port + 1))" \
-    CORE_PEER_GOSSIP_BOOTSTRAP="127.0.0.1:$port" \
-    CORE_PEER_GOSSIP_EXTERNALENDPOINT="127.0.0.1:$port" \
+    CORE_PEER_ADDRESS="$address:$port" \
+    CORE_PEER_LISTENADDRESS="$address:$port" \
+    CORE_PEER_CHAINCODEADDRESS="$address:$((port + 1))" \
+    CORE_PEER_CHAINCODELISTENADDRESS="$address:$((port + 1))" \
+    CORE_PEER_GOSSIP_BOOTSTRAP="$address:$port" \
+    CORE_PEER_GOSSIP_EXTERNALENDPOINT="$address:$port" \
     CORE_PEER_GOSSIP_USELEADERELECTION=false \
     CORE_PEER_GOSSIP_ORGLEADER=true \
     CORE_PEER_GOSSIP_RECONNECTINTERVAL=2s \
@@ -37,10 +38,10 @@ start_peer() {
     CORE_PEER_FILESYSTEMPATH="$data/ledger" \
     CORE_LEDGER_SNAPSHOTS_ROOTDIR="$data/snapshots" \
     CORE_LEDGER_STATE_STATEDATABASE=goleveldb \
-    CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$org")" \
+    CORE_OPERATIONS_LISTENADDRESS="$address:$(peer_ops_port "$org")" \
     CORE_METRICS_PROVIDER=prometheus \
     CORE_PEER_PROFILE_ENABLED="${NETWORK_PEER_PROFILE:-false}" \
-    CORE_PEER_PROFILE_LISTENADDRESS="127.0.0.1:$(peer_profile_port "$org")" \
+    CORE_PEER_PROFILE_LISTENADDRESS="$address:$(peer_profile_port "$org")" \
     CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $NETWORK_DIR/builders/ccaas}]" \
     "$(fabric_cmd peer)" node start
 }
@@ -50,12 +51,13 @@ ensure_peer_running() {
   name=$(peer_name "$org")
   is_running "$name" && return 0
   port=$(peer_port "$org")
-  require_free_port "$port" "$name"
-  require_free_port "$((port + 1))" "$name chaincode"
-  require_free_port "$(peer_ops_port "$org")" "$name operations"
+  ensure_host "$org"
+  require_free_port "$port" "$name" "$org"
+  require_free_port "$((port + 1))" "$name chaincode" "$org"
+  require_free_port "$(peer_ops_port "$org")" "$name operations" "$org"
   log "starting $name"
   start_peer "$org"
-  wait_ready "$name" 60 http_ok "http://127.0.0.1:$(peer_ops_port "$org")/healthz"
+  wait_ready "$name" 60 http_ok "$(peer_ops_url "$org")/healthz"
 }
 
 # as_admin ORG CMD...: runs CMD (usually the peer CLI) as ORG's admin, talking to ORG's peer.
@@ -66,7 +68,7 @@ as_admin() {
     FABRIC_LOGGING_SPEC=warning \
     CORE_PEER_LOCALMSPID="$(msp_id "$org")" \
     CORE_PEER_MSPCONFIGPATH="$(org_user_msp "$org" Admin)" \
-    CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$org")" \
+    CORE_PEER_ADDRESS="$(host_address "$org"):$(peer_port "$org")" \
     CORE_PEER_TLS_ENABLED=true \
     CORE_PEER_TLS_ROOTCERT_FILE="$(peer_tls_ca "$org")" \
     "$@"
@@ -91,16 +93,20 @@ peer_height() {
 }
 
 # Flags (one a line, for mapfile) that make the peer CLI send a transaction to the orderer over TLS.
-orderer_flags() { printf "%s\n" -o "127.0.0.1:$(orderer_port 0)" --tls --cafile "$(orderer_tls_ca)"; }
+orderer_flags() { printf "%s\n" -o "$(host_address orderer0):$(orderer_port 0)" --tls --cafile "$(orderer_tls_ca)"; }
 
 # Flags (one a line) that target org $1's peer, for commands sent to several peers.
-peer_target_flags() { printf "%s\n" --peerAddresses "127.0.0.1:$(peer_port "$1")" --tlsRootCertFiles "$(peer_tls_ca "$1")"; }
+peer_target_flags() {
+  printf "%s\n" --peerAddresses "$(host_address "$1"):$(peer_port "$1")" --tlsRootCertFiles "$(peer_tls_ca "$1")"
+}
+
+peer_ops_url() { echo "http://$(host_address "$1"):$(peer_ops_port "$1")"; }
 
 # Discovery answers from gossip membership: until every peer knows the others, clients are told that some
 # organisations have no peers, so up.sh waits for the whole membership before it reports the network up.
 peer_knows_all() {
   local known
-  known=$(curl -fsS --max-time 2 "http://127.0.0.1:$(peer_ops_port "$1")/metrics" 2>/dev/null |
+  known=$(curl -fsS --max-time 2 "$(peer_ops_url "$1")/metrics" 2>/dev/null |
     sed -nE 's/^gossip_membership_total_peers_known\{channel="'"$CHANNEL"'"\} ([0-9]+).*/\1/p')
   [[ -n $known ]] && ((known >= ${#ORGS[@]} - 1))
 }

@@ -31,27 +31,32 @@ process_state() {
   fi
 }
 
-# Fails with a clear message when something other than our own process listens on the port; names the
-# listener when ss(8) is there, else finds the port taken by connecting to it.
+# require_free_port PORT OWNER NODE: fails with a clear message when something other than our own process
+# listens on the port on NODE's host; names the listener when ss(8) is there, else finds the port taken by
+# connecting to it.
 require_free_port() {
-  local port=$1 owner=$2 holder
+  local port=$1 owner=$2 node=$3 holder on
+  mapfile -t on < <(host_command "$node")
   if command -v ss >/dev/null; then
-    holder=$(ss -Hltnp "sport = :$port" 2>/dev/null || true)
-  elif (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    holder=$("${on[@]}" ss -Hltnp "sport = :$port" 2>/dev/null || true)
+  elif (: <"/dev/tcp/$(host_address "$node")/$port") 2>/dev/null; then
     holder='another process'
   fi
   [[ -z ${holder:-} ]] && return 0
   die "port $port (needed by $owner) is already in use: ${holder##* }. Stop that process or free the port, then retry."
 }
 
-# start_process NAME MATCH CMD...: starts CMD detached (own session, so a Ctrl-C in the calling terminal
-# does not reach it) with its output in run/logs/NAME.log; MATCH is a substring of its command line.
+# start_process NAME NODE MATCH CMD...: starts CMD on NODE's host, detached (own session, so a Ctrl-C in the
+# calling terminal does not reach it) with its output in run/logs/NAME.log; MATCH is a substring of its
+# command line.
 start_process() {
-  local name=$1 match=$2
-  shift 2
+  local name=$1 node=$2 match=$3 on
+  shift 3
   mkdir -p "$PID_DIR" "$LOG_DIR"
+  ensure_host "$node"
+  mapfile -t on < <(host_command "$node")
   printf '\n----- started %s -----\n' "$(date -u +%FT%TZ)" >>"$LOG_DIR/$name.log"
-  setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  setsid "${on[@]}" "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   local pid=$! waited=0
   echo "$pid" >"$(pid_file "$name")"
   echo "$match" >"$PID_DIR/$name.cmd"

@@ -9,16 +9,17 @@ user_json() {
 }
 
 org_json() {
-  local org=$1
-  printf '{"id":"%s","mspId":"%s","kind":"%s","name":"%s","gatewayPort":%s,"peer":{"name":"%s","process":"%s","port":%s,"operationsPort":%s,"tlsCaCertFile":"%s"},"chaincode":{"process":"%s","socket":"%s"},"users":{"client":%s,"admin":%s}}' \
-    "$org" "$(msp_id "$org")" "$(org_kind "$org")" "${ORG_NAME[$org]}" "$(gateway_port "$org")" "$(peer_host "$org")" "$(peer_name "$org")" "$(peer_port "$org")" \
+  local org=$1 netns=''
+  netns_mode && netns=$(netns_of "$org")
+  printf '{"id":"%s","mspId":"%s","kind":"%s","name":"%s","host":"%s","netns":"%s","gatewayPort":%s,"peer":{"name":"%s","process":"%s","port":%s,"operationsPort":%s,"tlsCaCertFile":"%s"},"chaincode":{"process":"%s","socket":"%s"},"users":{"client":%s,"admin":%s}}' \
+    "$org" "$(msp_id "$org")" "$(org_kind "$org")" "${ORG_NAME[$org]}" "$(host_address "$org")" "$netns" "$(gateway_port "$org")" "$(peer_host "$org")" "$(peer_name "$org")" "$(peer_port "$org")" \
     "$(peer_ops_port "$org")" "$(peer_tls_ca "$org")" "$(chaincode_name "$org")" "$(chaincode_socket "$org")" \
     "$(user_json "$org" User1)" "$(user_json "$org" Admin)"
 }
 
 orderer_json() {
-  printf '{"name":"%s","process":"%s","port":%s,"operationsPort":%s,"tlsCaCertFile":"%s"}' \
-    "$(orderer_host "$1")" "$(orderer_name "$1")" "$(orderer_port "$1")" "$(orderer_ops_port "$1")" "$(orderer_tls_ca)"
+  printf '{"name":"%s","process":"%s","host":"%s","port":%s,"operationsPort":%s,"tlsCaCertFile":"%s"}' \
+    "$(orderer_host "$1")" "$(orderer_name "$1")" "$(host_address "$(orderer_name "$1")")" "$(orderer_port "$1")" "$(orderer_ops_port "$1")" "$(orderer_tls_ca)"
 }
 
 # join_json FN ITEM...: a JSON array of FN's output for each item.

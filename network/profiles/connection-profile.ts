@@ -8,8 +8,8 @@ import { OrgNode, Topology } from './topology';
 
 const pem = (file: string): { pem: string } => ({ pem: readFileSync(file, 'utf8') });
 
-/** Peers and orderers are reached on 127.0.0.1, which their TLS certificates name (cryptogen SANs). */
-const grpcsUrl = (port: number): string => `grpcs://127.0.0.1:${port}`;
+/** Peers and orderers are reached on their host's address, which their TLS certificates name (cryptogen SANs). */
+const grpcsUrl = (host: string, port: number): string => `grpcs://${host}:${port}`;
 
 /** A type (not an interface) so that it passes as the plain record fabric-network accepts. */
 export type ConnectionProfile = {
@@ -30,10 +30,16 @@ export function connectionProfile(topology: Topology, own: OrgNode): ConnectionP
     client: { organization: own.mspId, connection: { timeout: { peer: { endorser: '30' }, orderer: '30' } } },
     organizations: Object.fromEntries(orgs.map((o) => [o.mspId, { mspid: o.mspId, peers: [o.peer.name] }])),
     peers: Object.fromEntries(
-      orgs.map((o) => [o.peer.name, { url: grpcsUrl(o.peer.port), tlsCACerts: pem(o.peer.tlsCaCertFile) }]),
+      orgs.map((o) => [
+        o.peer.name,
+        { url: grpcsUrl(o.host, o.peer.port), tlsCACerts: pem(o.peer.tlsCaCertFile) },
+      ]),
     ),
     orderers: Object.fromEntries(
-      topology.orderers.map((o) => [o.name, { url: grpcsUrl(o.port), tlsCACerts: pem(o.tlsCaCertFile) }]),
+      topology.orderers.map((o) => [
+        o.name,
+        { url: grpcsUrl(o.host, o.port), tlsCACerts: pem(o.tlsCaCertFile) },
+      ]),
     ),
     channels: {
       [topology.channel]: {

@@ -12,9 +12,11 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { OrgNode, readTopology } from './topology';
+import { OrgNode, onHostOf, readTopology } from './topology';
 
 export const DEFAULT_RUN_DIR = resolve(__dirname, '../run');
+/** The built gateway, which the development gateways run. */
+export const GATEWAY_MAIN = resolve(__dirname, '../../gateway/dist/main.js');
 export const keyDir = (runDir: string): string => join(runDir, 'gateway', 'keys');
 
 export const keyFiles = (dir: string, org: { id: string }) => ({
@@ -59,6 +61,7 @@ export function devEnvironment(runDir: string, org: OrgNode): string {
   const keys = keyDir(runDir);
   const { issuer, audience } = devTokenClaims(org);
   const env: Record<string, string | number> = {
+    GATEWAY_HOST: org.host,
     GATEWAY_PORT: org.gatewayPort,
     FABRIC_CONNECTION_PROFILE: join(runDir, 'orgs', org.id, 'connection-profile.json'),
     FABRIC_WALLET: join(runDir, 'orgs', org.id, 'wallet'),
@@ -90,6 +93,19 @@ export function readDevEnvironment(runDir: string, orgId: string): Record<string
   return Object.fromEntries(
     lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
+}
+
+/**
+ * How to start `org`'s development gateway from gateway/dist: on its organisation's host, with its environment
+ * file and then `env`.
+ */
+export function gatewayLaunch(
+  runDir: string,
+  org: OrgNode,
+  env: Record<string, string> = {},
+): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+  const [command, ...args] = onHostOf(org, [process.execPath, GATEWAY_MAIN]);
+  return { command, args, env: { ...process.env, ...readDevEnvironment(runDir, org.id), ...env } };
 }
 
 if (require.main === module) {

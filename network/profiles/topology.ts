@@ -20,6 +20,10 @@ export interface OrgNode {
   kind: ParticipantKind;
   /** The organisation's name in the participant registry. */
   name: string;
+  /** The address of the host its peer, chaincode service and gateway run on (network/lib/hosts.sh). */
+  host: string;
+  /** The network namespace that is its host in NETWORK_HOSTS=netns mode; '' on loopback. */
+  netns: string;
   /** Where its development gateway listens (the network's port offset included). */
   gatewayPort: number;
   peer: {
@@ -38,6 +42,7 @@ export interface OrgNode {
 export interface OrdererNode {
   name: string;
   process: string;
+  host: string;
   port: number;
   operationsPort: number;
   tlsCaCertFile: string;
@@ -69,3 +74,14 @@ export function findOrg(topology: Topology, id: string): OrgNode {
   }
   return org;
 }
+
+/** The command line that runs `argv` on the organisation's host (inside its namespace in netns mode). */
+export const onHostOf = (org: OrgNode, argv: string[]): string[] =>
+  org.netns ? ['ip', 'netns', 'exec', org.netns, ...argv] : argv;
+
+/** Where the organisation's development gateway answers. */
+export const gatewayUrlOf = (org: OrgNode): string => `http://${org.host}:${org.gatewayPort}`;
+
+/** A peer's or orderer's Prometheus metrics. */
+export const metricsUrl = (host: string, operationsPort: number): string =>
+  `http://${host}:${operationsPort}/metrics`;

@@ -8,9 +8,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { readDevEnvironment, setUpDevGateways } from '../../../network/profiles/dev-keys';
-import { findOrg, OrgNode } from '../../../network/profiles/topology';
+import { join } from 'node:path';
+import { GATEWAY_MAIN, gatewayLaunch, setUpDevGateways } from '../../../network/profiles/dev-keys';
+import { findOrg, gatewayUrlOf, OrgNode } from '../../../network/profiles/topology';
 import { RUN_DIR, topology } from './instance';
 import { isAlive, until } from './processes';
 
@@ -18,7 +18,6 @@ import { isAlive, until } from './processes';
 export type OrgId = string;
 export const ORG_IDS: OrgId[] = topology().orgs.map((org) => org.id);
 
-const MAIN = resolve(__dirname, '../../../gateway/dist/main.js');
 const GATEWAY_DIR = join(RUN_DIR, 'gateway');
 const pidFile = (org: OrgId): string => join(GATEWAY_DIR, `${org}.pid`);
 
@@ -27,7 +26,7 @@ export const infoOf = (org: OrgId): OrgNode => findOrg(topology(), org);
 export const mspOf = (org: OrgId): string => infoOf(org).mspId;
 
 export function gatewayUrl(org: OrgId): string {
-  return `http://127.0.0.1:${infoOf(org).gatewayPort}`;
+  return gatewayUrlOf(infoOf(org));
 }
 
 export function gatewayLog(org: OrgId): string {
@@ -51,10 +50,12 @@ export async function healthy(org: OrgId): Promise<boolean> {
 /** Starts the gateway unless it runs, and waits until it answers /healthz with the ledger reachable. */
 export async function startGateway(org: OrgId): Promise<void> {
   if (gatewayPid(org) === undefined) {
-    if (!existsSync(MAIN)) throw new Error('the gateway is not built: run npx tsc -b chaincode gateway');
+    if (!existsSync(GATEWAY_MAIN))
+      throw new Error('the gateway is not built: run npx tsc -b chaincode gateway');
     const log = openSync(gatewayLog(org), 'a');
-    const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, ...readDevEnvironment(RUN_DIR, org) },
+    const launch = gatewayLaunch(RUN_DIR, infoOf(org));
+    const child = spawn(launch.command, launch.args, {
+      env: launch.env,
       stdio: ['ignore', log, log],
       detached: true,
     });

@@ -1,10 +1,10 @@
 /** The Raft ordering service of the fault instance, as its orderers' Prometheus metrics describe it. */
-import type { OrdererNode } from '../../../network/profiles/topology';
+import { metricsUrl, type OrdererNode } from '../../../network/profiles/topology';
 import { topology } from './instance';
 
 async function isLeader(orderer: OrdererNode): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${orderer.operationsPort}/metrics`, {
+    const res = await fetch(metricsUrl(orderer.host, orderer.operationsPort), {
       signal: AbortSignal.timeout(2000),
     });
     return /^consensus_etcdraft_is_leader\{channel="settlement"\} 1$/m.test(await res.text());

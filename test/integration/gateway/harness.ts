@@ -6,13 +6,18 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ROLE_OF_KIND, Role } from '../../../gateway/src/membership';
-import { keyDir, keyFiles, readDevEnvironment, setUpDevGateways } from '../../../network/profiles/dev-keys';
+import {
+  GATEWAY_MAIN,
+  gatewayLaunch,
+  keyDir,
+  keyFiles,
+  setUpDevGateways,
+} from '../../../network/profiles/dev-keys';
 import { mintToken } from '../../../network/profiles/token';
-import { findOrg, readTopology, RUN_DIR } from '../../../network/profiles/topology';
+import { findOrg, gatewayUrlOf, readTopology, RUN_DIR } from '../../../network/profiles/topology';
 
-const ROOT = resolve(__dirname, '../../..');
 const started: ChildProcess[] = [];
 
 /** An organisation's id in the consortium (hospital1, ...). */
@@ -21,7 +26,7 @@ export type OrgId = string;
 const infoOf = (org: OrgId) => findOrg(readTopology(RUN_DIR), org);
 
 export function urlOf(org: OrgId): string {
-  return `http://127.0.0.1:${infoOf(org).gatewayPort}`;
+  return gatewayUrlOf(infoOf(org));
 }
 
 async function healthy(org: OrgId): Promise<boolean> {
@@ -38,8 +43,7 @@ export async function ensureGateways(): Promise<void> {
     throw new Error('the network is not up: run npm run network:up first');
   for (const org of readTopology(RUN_DIR).orgs) if (!(await healthy(org.id))) missing.push(org.id);
   if (missing.length === 0) return;
-  if (!existsSync(join(ROOT, 'gateway/dist/main.js')))
-    throw new Error('the gateway is not built: run npm run build');
+  if (!existsSync(GATEWAY_MAIN)) throw new Error('the gateway is not built: run npm run build');
   for (const org of missing) started.push(spawnGateway(org));
   const deadline = Date.now() + 60_000;
   for (const org of missing) {
@@ -57,10 +61,8 @@ export async function ensureGateways(): Promise<void> {
 export function spawnGateway(org: OrgId, env: Record<string, string> = {}): ChildProcess {
   setUpDevGateways(RUN_DIR);
   const log = openSync(join(RUN_DIR, 'gateway', `${org}.log`), 'a');
-  return spawn(process.execPath, [join(ROOT, 'gateway/dist/main.js')], {
-    env: { ...process.env, ...readDevEnvironment(RUN_DIR, org), ...env },
-    stdio: ['ignore', log, log],
-  });
+  const launch = gatewayLaunch(RUN_DIR, infoOf(org), env);
+  return spawn(launch.command, launch.args, { env: launch.env, stdio: ['ignore', log, log] });
 }
 
 export async function stopStartedGateways(): Promise<void> {

@@ -6,7 +6,7 @@ import { execFile } from 'child_process';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
-import { OrgNode, readTopology } from '../../../network/profiles/topology';
+import { metricsUrl, OrgNode, readTopology } from '../../../network/profiles/topology';
 
 const run = promisify(execFile);
 const NETWORK_DIR = path.resolve(__dirname, '..', '..', '..', 'network');
@@ -27,7 +27,7 @@ export function isAlive(pid: number): boolean {
 /** The peer's channel height from its operations endpoint (`ledger_blockchain_height`). */
 export async function peerHeight(org: OrgNode): Promise<number> {
   const { channel } = readTopology();
-  const response = await fetch(`http://127.0.0.1:${org.peer.operationsPort}/metrics`);
+  const response = await fetch(metricsUrl(org.host, org.peer.operationsPort));
   const metrics = await response.text();
   const line = new RegExp(`^ledger_blockchain_height\\{channel="${channel}"\\} (\\d+)$`, 'm').exec(metrics);
   if (!line) {

@@ -8,6 +8,8 @@ import {
   devTokenClaims,
   ensureDevKeys,
   envFile,
+  GATEWAY_MAIN,
+  gatewayLaunch,
   keyFiles,
   pseudonymKeyFile,
   readDevEnvironment,
@@ -17,9 +19,20 @@ import { mintToken } from '../../../network/profiles/token';
 import type { OrgNode } from '../../../network/profiles/topology';
 import { DEV_CONSORTIUM, testConfig, testMembership } from '../gateway/harness';
 
-/** The development consortium as a network's topology names it (what the tooling reads of it). */
+/** The development consortium as a network's topology names it (what the tooling reads of it), insurer2 on a
+ * host of its own (NETWORK_HOSTS=netns), the others on loopback. */
 const ORGS = DEV_CONSORTIUM.organisations.map(
-  ({ id, mspId, kind, name, ports }) => ({ id, mspId, kind, name, gatewayPort: ports.gateway }) as OrgNode,
+  ({ id, mspId, kind, name, ports }) =>
+    ({
+      id,
+      mspId,
+      kind,
+      name,
+      gatewayPort: ports.gateway,
+      ...(id === 'insurer2'
+        ? { host: '10.213.0.6', netns: 'stl0-insurer2' }
+        : { host: '127.0.0.1', netns: '' }),
+    }) as OrgNode,
 );
 const orgNode = (id: string) => ORGS.find((o) => o.id === id) as OrgNode;
 
@@ -49,12 +62,33 @@ describe('development tooling', () => {
     // scripts/start.sh sources the file, so it must be plain KEY=value lines.
     expect(readFileSync(envFile(runDir, 'insurer2'), 'utf8')).to.match(/^([A-Z_]+=[^\n]*\n)+$/);
     const env = readDevEnvironment(runDir, 'insurer2');
-    expect(env).to.include({ GATEWAY_PORT: '8084', JWT_ISSUER: 'dev-idp.insurer2' });
+    expect(env).to.include({
+      GATEWAY_HOST: '10.213.0.6',
+      GATEWAY_PORT: '8084',
+      JWT_ISSUER: 'dev-idp.insurer2',
+    });
     expect(env.FABRIC_CONNECTION_PROFILE).to.equal(
       join(runDir, 'orgs', 'insurer2', 'connection-profile.json'),
     );
     expect(env.FABRIC_WALLET).to.equal(join(runDir, 'orgs', 'insurer2', 'wallet'));
     expect(existsSync(env.JWT_PUBLIC_KEY_FILE)).to.equal(true);
+  });
+
+  it("starts each gateway on its organisation's host, with its environment file", () => {
+    const runDir = join(dir, '..', 'run');
+    const own = gatewayLaunch(runDir, orgNode('insurer2'), { GATEWAY_PORT: '9999' });
+    expect([own.command, ...own.args]).to.deep.equal([
+      'ip',
+      'netns',
+      'exec',
+      'stl0-insurer2',
+      process.execPath,
+      GATEWAY_MAIN,
+    ]);
+    expect(own.env).to.include({ GATEWAY_HOST: '10.213.0.6', GATEWAY_PORT: '9999' });
+    const loopback = gatewayLaunch(runDir, orgNode('insurer1'));
+    expect([loopback.command, ...loopback.args]).to.deep.equal([process.execPath, GATEWAY_MAIN]);
+    expect(loopback.env).to.include({ GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: '8083' });
   });
 
   it('mints tokens that the gateway of that organisation accepts', () => {
