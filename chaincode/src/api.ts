@@ -15,10 +15,12 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'crypto';
 import { canonicalJson } from './canonical';
 import type {
+  AccumulatorPeriod,
   Benefit,
   BenefitCategory,
   Costs,
   ParticipantKind,
+  Payee,
   SettlementKey,
   SettlementMode,
   SettlementStatus,
@@ -200,6 +202,7 @@ export interface Product {
   insurer: string;
   name: string;
   annualCap: number;
+  accumulatorPeriod: AccumulatorPeriod;
   benefits: Benefit[];
   recordedBy: Actor;
 }
@@ -257,10 +260,14 @@ export interface Settlement {
   admissionDate: string;
   dischargeDate: string;
   mode: SettlementMode;
+  /** Who is owed the commercial share: the hospital (PARALLEL) or the patient (SERIES). */
+  payee: Payee;
+  /** The accumulator period the split counted in (the key of the policy's accumulators it changed). */
+  period: string;
   costs: Costs;
   split: Split;
   status: SettlementStatus;
-  payout?: { amount: number; paidAt: string; paymentReference: string; by: Actor };
+  payout?: { amount: number; paidAt: string; paymentReference: string; payee: Payee; by: Actor };
   dispute?: { reason: string; by: Actor };
   reversal?: { reason: string; by: Actor };
   recordedBy: Actor;

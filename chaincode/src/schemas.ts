@@ -67,11 +67,17 @@ export const SETTLEMENT_STATUSES = [
   'REVERSED',
 ] as const;
 export const SETTLEMENT_MODES = ['PARALLEL', 'SERIES'] as const;
+/** Who is owed a settlement's commercial share: the hospital in PARALLEL mode, the patient in SERIES mode. */
+export const PAYEES = ['HOSPITAL', 'PATIENT'] as const;
+/** How a product's accumulators run: by calendar year, or by policy year from the policy's validFrom. */
+export const ACCUMULATOR_PERIODS = ['CALENDAR_YEAR', 'POLICY_YEAR'] as const;
 
 export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
 export type BenefitCategory = (typeof BENEFIT_CATEGORIES)[number];
 export type SettlementStatus = (typeof SETTLEMENT_STATUSES)[number];
 export type SettlementMode = (typeof SETTLEMENT_MODES)[number];
+export type Payee = (typeof PAYEES)[number];
+export type AccumulatorPeriod = (typeof ACCUMULATOR_PERIODS)[number];
 
 // ----- fields -----
 
@@ -168,6 +174,8 @@ export const productBody = z
     productId: id,
     name: text(TEXT_MAX_LENGTH.name),
     annualCap: fen,
+    /** CALENDAR_YEAR unless the product says otherwise. */
+    accumulatorPeriod: z.enum(ACCUMULATOR_PERIODS).default('CALENDAR_YEAR'),
     benefits: z.array(benefit).min(1).max(BENEFIT_CATEGORIES.length),
   })
   .superRefine((product, ctx) => {
@@ -251,10 +259,20 @@ export const revokeAuthorisation = reasonBody.extend({ ...withActor, authorisati
 
 // ----- settlements -----
 
+/** The fund's payments besides the three every settlement has (civil-servant subsidy, enterprise supplementary, other). */
+export const OTHER_FUND_PAYMENTS = ['civilServantSubsidy', 'enterpriseSupplementary', 'other'] as const;
+
 export const costs = z
   .strictObject({
     total: fen,
-    fund: z.strictObject({ pooled: fen, seriousIllness: fen, assistance: fen }),
+    fund: z.strictObject({
+      pooled: fen,
+      seriousIllness: fen,
+      assistance: fen,
+      civilServantSubsidy: fen.default(0),
+      enterpriseSupplementary: fen.default(0),
+      other: fen.default(0),
+    }),
     inCatalogueSelfPay: fen,
     outOfCatalogue: fen,
     innovativeDrug: fen,
@@ -269,18 +287,16 @@ export const costs = z
       });
     }
   });
-export type Costs = z.infer<typeof costs>;
+/** As sent: the fund's other payments may be left out (records made before they existed lack them too). */
+export type Costs = z.input<typeof costs>;
+
+/** What the basic insurance funds paid: the sum of every `fund` field. */
+export function fundShareOf(c: Pick<Costs, 'fund'>): number {
+  return Object.values(c.fund).reduce((sum: number, amount) => sum + (amount ?? 0), 0);
+}
 
 export function costsParts(c: Costs): number {
-  const { fund } = c;
-  return (
-    fund.pooled +
-    fund.seriousIllness +
-    fund.assistance +
-    c.inCatalogueSelfPay +
-    c.outOfCatalogue +
-    c.innovativeDrug
-  );
+  return fundShareOf(c) + c.inCatalogueSelfPay + c.outOfCatalogue + c.innovativeDrug;
 }
 
 /** What a settlement says besides its invoice, which the ledger takes as a hash and the gateway as a number. */
@@ -358,17 +374,18 @@ export const reconciliation = z
 export const alerts = z.strictObject(period).superRefine(orderedPeriod);
 
 // ----- request types -----
+// What callers send (z.input, before defaults) where a field has a default; the parsed request otherwise.
 
 export type Benefit = z.infer<typeof benefit>;
 export type RegisterParticipantRequest = z.infer<typeof registerParticipant>;
-export type PublishProductRequest = z.infer<typeof publishProduct>;
+export type PublishProductRequest = z.input<typeof publishProduct>;
 export type GetProductRequest = z.infer<typeof getProduct>;
 export type ListProductsRequest = z.infer<typeof listProducts>;
 export type RegisterPolicyRequest = z.infer<typeof registerPolicy>;
 export type RecordAuthorisationRequest = z.infer<typeof recordAuthorisation>;
 export type RevokeAuthorisationRequest = z.infer<typeof revokeAuthorisation>;
-export type SettlementItem = z.infer<typeof settlementItem>;
-export type SubmitSettlementRequest = z.infer<typeof submitSettlement>;
+export type SettlementItem = z.input<typeof settlementItem>;
+export type SubmitSettlementRequest = z.input<typeof submitSettlement>;
 export type SubmitSettlementBatchRequest = { actor: string; insurer: string; items: SettlementItem[] };
 export type SettlementKey = z.infer<typeof settlementKey>;
 export type PayoutRequest = z.infer<typeof payout>;

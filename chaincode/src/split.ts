@@ -4,9 +4,9 @@
  */
 import { invalidState } from './errors';
 import type { SplitLine, Split } from './api';
-import { MAX_RATIO_BPS, type Benefit, type BenefitCategory, type Costs } from './schemas';
+import { fundShareOf, MAX_RATIO_BPS, type Benefit, type BenefitCategory, type Costs } from './schemas';
 
-/** Per policy and calendar year: deductible used and amount paid per category, and paid in total. */
+/** Per policy and accumulator period: deductible used and amount paid per category, and paid in total. */
 export interface Accumulators {
   deductibleUsed: Partial<Record<BenefitCategory, number>>;
   paid: Partial<Record<BenefitCategory, number>>;
@@ -30,10 +30,6 @@ const BPS_DENOMINATOR = MAX_RATIO_BPS;
 
 export function emptyAccumulators(): Accumulators {
   return { deductibleUsed: {}, paid: {}, paidTotal: 0 };
-}
-
-export function fundShareOf(costs: Costs): number {
-  return costs.fund.pooled + costs.fund.seriousIllness + costs.fund.assistance;
 }
 
 export function amountInCategory(costs: Costs, category: BenefitCategory): number {

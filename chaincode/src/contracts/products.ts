@@ -12,7 +12,8 @@ import { pick, sameContent, writeResult } from '../records';
 import * as requests from '../schemas';
 import { parseRequest } from '../validation';
 
-const contentOf = (p: Product): object => pick(p, ['productId', 'insurer', 'name', 'annualCap', 'benefits']);
+const contentOf = (p: Product): object =>
+  pick(p, ['productId', 'insurer', 'name', 'annualCap', 'accumulatorPeriod', 'benefits']);
 
 export class ProductsContract extends LedgerContract {
   constructor() {
@@ -38,6 +39,7 @@ export class ProductsContract extends LedgerContract {
       insurer: caller.mspId,
       name: req.name,
       annualCap: req.annualCap,
+      accumulatorPeriod: req.accumulatorPeriod,
       benefits: req.benefits,
       recordedBy: ledger.actor(req.actor),
     };

@@ -6,7 +6,7 @@ import { emptyAccumulators, type Accumulators } from '../split';
 export interface PolicyAccumulators {
   insurer: string;
   policyRef: string;
-  /** By calendar year of the discharge date, e.g. "2026". */
+  /** By period of the discharge date (periods.ts): a calendar year ("2026") or a policy year ("2026-04-01"). */
   years: Record<string, Accumulators>;
 }
 
@@ -16,10 +16,6 @@ export function emptyPolicyAccumulators(insurer: string, policyRef: string): Pol
 
 export const accumulatorsKey = (ledger: Ledger, insurer: string, policyRef: string): string =>
   ledger.key(KeyType.accumulators, insurer, policyRef);
-
-export function yearOf(date: string): string {
-  return date.slice(0, 4);
-}
 
 export async function loadAccumulators(
   ledger: Ledger,
@@ -31,18 +27,18 @@ export async function loadAccumulators(
   return stored ?? emptyPolicyAccumulators(insurer, policyRef);
 }
 
-export function accumulatorsFor(record: PolicyAccumulators, year: string): Accumulators {
-  return record.years[year] ?? emptyAccumulators();
+export function accumulatorsFor(record: PolicyAccumulators, period: string): Accumulators {
+  return record.years[period] ?? emptyAccumulators();
 }
 
 /** Always written by a settlement write, even unchanged: the write is what demands the insurer's endorsement. */
 export async function storeAccumulators(
   ledger: Ledger,
   record: PolicyAccumulators,
-  year: string,
+  period: string,
   accumulators: Accumulators,
 ): Promise<void> {
-  const updated = { ...record, years: { ...record.years, [year]: accumulators } };
+  const updated = { ...record, years: { ...record.years, [period]: accumulators } };
   const key = accumulatorsKey(ledger, record.insurer, record.policyRef);
   await ledger.put(key, updated, policiesCollection(record.insurer));
 }

@@ -19,11 +19,12 @@ import { calendarDate, type Ledger } from '../ledger';
 import { writeResult } from '../records';
 import { ensure } from '../validation';
 import { subtractContributions } from '../split';
-import { accumulatorsFor, loadAccumulators, storeAccumulators, yearOf } from './accumulators';
+import { accumulatorsFor, loadAccumulators, storeAccumulators } from './accumulators';
 import { findStub, settlementAt, settlementParties, storeSettlement } from './record';
 
 type Step = 'payout' | 'dispute' | 'reversal';
-type StepDetails<S extends Step> = Omit<NonNullable<Settlement[S]>, 'by'>;
+/** What the caller says of a step; the ledger adds who acted and, to a payout, whom it paid. */
+type StepDetails<S extends Step> = Omit<NonNullable<Settlement[S]>, 'by' | 'payee'>;
 
 interface Transition<S extends Step> {
   step: S;
@@ -68,9 +69,11 @@ export async function transition<S extends Step>(
   const what = `settlement ${key.hospital}/${key.settlementId}`;
   const onlyParty = (s: Pick<Settlement, 'hospital' | 'insurer'>): string[] => [s[t.party]];
   const current = await settlementAt(ledger, visible(caller, await findStub(ledger, key), onlyParty, what));
+  // A payout is made to the settlement's payee.
+  const step = t.step === 'payout' ? { ...details, payee: current.payee } : details;
   const done = current[t.step];
   if (done) {
-    if (canonicalJson(done) !== canonicalJson({ ...details, by: done.by }))
+    if (canonicalJson(done) !== canonicalJson({ ...step, by: done.by }))
       throw idConflict(`${t.step} of ${what}`);
     return writeResult(false, current);
   }
@@ -79,7 +82,7 @@ export async function transition<S extends Step>(
   if (t.step === 'payout') checkPayout(ledger, current, details as StepDetails<'payout'>);
   if (t.step === 'reversal') await takeBackContributions(ledger, current);
   const by: Actor = ledger.actor(user);
-  const updated: Settlement = { ...current, [t.step]: { ...details, by }, status: t.to, txId: ledger.txId };
+  const updated: Settlement = { ...current, [t.step]: { ...step, by }, status: t.to, txId: ledger.txId };
   await storeSettlement(ledger, updated, false);
   ledger.emit({
     type: t.event,
@@ -121,10 +124,9 @@ function notAfter(value: string, limit: string): boolean {
   return fraction.padEnd(9, '0') <= limitFraction.padEnd(9, '0');
 }
 
-/** A reversal subtracts the settlement's own contributions from its policy's accumulators for that year. */
+/** A reversal subtracts the settlement's own contributions from its policy's accumulators of its period. */
 async function takeBackContributions(ledger: Ledger, settlement: Settlement): Promise<void> {
-  const year = yearOf(settlement.dischargeDate);
   const record = await loadAccumulators(ledger, settlement.insurer, settlement.policyRef);
-  const after = subtractContributions(accumulatorsFor(record, year), settlement.split.lines);
-  await storeAccumulators(ledger, record, year, after);
+  const after = subtractContributions(accumulatorsFor(record, settlement.period), settlement.split.lines);
+  await storeAccumulators(ledger, record, settlement.period, after);
 }

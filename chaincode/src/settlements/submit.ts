@@ -18,10 +18,11 @@ import { findPatientPolicy, noPatientPolicy } from '../policies/record';
 import { pseudonymsOf } from '../pseudonyms';
 import { latestProduct } from '../products/record';
 import { pick, sameContent } from '../records';
-import type { SettlementItem } from '../schemas';
+import { periodKey } from '../periods';
+import type { Payee, SettlementItem, SettlementMode } from '../schemas';
 import { computeSplit } from '../split';
 import { ensure } from '../validation';
-import { accumulatorsFor, loadAccumulators, storeAccumulators, yearOf } from './accumulators';
+import { accumulatorsFor, loadAccumulators, storeAccumulators } from './accumulators';
 import { findStub, settlementAt, storeSettlement } from './record';
 
 /** What one item adds to its transaction's event (absent when the item wrote nothing). */
@@ -33,6 +34,9 @@ export interface Submitted {
 }
 
 const contentOf = (s: SettlementItem): object => pick(s, SETTLEMENT_ITEM_FIELDS);
+
+/** In the parallel model the insurer pays the hospital; in the series model the patient paid in full. */
+const PAYEE_OF_MODE: Record<SettlementMode, Payee> = { PARALLEL: 'HOSPITAL', SERIES: 'PATIENT' };
 
 /**
  * Records `item` for `hospital` on the policy of `insurer`, which the transaction's endorsers are: the hospital's
@@ -78,11 +82,11 @@ export async function submitOne(
   const product = await latestProduct(ledger, policy.productId);
   ensure(product !== undefined, `product ${policy.productId} of the policy is not known`);
 
-  const year = yearOf(item.dischargeDate);
+  const period = periodKey(product.accumulatorPeriod, policy.validFrom, item.dischargeDate);
   const accumulators = await loadAccumulators(ledger, policy.insurer, policy.policyRef);
   const { accumulatorsAfter, ...split } = computeSplit({
     product,
-    accumulatorsBefore: accumulatorsFor(accumulators, year),
+    accumulatorsBefore: accumulatorsFor(accumulators, period),
     costs: item.costs,
     consent: await hasConsent(
       ledger,
@@ -98,6 +102,8 @@ export async function submitOne(
     insurer: policy.insurer,
     productId: product.productId,
     productVersion: product.version,
+    payee: PAYEE_OF_MODE[item.mode],
+    period,
     split,
     status: split.commercialShare > 0 ? 'AWAITING_PAYOUT' : 'NOTHING_DUE',
     recordedBy,
@@ -110,7 +116,7 @@ export async function submitOne(
     settlementId: item.settlementId,
   });
   await ledger.putIndex(ledger.key(KeyType.settlementByInsurer, policy.insurer, hospital, item.settlementId));
-  await storeAccumulators(ledger, accumulators, year, accumulatorsAfter);
+  await storeAccumulators(ledger, accumulators, period, accumulatorsAfter);
   await stampSeal(ledger, hospital);
   return {
     result: { outcome: 'RECORDED', settlement },

@@ -7,6 +7,7 @@ import {
   Tx,
   type LedgerEvent,
 } from '../../../chaincode/src/api';
+import * as requests from '../../../chaincode/src/schemas';
 import {
   EXPECTED_COMMERCIAL_SHARE,
   H1,
@@ -62,9 +63,9 @@ describe('Settlements:submitBatch', () => {
         .to.have.property('added')
         .that.not.has.any.keys(...SETTLEMENT_ITEM_FIELDS);
     }
-    expect(first.results.map((r, i) => settlementOfBatchItem(items[i], r))).to.deep.equal(
-      (await records()).map((settlement) => ({ outcome: 'RECORDED', settlement })),
-    );
+    expect(
+      first.results.map((r, i) => settlementOfBatchItem(requests.settlementItem.parse(items[i]), r)),
+    ).to.deep.equal((await records()).map((settlement) => ({ outcome: 'RECORDED', settlement })));
     // A replay after the payout answers with the record paid.
     await fabric.invoke(I1, Tx.payoutSettlement, {
       actor: 'adjuster-1',
@@ -77,9 +78,9 @@ describe('Settlements:submitBatch', () => {
     const replay = await fabric.invoke(H1, Tx.submitSettlementBatch, request);
     const now = await records();
     expect(now[0].status).to.equal('PAID');
-    expect(replay.results.map((r, i) => settlementOfBatchItem(items[i], r))).to.deep.equal(
-      now.map((settlement) => ({ outcome: 'EXISTING', settlement })),
-    );
+    expect(
+      replay.results.map((r, i) => settlementOfBatchItem(requests.settlementItem.parse(items[i]), r)),
+    ).to.deep.equal(now.map((settlement) => ({ outcome: 'EXISTING', settlement })));
   });
 
   it("asks the peer once per transaction for the items' shared reads, and writes each key once", async () => {

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { BENEFIT_CATEGORIES, MAX_FEN, type Benefit, type Costs } from '../../../chaincode/src/schemas';
 import { ChaincodeError } from '../../../chaincode/src/errors';
 import {
@@ -11,6 +9,7 @@ import {
   type Accumulators,
   type SplitInput,
 } from '../../../chaincode/src/split';
+import { sharedVectors } from './support/vectors';
 
 interface Vector {
   name: string;
@@ -18,13 +17,7 @@ interface Vector {
   expect: ReturnType<typeof computeSplit>;
 }
 
-/** The shared vectors: a copy inside the repository if there is one, else the project's shared folder beside it. */
-const vectorFile = ['../../../shared', '../../../../shared']
-  .map((folder) => resolve(__dirname, folder, 'vectors/split-vectors.json'))
-  .find((file) => existsSync(file));
-const vectors = vectorFile
-  ? (JSON.parse(readFileSync(vectorFile, 'utf8')) as { vectors: Vector[] }).vectors
-  : [];
+const vectors = sharedVectors<Vector>('split-vectors.json');
 
 describe('computeSplit', () => {
   describe('shared vectors', () => {

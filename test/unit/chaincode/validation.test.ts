@@ -80,9 +80,20 @@ describe('validation', () => {
       outOfCatalogue: 5,
       innovativeDrug: 6,
     };
-    expect(check(costs, value)).to.deep.equal(value);
+    // The fund's other payments are 0 unless given, and count towards the total when they are.
+    const others = { civilServantSubsidy: 0, enterpriseSupplementary: 0, other: 0 };
+    expect(check(costs, value)).to.deep.equal({ ...value, fund: { ...value.fund, ...others } });
     expect(rejects(costs, { ...value, total: 22 })).to.equal(
       'field.total: must equal the sum of its parts (21)',
+    );
+    const withOthers = { ...value, total: 27, fund: { ...value.fund, civilServantSubsidy: 1, other: 5 } };
+    expect(check(costs, withOthers).fund).to.include({
+      civilServantSubsidy: 1,
+      enterpriseSupplementary: 0,
+      other: 5,
+    });
+    expect(rejects(costs, { ...withOthers, total: 21 })).to.equal(
+      'field.total: must equal the sum of its parts (27)',
     );
   });
 

@@ -69,6 +69,8 @@ export function settlementRecord(overrides: Partial<Settlement> = {}): Settlemen
     admissionDate: '2026-01-02',
     dischargeDate: '2026-01-05',
     mode: 'PARALLEL',
+    payee: 'HOSPITAL',
+    period: '2026',
     costs,
     split: { fundShare: 6000, commercialShare: 1200, patientShare: 2800, lines: [], reason: null },
     status: 'AWAITING_PAYOUT',

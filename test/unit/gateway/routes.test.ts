@@ -56,7 +56,11 @@ describe('gateway routes', () => {
       expect(replay.status).to.equal(200);
       expect((await jsonOf(replay)).txId).to.equal(TX_A);
       const [call] = insurer.ledger.submits();
-      expect(call.request).to.deep.equal({ ...productBody, actor: 'user-of-insurer1' });
+      expect(call.request).to.deep.equal({
+        ...productBody,
+        accumulatorPeriod: 'CALENDAR_YEAR',
+        actor: 'user-of-insurer1',
+      });
     });
 
     it('passes the token subject as the actor of every write', async () => {
