@@ -14,6 +14,7 @@
 
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'crypto';
 import { canonicalJson } from './canonical';
+import type { Accumulators } from './split';
 import type {
   AccumulatorPeriod,
   Benefit,
@@ -82,6 +83,8 @@ export const Tx = {
 
   registerPolicy: 'Policies:register',
   getPolicy: 'Policies:get',
+  /** The patient's policies active on a date, with consent and what the accumulators leave. */
+  eligibility: 'Policies:eligibility',
 
   recordAuthorisation: 'Authorisations:record',
   revokeAuthorisation: 'Authorisations:revoke',
@@ -92,6 +95,8 @@ export const Tx = {
   payoutSettlement: 'Settlements:payout',
   disputeSettlement: 'Settlements:dispute',
   reverseSettlement: 'Settlements:reverse',
+  /** What submit would record, computed by the same code, written nowhere. */
+  previewSettlement: 'Settlements:preview',
   getSettlement: 'Settlements:get',
   settlementHistory: 'Settlements:history',
   listSettlements: 'Settlements:list',
@@ -371,7 +376,60 @@ export interface Reconciliation {
   paid: number;
   outstanding: number;
   byStatus: Record<SettlementStatus, { count: number; commercialShare: number }>;
+  /** The settlements that stand, by whom their commercial share is owed: hospitals (PARALLEL) or patients (SERIES). */
+  byPayee: Record<Payee, PayeeTotals>;
 }
+
+export interface PayeeTotals {
+  count: number;
+  commercialShare: number;
+  paid: number;
+  outstanding: number;
+}
+
+/** One of the patient's policies active on the date asked about, as far as the caller may see it. */
+export interface EligiblePolicy {
+  policyRef: string;
+  insurer: string;
+  productId: string;
+  /** The product's latest version, which a settlement now would follow. */
+  productVersion: number;
+  productName: string;
+  validFrom: string;
+  validTo: string;
+  /** An active CLAIM_SETTLEMENT authorisation for the insurer on the date, and its last day. */
+  consent: { active: boolean; until: string | null };
+  accumulatorPeriod: AccumulatorPeriod;
+  /** The first day of the accumulator period the date falls in. */
+  periodStart: string;
+  /** What the period's accumulators leave: of the product's cap, and per benefit of its deductible and cap. */
+  remaining: {
+    total: number;
+    benefits: { category: BenefitCategory; ratioBps: number; deductible: number; cap: number | null }[];
+  };
+}
+
+export interface Eligibility {
+  date: string;
+  /** By insurer, then policy reference. */
+  policies: EligiblePolicy[];
+}
+
+/**
+ * A preview: what submitting the same request now would record (NEW), or the record it would find (EXISTING),
+ * or the settlement whose invoice it would reuse (DUPLICATE_INVOICE, and no alert is written).
+ */
+export type SettlementPreview =
+  | {
+      outcome: 'NEW' | 'EXISTING';
+      split: Split;
+      status: SettlementStatus;
+      payee: Payee;
+      period: string;
+      /** The accumulators of the period after this settlement (absent for an EXISTING one). */
+      accumulatorsAfter?: Accumulators;
+    }
+  | { outcome: 'DUPLICATE_INVOICE'; existing: SettlementKey };
 
 export interface EndorsersResult {
   organisations: string[];
@@ -401,6 +459,8 @@ export interface TxResults {
    * same step with other content is ID_CONFLICT.
    */
   'Settlements:payout': WriteResult<Settlement>;
+  'Settlements:preview': SettlementPreview;
+  'Policies:eligibility': Eligibility;
   'Settlements:dispute': WriteResult<Settlement>;
   'Settlements:reverse': WriteResult<Settlement>;
   'Settlements:get': Settlement;

@@ -24,6 +24,7 @@ export const KeyType = {
   // An authorisation's parties are public (its stub); its terms are in the insurer's collection, same key.
   authorisation: 'authorisation', // recorder, authorisationId
   consents: 'consents', // insurer, patientRef: the terms of every authorisation of the patient for the insurer
+  patientPolicy: 'patientPolicy', // insurer, patientRef, policyRef: index of a patient's policies, in the collection
   // A settlement's stub (parties, status, last transaction, hash of its details) is public; each version of its
   // details is in the collection of its hospital and insurer.
   settlement: 'settlement', // hospital, settlementId
@@ -241,8 +242,8 @@ export class Ledger {
     for (const pending of this.pending.values()) await this.write(pending);
   }
 
-  async putIndex(key: string): Promise<void> {
-    await this.put(key, INDEX_MARKER);
+  async putIndex(key: string, collection?: Collection): Promise<void> {
+    await this.put(key, INDEX_MARKER, collection);
   }
 
   /** Key-level endorsement: later changes of `key` need a peer of each organisation named. */
@@ -272,6 +273,16 @@ export class Ledger {
    */
   async scan<T>(type: KeyType, attributes: string[] = []): Promise<Entry<T>[]> {
     return this.entries<T>(await this.ctx.stub.getStateByPartialCompositeKey(type, attributes));
+  }
+
+  /**
+   * Every committed entry of a collection under a partial composite key, in key order. Read-only txs only:
+   * Fabric refuses a scan of a collection in a transaction that writes.
+   */
+  async scanCollection<T>(collection: string, type: KeyType, attributes: string[]): Promise<Entry<T>[]> {
+    return this.entries<T>(
+      await this.ctx.stub.getPrivateDataByPartialCompositeKey(collection, type, attributes),
+    );
   }
 
   /**

@@ -239,6 +239,11 @@ export const patientPolicyLookup = z
   .strictObject({ patientRef: hash, ...formerPatientRefs, policyRef: id, insurer: mspId.optional() })
   .superRefine(distinctFormers([['patientRef', 'formerPatientRefs']]));
 
+/** A patient's cover on a date (the transaction's date in the ledger's calendar when none is given). */
+export const eligibility = z
+  .strictObject({ patientRef: hash, ...formerPatientRefs, date: date.optional() })
+  .superRefine(distinctFormers([['patientRef', 'formerPatientRefs']]));
+
 export const authorisationShape = {
   authorisationId: id,
   patientRef: hash,
@@ -382,6 +387,7 @@ export type PublishProductRequest = z.input<typeof publishProduct>;
 export type GetProductRequest = z.infer<typeof getProduct>;
 export type ListProductsRequest = z.infer<typeof listProducts>;
 export type RegisterPolicyRequest = z.infer<typeof registerPolicy>;
+export type EligibilityRequest = z.infer<typeof eligibility>;
 export type RecordAuthorisationRequest = z.infer<typeof recordAuthorisation>;
 export type RevokeAuthorisationRequest = z.infer<typeof revokeAuthorisation>;
 export type SettlementItem = z.input<typeof settlementItem>;

@@ -113,20 +113,33 @@ const consentsAt = (terms: ConsentTerms, date: string): boolean =>
   date <= terms.validTo;
 
 /**
- * Consent at `date` (the transaction's date): an unrevoked CLAIM_SETTLEMENT authorisation of the patient for
- * the insurer whose validity covers it, under the patient's current pseudonym or a former one (given before a
- * key rotation). No settlement writes an authorisation, so a batch's items read each patient's terms once.
+ * Consent at `date` (the transaction's date for a settlement): an unrevoked CLAIM_SETTLEMENT authorisation of
+ * the patient for the insurer whose validity covers it, under the patient's current pseudonym or a former one
+ * (given before a key rotation). Answers the last day of the consent that lasts longest, or undefined when
+ * there is none. No settlement writes an authorisation, so a batch's items read each patient's terms once.
  */
+export async function consentUntil(
+  ledger: Ledger,
+  patientRefs: readonly string[],
+  insurer: string,
+  date: string,
+): Promise<string | undefined> {
+  let until: string | undefined;
+  for (const patientRef of patientRefs) {
+    const key = consentsKey(ledger, insurer, patientRef);
+    const kept = await ledger.get<PatientConsents>(key, policiesCollection(insurer));
+    for (const terms of kept?.terms ?? []) {
+      if (consentsAt(terms, date) && (until === undefined || terms.validTo > until)) until = terms.validTo;
+    }
+  }
+  return until;
+}
+
 export async function hasConsent(
   ledger: Ledger,
   patientRefs: readonly string[],
   insurer: string,
   date: string,
 ): Promise<boolean> {
-  for (const patientRef of patientRefs) {
-    const key = consentsKey(ledger, insurer, patientRef);
-    const kept = await ledger.get<PatientConsents>(key, policiesCollection(insurer));
-    if (kept?.terms.some((terms) => consentsAt(terms, date))) return true;
-  }
-  return false;
+  return (await consentUntil(ledger, patientRefs, insurer, date)) !== undefined;
 }

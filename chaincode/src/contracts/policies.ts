@@ -6,7 +6,8 @@ import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
 import { forbidden, validationFailed } from '../errors';
 import { policiesCollection } from '../collections';
-import { findVisiblePolicy, policyKey, policyParties } from '../policies/record';
+import { eligibility } from '../policies/eligibility';
+import { findVisiblePolicy, patientPolicyKey, policyKey, policyParties } from '../policies/record';
 import { latestProduct } from '../products/record';
 import { existingSame, pick, writeResult } from '../records';
 import * as requests from '../schemas';
@@ -52,6 +53,7 @@ export class PoliciesContract extends LedgerContract {
     await ledger.put(key, record, collection);
     const accumulators = accumulatorsKey(ledger, caller.mspId, req.policyRef);
     await ledger.put(accumulators, emptyPolicyAccumulators(caller.mspId, req.policyRef), collection);
+    await ledger.putIndex(patientPolicyKey(ledger, record), collection);
     // The policy's reference is confidential: the event in the block names none.
     ledger.emit({ type: EventName.PolicyRegistered, parties: [caller.mspId], refs: [] });
     return writeResult(true, record);
@@ -64,5 +66,12 @@ export class PoliciesContract extends LedgerContract {
     const insurer = ownerNamedOrCaller(caller, req.insurer, 'insurer');
     const policy = await findVisiblePolicy(ctx.ledger, caller, insurer, req.policyRef);
     return canonicalJson(visible(caller, policy, policyParties, `policy ${req.policyRef}`));
+  }
+
+  /** The patient's policies active on a date, as far as the caller's organisation may see them. */
+  @Transaction(false)
+  async eligibility(ctx: LedgerContext, request: string): Promise<string> {
+    const caller = await ctx.caller();
+    return canonicalJson(await eligibility(ctx.ledger, caller, parseRequest(request, requests.eligibility)));
   }
 }

@@ -9,6 +9,7 @@ import {
   type Settlement,
   type SettlementItem,
   type SettlementKey,
+  type SettlementPreview,
   type SubmitBatchItemResult,
   type SubmitSettlementBatchResult,
 } from '../api';
@@ -29,7 +30,7 @@ import {
   settlementParties,
   type SettlementStub,
 } from '../settlements/record';
-import { submitOne, type EventPart } from '../settlements/submit';
+import { planSettlement, submitOne, type EventPart } from '../settlements/submit';
 import { check, ensure, parseRequest } from '../validation';
 
 async function visibleStub(ledger: Ledger, caller: Caller, key: SettlementKey): Promise<SettlementStub> {
@@ -152,6 +153,28 @@ export class SettlementsContract extends LedgerContract {
     const caller = await ctx.caller('HOSPITAL');
     const { actor, hospital, settlementId, reason } = ctx.request(requests.settlementReason);
     return transition(ledger, caller, { hospital, settlementId }, REVERSAL, { reason }, actor);
+  }
+
+  /**
+   * What submit would record now, by the same code path (planSettlement), without writing anything: run as an
+   * evaluation, it makes no block. A DUPLICATE_INVOICE preview writes no alert.
+   */
+  @Transaction(false)
+  async preview(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller('HOSPITAL');
+    const { actor, ...item } = parseRequest(request, requests.submitSettlement);
+    const plan = await planSettlement(ledger, caller.mspId, insurerOf(item), actor, item);
+    let preview: SettlementPreview;
+    if (plan.outcome === 'DUPLICATE_INVOICE') {
+      preview = { outcome: plan.outcome, existing: plan.used };
+    } else {
+      const { split, status, payee, period } = plan.settlement;
+      const after = plan.outcome === 'RECORDED' && { accumulatorsAfter: plan.accumulatorsAfter };
+      const outcome = plan.outcome === 'RECORDED' ? 'NEW' : 'EXISTING';
+      preview = { outcome, split, status, payee, period, ...after };
+    }
+    return canonicalJson(preview);
   }
 
   @Transaction(false)

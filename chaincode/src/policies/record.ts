@@ -5,6 +5,7 @@
  */
 import type { Policy } from '../api';
 import { canSee, type Caller } from '../access';
+import { compareText } from '../canonical';
 import { policiesCollection } from '../collections';
 import { validationFailed } from '../errors';
 import { KeyType, type Ledger } from '../ledger';
@@ -64,6 +65,40 @@ export async function findPatientPolicy(
   return policy && patientRefs.includes(policy.patientRef) ? policy : undefined;
 }
 
+/** Every insurer that has published a product, in MSP ID order. */
+export async function servingInsurers(ledger: Ledger): Promise<string[]> {
+  return (await ledger.scan(KeyType.servingInsurer)).map((entry) => entry.attributes[0]);
+}
+
+/** The index entry that lists a policy among its patient's, in its insurer's collection. */
+export const patientPolicyKey = (
+  ledger: Ledger,
+  policy: Pick<Policy, 'insurer' | 'patientRef' | 'policyRef'>,
+) => ledger.key(KeyType.patientPolicy, policy.insurer, policy.patientRef, policy.policyRef);
+
+/**
+ * The policies of a patient (under any of `patientRefs`) at an insurer, by reference. A scan of the insurer's
+ * collection: read-only transactions only, whose caller's peer is a member of it.
+ */
+export async function patientPolicies(
+  ledger: Ledger,
+  insurer: string,
+  patientRefs: readonly string[],
+): Promise<Policy[]> {
+  const policies: Policy[] = [];
+  for (const patientRef of patientRefs) {
+    const index = await ledger.scanCollection(policiesCollection(insurer), KeyType.patientPolicy, [
+      insurer,
+      patientRef,
+    ]);
+    for (const entry of index) {
+      const policy = await findPolicy(ledger, insurer, entry.attributes[2]);
+      if (policy) policies.push(policy);
+    }
+  }
+  return policies.sort((a, b) => compareText(a.policyRef, b.policyRef));
+}
+
 /**
  * The insurer of the patient's policy with this reference, looked up in every serving insurer's collection
  * (the insurer named, if one is): for read-only transactions, whose caller is a hospital, a member of each.
@@ -72,10 +107,7 @@ export async function patientPolicyInsurer(
   ledger: Ledger,
   ref: PatientPolicyRef,
 ): Promise<string | undefined> {
-  const insurers =
-    ref.insurer === undefined
-      ? (await ledger.scan(KeyType.servingInsurer)).map((entry) => entry.attributes[0])
-      : [ref.insurer];
+  const insurers = ref.insurer === undefined ? await servingInsurers(ledger) : [ref.insurer];
   const found: string[] = [];
   for (const insurer of insurers) if (await findPatientPolicy(ledger, ref, insurer)) found.push(insurer);
   if (found.length > 1) {

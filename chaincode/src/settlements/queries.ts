@@ -6,7 +6,7 @@ import type { Page, Reconciliation, Settlement } from '../api';
 import { canSee, type Caller } from '../access';
 import { KeyType, type Entry, type Ledger } from '../ledger';
 import { filteredPage } from '../pages';
-import { SETTLEMENT_STATUSES, type SettlementStatus } from '../schemas';
+import { PAYEES, SETTLEMENT_STATUSES, type SettlementStatus } from '../schemas';
 import { findStub, settlementAt, settlementParties, type SettlementStub } from './record';
 
 export interface SettlementFilter {
@@ -102,8 +102,8 @@ export async function* allSettlements(
 }
 
 /**
- * Totals over the settlements that stand (every status but REVERSED); byStatus counts every status,
- * REVERSED included. Outstanding = commercial shares awaiting payout or disputed.
+ * Totals over the settlements that stand (every status but REVERSED), also by payee; byStatus counts every
+ * status, REVERSED included. Outstanding = commercial shares awaiting payout or disputed.
  */
 export function reconcile(settlements: readonly Settlement[]): Reconciliation {
   const totals: Reconciliation = {
@@ -117,19 +117,29 @@ export function reconcile(settlements: readonly Settlement[]): Reconciliation {
     byStatus: Object.fromEntries(
       SETTLEMENT_STATUSES.map((status) => [status, { count: 0, commercialShare: 0 }]),
     ) as Reconciliation['byStatus'],
+    byPayee: Object.fromEntries(
+      PAYEES.map((payee) => [payee, { count: 0, commercialShare: 0, paid: 0, outstanding: 0 }]),
+    ) as Reconciliation['byPayee'],
   };
   for (const s of settlements) {
     totals.byStatus[s.status].count += 1;
     totals.byStatus[s.status].commercialShare += s.split.commercialShare;
     if (s.status === 'REVERSED') continue;
+    const paid = s.payout?.amount ?? 0;
+    const outstanding =
+      s.status === 'AWAITING_PAYOUT' || s.status === 'DISPUTED' ? s.split.commercialShare : 0;
     totals.count += 1;
     totals.total += s.costs.total;
     totals.fundShare += s.split.fundShare;
     totals.commercialShare += s.split.commercialShare;
     totals.patientShare += s.split.patientShare;
-    totals.paid += s.payout?.amount ?? 0;
-    if (s.status === 'AWAITING_PAYOUT' || s.status === 'DISPUTED')
-      totals.outstanding += s.split.commercialShare;
+    totals.paid += paid;
+    totals.outstanding += outstanding;
+    const byPayee = totals.byPayee[s.payee];
+    byPayee.count += 1;
+    byPayee.commercialShare += s.split.commercialShare;
+    byPayee.paid += paid;
+    byPayee.outstanding += outstanding;
   }
   return totals;
 }

@@ -8,6 +8,7 @@ import {
   type Alert,
   type LedgerEvent,
   type Settlement,
+  type SettlementKey,
   type SubmitSettlementResult,
 } from '../api';
 import { hasConsent } from '../authorisations/consent';
@@ -20,9 +21,14 @@ import { latestProduct } from '../products/record';
 import { pick, sameContent } from '../records';
 import { periodKey } from '../periods';
 import type { Payee, SettlementItem, SettlementMode } from '../schemas';
-import { computeSplit } from '../split';
+import { computeSplit, type Accumulators } from '../split';
 import { ensure } from '../validation';
-import { accumulatorsFor, loadAccumulators, storeAccumulators } from './accumulators';
+import {
+  accumulatorsFor,
+  loadAccumulators,
+  storeAccumulators,
+  type PolicyAccumulators,
+} from './accumulators';
 import { findStub, settlementAt, storeSettlement } from './record';
 
 /** What one item adds to its transaction's event (absent when the item wrote nothing). */
@@ -38,25 +44,35 @@ const contentOf = (s: SettlementItem): object => pick(s, SETTLEMENT_ITEM_FIELDS)
 /** In the parallel model the insurer pays the hospital; in the series model the patient paid in full. */
 const PAYEE_OF_MODE: Record<SettlementMode, Payee> = { PARALLEL: 'HOSPITAL', SERIES: 'PATIENT' };
 
+/** What recording an item would do, worked out from the ledger as it stands, before anything is written. */
+export type Plan =
+  | { outcome: 'EXISTING'; settlement: Settlement }
+  | { outcome: 'DUPLICATE_INVOICE'; invoiceHash: string; used: SettlementKey }
+  | {
+      outcome: 'RECORDED';
+      settlement: Settlement;
+      accumulators: PolicyAccumulators;
+      accumulatorsAfter: Accumulators;
+    };
+
 /**
- * Records `item` for `hospital` on the policy of `insurer`, which the transaction's endorsers are: the hospital's
- * and the insurer's peers, the only ones besides the regulator's that may read the policy and the settlement.
+ * Works out `item` for `hospital` on the policy of `insurer`: the checks, the split and the accumulators after
+ * it. Writes nothing: a submit applies the plan, a preview only reports it.
  */
-export async function submitOne(
+export async function planSettlement(
   ledger: Ledger,
   hospital: string,
   insurer: string,
   user: string,
   item: SettlementItem,
-  alertId: string,
-): Promise<Submitted> {
+): Promise<Plan> {
   const stub = await findStub(ledger, { hospital, settlementId: item.settlementId });
   if (stub) {
     // With another insurer the content differs, and its details are in a collection the endorsers cannot read.
     const existing = stub.insurer === insurer ? await settlementAt(ledger, stub) : undefined;
     if (!existing || !sameContent<SettlementItem>(existing, item, contentOf))
       throw idConflict(`settlement ${item.settlementId}`);
-    return { result: { outcome: 'EXISTING', settlement: existing } };
+    return { outcome: 'EXISTING', settlement: existing };
   }
   ensure(
     item.dischargeDate <= ledger.txDate,
@@ -71,12 +87,9 @@ export async function submitOne(
   );
   // The invoice may have been recorded under a former key's hash, before a key rotation.
   for (const invoiceHash of pseudonymsOf(item.invoiceHash, item.formerInvoiceHashes)) {
-    const used = await ledger.get<{ hospital: string; settlementId: string }>(
-      ledger.key(KeyType.invoice, invoiceHash),
-    );
+    const used = await ledger.get<SettlementKey>(ledger.key(KeyType.invoice, invoiceHash));
     // The alert names the hash the invoice was recorded under, which links it to the earlier settlement.
-    if (used)
-      return recordAlert(ledger, { hospital, insurer }, user, { ...item, invoiceHash }, alertId, used);
+    if (used) return { outcome: 'DUPLICATE_INVOICE', invoiceHash, used };
   }
 
   const product = await latestProduct(ledger, policy.productId);
@@ -95,7 +108,6 @@ export async function submitOne(
       ledger.txDate,
     ),
   });
-  const recordedBy = ledger.actor(user);
   const settlement: Settlement = {
     ...pick(item, SETTLEMENT_ITEM_FIELDS),
     hospital,
@@ -106,21 +118,43 @@ export async function submitOne(
     period,
     split,
     status: split.commercialShare > 0 ? 'AWAITING_PAYOUT' : 'NOTHING_DUE',
-    recordedBy,
+    recordedBy: ledger.actor(user),
     txId: ledger.txId,
   };
+  return { outcome: 'RECORDED', settlement, accumulators, accumulatorsAfter };
+}
+
+/**
+ * Records `item` for `hospital` on the policy of `insurer`, which the transaction's endorsers are: the hospital's
+ * and the insurer's peers, the only ones besides the regulator's that may read the policy and the settlement.
+ */
+export async function submitOne(
+  ledger: Ledger,
+  hospital: string,
+  insurer: string,
+  user: string,
+  item: SettlementItem,
+  alertId: string,
+): Promise<Submitted> {
+  const plan = await planSettlement(ledger, hospital, insurer, user, item);
+  if (plan.outcome === 'EXISTING') return { result: plan };
+  if (plan.outcome === 'DUPLICATE_INVOICE') {
+    const attempt = { ...item, invoiceHash: plan.invoiceHash };
+    return recordAlert(ledger, { hospital, insurer }, user, attempt, alertId, plan.used);
+  }
+  const { settlement, accumulators, accumulatorsAfter } = plan;
   // Every later change (payout, dispute, reversal) needs both parties' peers.
   await storeSettlement(ledger, settlement, true);
-  await ledger.put(ledger.key(KeyType.invoice, item.invoiceHash), {
-    hospital,
-    settlementId: item.settlementId,
-  });
-  await ledger.putIndex(ledger.key(KeyType.settlementByInsurer, policy.insurer, hospital, item.settlementId));
-  await storeAccumulators(ledger, accumulators, period, accumulatorsAfter);
+  const key: SettlementKey = { hospital, settlementId: item.settlementId };
+  await ledger.put(ledger.key(KeyType.invoice, item.invoiceHash), key);
+  await ledger.putIndex(
+    ledger.key(KeyType.settlementByInsurer, settlement.insurer, hospital, item.settlementId),
+  );
+  await storeAccumulators(ledger, accumulators, settlement.period, accumulatorsAfter);
   await stampSeal(ledger, hospital);
   return {
     result: { outcome: 'RECORDED', settlement },
-    event: { parties: [hospital, policy.insurer], refs: [{ hospital, settlementId: item.settlementId }] },
+    event: { parties: [hospital, settlement.insurer], refs: [key] },
   };
 }
 
@@ -131,7 +165,7 @@ async function recordAlert(
   user: string,
   item: SettlementItem,
   alertId: string,
-  existing: { hospital: string; settlementId: string },
+  existing: SettlementKey,
 ): Promise<Submitted> {
   // Keyed by the attempt, so a retry finds its alert and writes nothing.
   const key = ledger.key(KeyType.alert, item.invoiceHash, hospital, item.settlementId);

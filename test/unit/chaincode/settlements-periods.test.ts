@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Tx } from '../../../chaincode/src/api';
 import type { FakeFabric } from './support/fake-fabric';
-import { authorisation, H1, I1, policy, product, serving, settlement, sha256 } from './support/fixtures';
+import { authorisation, H1, I1, policy, product, REG, serving, settlement, sha256 } from './support/fixtures';
 
 /** A policy from 1 July 2025 on a product whose accumulators run by policy year (or, for comparison, not). */
 async function policyFromJuly(accumulatorPeriod: 'POLICY_YEAR' | 'CALENDAR_YEAR'): Promise<FakeFabric> {
@@ -91,5 +91,14 @@ describe('accumulator periods and payees of settlements', () => {
     expect(record.payout).to.deep.include({ payee: 'PATIENT', amount: payout.amount });
     // The payee is the settlement's, whatever the replay says: the same payout again writes nothing.
     expect((await fabric.invoke(I1, Tx.payoutSettlement, payout)).created).to.equal(false);
+    const { byPayee } = await fabric.query(REG, Tx.reconciliation, {});
+    const share = parallel.settlement.split.commercialShare;
+    expect(byPayee.HOSPITAL).to.deep.equal({ count: 1, commercialShare: share, paid: 0, outstanding: share });
+    expect(byPayee.PATIENT).to.deep.equal({
+      count: 1,
+      commercialShare: payout.amount,
+      paid: payout.amount,
+      outstanding: 0,
+    });
   });
 });

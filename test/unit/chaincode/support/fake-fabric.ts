@@ -339,6 +339,7 @@ class FakeStub {
   readonly collectionsRead = new Set<string>();
   event?: { name: string; payload: unknown };
   private paginated = false;
+  private scannedCollection = false;
 
   constructor(
     private readonly fabric: FakeFabric,
@@ -375,8 +376,30 @@ class FakeStub {
     return value ? createHash('sha256').update(value).digest() : Buffer.alloc(0);
   }
 
+  /** As the peer: a transaction may scan a collection or write, not both. */
+  async getPrivateDataByPartialCompositeKey(collection: string, objectType: string, attributes: string[]) {
+    this.member(collection, 'read');
+    if (this.writes.size > 0 || this.privateWrites.size > 0)
+      throw new Error('private data range queries are not allowed in a transaction that writes');
+    this.scannedCollection = true;
+    this.collectionsRead.add(collection);
+    const start = privateSlot(collection, this.createCompositeKey(objectType, attributes));
+    this.fabric.countRead(start);
+    const slots = [...this.fabric.privateState.keys()]
+      .filter((slot) => byteOrder(slot, start) >= 0 && byteOrder(slot, start + MAX_UNICODE) < 0)
+      .sort(byteOrder);
+    const kvs = slots.map((slot) => ({
+      namespace: 'settlement',
+      key: slot.slice(collection.length + 1),
+      value: Buffer.from(this.fabric.privateState.get(slot)!),
+    }));
+    return iteratorOver(kvs, this.closed);
+  }
+
   async putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
     this.member(collection, 'write');
+    if (this.scannedCollection)
+      throw new Error('writes are not allowed in a transaction that ran a private data range query');
     const slot = privateSlot(collection, key);
     this.fabric.countWrite(slot);
     this.privateWrites.set(slot, value.length === 0 ? null : Buffer.from(value));
@@ -414,7 +437,8 @@ class FakeStub {
   }
 
   async putState(key: string, value: Uint8Array): Promise<void> {
-    if (this.paginated) throw new Error('writes are not allowed in a transaction that ran a paginated query');
+    if (this.paginated || this.scannedCollection)
+      throw new Error('writes are not allowed in a transaction that ran a paginated or private data query');
     this.fabric.countWrite(key);
     // Fabric stores an empty value as a delete.
     this.writes.set(key, value.length === 0 ? null : Buffer.from(value));
