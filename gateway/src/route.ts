@@ -95,7 +95,8 @@ export function route<
 
 export const ALL_ROLES: readonly Role[] = ['clerk', 'adjuster', 'auditor'];
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+/** `value` checked against `schema`, or a 400 naming each field at fault (under `where`: body, query...). */
+export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors = result.error.issues.map((issue) => ({

@@ -9,6 +9,7 @@ import {
   BOOKMARK_MAX_LENGTH,
   MAX_BATCH_ITEMS,
   MAX_PAGE_SIZE,
+  SETTLEMENT_MODES,
   SETTLEMENT_STATUSES,
   admissionNotAfterDischarge,
   authorisationShape,
@@ -17,9 +18,11 @@ import {
   id,
   mspId,
   policyShape,
+  reasonBody,
   settlementDetailsShape,
   validity,
 } from '@settlement/chaincode/dist/schemas';
+import { cancellation2208, costsOf2207, innovativeDrugFen, output2207, platformDate } from './platform-2207';
 
 export { participantBody, payoutBody, productBody, reasonBody } from '@settlement/chaincode/dist/schemas';
 
@@ -92,10 +95,12 @@ function exactlyOneInvoice(
 }
 
 /** The invoice is hashed here (pseudonymise.ts); the ledger sees only its keyed hash. */
+const invoiceNumber = typedDigits(18, 'the invoice code followed by the invoice number');
+
 export const settlementItem = withPatient({
   ...settlementDetailsShape,
   invoice: invoice.optional(),
-  invoiceNumber: typedDigits(18, 'the invoice code followed by the invoice number').optional(),
+  invoiceNumber: invoiceNumber.optional(),
 })
   .superRefine(exactlyOneInvoice)
   .superRefine(admissionNotAfterDischarge);
@@ -109,6 +114,101 @@ export function invoiceOf(item: { invoice?: Invoice; invoiceNumber?: string }): 
 
 export const settlementBatchBody = z.strictObject({
   items: z.array(settlementItem).min(1).max(MAX_BATCH_ITEMS),
+});
+
+/** A patient's cover on a date (today in China Standard Time when none is given). */
+export const eligibilityBody = z
+  .strictObject({ patient: patient.optional(), patientRef: hash.optional(), date: date.optional() })
+  .superRefine(exactlyOnePatient);
+
+/** The platform's code for a resident identity card (居民身份证) in psn_cert_type. */
+const RESIDENT_ID_CERT_TYPE = '01';
+
+/**
+ * A settlement from the platform's 2207 output as received, with what the output does not say: the policy (or
+ * only the patient, when they hold one policy active at discharge), the mode and the innovative-drug part.
+ * The patient, the invoice and the dates may come from the output (a resident identity card's certno,
+ * invono, begndate and enddate) instead.
+ */
+export const from2207Body = z
+  .strictObject({
+    output: output2207,
+    patient: patient.optional(),
+    patientRef: hash.optional(),
+    policyRef: id.optional(),
+    insurer: mspId.optional(),
+    mode: z.enum(SETTLEMENT_MODES),
+    invoice: invoice.optional(),
+    invoiceNumber: invoiceNumber.optional(),
+    innovativeDrug: innovativeDrugFen.default(0),
+    admissionDate: date.optional(),
+    dischargeDate: date.optional(),
+  })
+  .superRefine((body, ctx) => {
+    const info = body.output.setlinfo;
+    const missing = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', message, path: [path] });
+    if (body.patient !== undefined && body.patientRef !== undefined)
+      missing('patient', 'give at most one of patient and patientRef');
+    if (
+      body.patient === undefined &&
+      body.patientRef === undefined &&
+      info.psn_cert_type !== RESIDENT_ID_CERT_TYPE
+    )
+      missing('patient', 'give the patient: the output names no resident identity card (psn_cert_type 01)');
+    if (body.invoice !== undefined && body.invoiceNumber !== undefined)
+      missing('invoice', 'give at most one of invoice and invoiceNumber');
+    if (
+      body.invoice === undefined &&
+      body.invoiceNumber === undefined &&
+      !invoiceNumber.safeParse(info.invono).success
+    )
+      missing('invoiceNumber', 'give the invoice: the output has no 18-digit invono');
+    if ((body.admissionDate ?? platformDate(info.begndate)) === undefined)
+      missing('admissionDate', 'give the admission date: the output has no begndate');
+    if ((body.dischargeDate ?? platformDate(info.enddate)) === undefined)
+      missing('dischargeDate', 'give the discharge date: the output has no enddate');
+    if (
+      output2207.safeParse(body.output).success &&
+      costsOf2207(body.output, body.innovativeDrug) === undefined
+    )
+      missing('innovativeDrug', 'must not exceed fulamt_ownpay_amt + overlmt_selfpay');
+  });
+export type From2207Body = z.output<typeof from2207Body>;
+
+/**
+ * The settlement a 2207 body stands for, in the shape of POST /v1/settlements (less the policy when the body
+ * names none).
+ */
+export function settlementOf2207(body: From2207Body) {
+  const info = body.output.setlinfo;
+  const patientOf = (): { patient: z.output<typeof patient> } | { patientRef: string } => {
+    if (body.patient) return { patient: body.patient };
+    if (body.patientRef) return { patientRef: body.patientRef };
+    return { patient: { idType: 'RESIDENT_ID', idNumber: info.certno ?? '' } };
+  };
+  return {
+    settlementId: info.setl_id,
+    ...patientOf(),
+    ...(body.insurer !== undefined && { insurer: body.insurer }),
+    ...(body.invoice
+      ? { invoice: body.invoice }
+      : { invoiceNumber: body.invoiceNumber ?? (info.invono as string) }),
+    admissionDate: body.admissionDate ?? (platformDate(info.begndate) as string),
+    dischargeDate: body.dischargeDate ?? (platformDate(info.enddate) as string),
+    mode: body.mode,
+    costs: costsOf2207(body.output, body.innovativeDrug) as NonNullable<ReturnType<typeof costsOf2207>>,
+  };
+}
+
+export const from2207BatchBody = z.strictObject({
+  items: z.array(from2207Body).min(1).max(MAX_BATCH_ITEMS),
+});
+
+/** A 2208 cancellation: the settlement it names (by its setl_id) is reversed. */
+export const from2208Body = z.strictObject({
+  cancellation: cancellation2208,
+  reason: reasonBody.shape.reason.optional(),
 });
 
 // ----- path parameters and queries -----

@@ -1,10 +1,10 @@
 import { Tx } from '@settlement/chaincode/dist/api';
-import type { Policy, WriteResult } from '@settlement/chaincode/dist/api';
+import type { Eligibility, Policy, WriteResult } from '@settlement/chaincode/dist/api';
 import { catalogueEndorsers } from '../endorsement';
 import { hideForbidden } from '../errors';
 import { route } from '../route';
-import { noParams, noQuery, policyBody, policyParams, policyQuery } from '../schemas';
-import { byRecorder, RECORD_WITH_TXID, withPatientRef, written } from './replies';
+import { eligibilityBody, noParams, noQuery, policyBody, policyParams, policyQuery } from '../schemas';
+import { byRecorder, OBJECT, RECORD_WITH_TXID, withPatientRef, written } from './replies';
 
 export const policyRoutes = [
   route({
@@ -42,5 +42,27 @@ export const policyRoutes = [
       status: 200,
       body: await ledger.evaluate<Policy>(Tx.getPolicy, { ...params, ...query }).catch(hideForbidden),
     }),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/eligibility',
+    summary:
+      "The patient's policies active on a date (today by default): insurer, product and version, consent, and the deductible and caps the accumulators leave. Hospitals see every insurer's, an insurer its own; a POST so that identity numbers stay out of URLs",
+    roles: ['clerk', 'adjuster', 'auditor'],
+    params: noParams,
+    query: noQuery,
+    body: eligibilityBody,
+    responses: { 200: '{date, policies: [...]}' },
+    returns: { schema: OBJECT },
+    handle: async ({ body }, { ledger, pseudonymiser }) => {
+      const { patientRef, date } = withPatientRef(body, pseudonymiser);
+      const former = body.patient ? pseudonymiser.formerPatientRefs(body.patient) : [];
+      const request = {
+        patientRef,
+        ...(former.length > 0 && { formerPatientRefs: former }),
+        ...(date && { date }),
+      };
+      return { status: 200, body: await ledger.evaluate<Eligibility>(Tx.eligibility, request) };
+    },
   }),
 ];

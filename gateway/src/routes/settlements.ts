@@ -1,7 +1,9 @@
 import { settlementOfBatchItem, Tx } from '@settlement/chaincode/dist/api';
 import type {
+  Eligibility,
   HistoryEntry,
   Settlement,
+  SettlementPreview,
   SettlementKey,
   SubmitSettlementBatchResult,
   SubmitSettlementResult,
@@ -9,11 +11,21 @@ import type {
 } from '@settlement/chaincode/dist/api';
 import { z } from 'zod';
 import { patientPolicyId, policyEndorsers, settlementEndorsers, type PatientPolicyRef } from '../endorsement';
-import { ApiError, fromChaincodeError, hideForbidden, notFound, problemDocument } from '../errors';
+import {
+  ApiError,
+  fromChaincodeError,
+  hideForbidden,
+  notFound,
+  problemDocument,
+  validationFailed,
+} from '../errors';
 import type { LedgerClient } from '../ledger';
 import type { Pseudonymiser } from '../pseudonymise';
-import { ALL_ROLES, Reply, route, RouteContext, RouteLink } from '../route';
+import { ALL_ROLES, parse, Reply, route, RouteContext, RouteLink } from '../route';
 import {
+  from2207BatchBody,
+  from2207Body,
+  from2208Body,
   noParams,
   noQuery,
   payoutBody,
@@ -21,8 +33,11 @@ import {
   settlementBatchBody,
   settlementItem,
   settlementListQuery,
+  settlementOf2207,
   settlementParams,
   invoiceOf,
+  patient,
+  type From2207Body,
 } from '../schemas';
 import {
   byRecorder,
@@ -159,6 +174,113 @@ function batchItemReply(outcome: SubmitSettlementResult, txId: string, settlemen
   }
 }
 
+/** Records one settlement: its policy's insurer found first, then endorsed by the hospital and that insurer. */
+async function settle(
+  body: SettlementItem,
+  { ledger, principal, pseudonymiser }: RouteContext,
+): Promise<Reply> {
+  const item = toRequest(body, pseudonymiser);
+  const { insurer, organisations } = await policyEndorsers(ledger, policyOf(item)).catch(hideForbidden);
+  const request = { ...item, insurer, actor: principal.sub };
+  const { result, txId } = await ledger.submit<SubmitSettlementResult>(Tx.submitSettlement, request, {
+    endorsingOrgs: organisations,
+    serialiseOn: accumulatorKeys([request]),
+  });
+  return outcomeReply(result, txId);
+}
+
+/**
+ * Records a batch: items refused before the ledger (`ApiError`s, in place, with their settlement ids) and items
+ * whose policy cannot be looked up get their own refusal; the others go to the ledger, in one transaction per
+ * insurer (a peer endorses only what its organisation may read). Results in the order of the items.
+ */
+async function settleBatch(
+  bodies: readonly (SettlementItem | Refused)[],
+  { ledger, principal, pseudonymiser }: RouteContext,
+): Promise<Reply> {
+  const items = bodies.flatMap((body) => ('refusal' in body ? [] : [toRequest(body, pseudonymiser)]));
+  const lookups = await lookupPolicies(ledger, items);
+  const lookupOf = (item: PatientPolicyRef) => lookups.get(patientPolicyId(item)) as PolicyLookup | ApiError;
+  const accepted = items.filter((item) => !(lookupOf(item) instanceof ApiError));
+  const groups = byInsurer(accepted, (item) => (lookupOf(item) as PolicyLookup).insurer);
+  const replies = new Map<(typeof items)[number], ReturnType<typeof batchItemReply>>();
+  const txIds = await Promise.all(
+    [...groups].map(async ([insurer, group]) => {
+      const endorsers = group.flatMap((item) => (lookupOf(item) as PolicyLookup).organisations);
+      const submitted = await ledger.submit<SubmitSettlementBatchResult>(
+        Tx.submitSettlementBatch,
+        { items: group, insurer, actor: principal.sub },
+        { endorsingOrgs: [...new Set(endorsers)].sort(), serialiseOn: accumulatorKeys(group) },
+      );
+      submitted.result.results.forEach((outcome, i) => {
+        const item = group[i];
+        replies.set(
+          item,
+          batchItemReply(settlementOfBatchItem(item, outcome), submitted.txId, item.settlementId),
+        );
+      });
+      return submitted.txId;
+    }),
+  );
+  const refusal = (settlementId: string, error: ApiError) => ({
+    settlementId,
+    status: error.status,
+    body: problemDocument(error),
+  });
+  let next = 0;
+  const results = bodies.map((body) => {
+    if ('refusal' in body) return refusal(body.settlementId, body.refusal);
+    const item = items[next++];
+    const lookup = lookupOf(item);
+    return lookup instanceof ApiError ? refusal(item.settlementId, lookup) : replies.get(item);
+  });
+  return { status: 200, body: { txId: txIds[0] ?? null, txIds, results } };
+}
+
+/** A batch item refused before it reached the ledger. */
+interface Refused {
+  settlementId: string;
+  refusal: ApiError;
+}
+
+/**
+ * The settlement of a 2207 body, checked as POST /v1/settlements checks its body; without a policyRef, the
+ * patient's one policy active on the discharge date (a patient holding several must name it).
+ */
+async function settlementFrom2207(body: From2207Body, ctx: RouteContext): Promise<SettlementItem> {
+  const converted = settlementOf2207(body);
+  const policy =
+    body.policyRef !== undefined ? { policyRef: body.policyRef } : await onlyPolicy(converted, ctx);
+  return parse(settlementItem, { ...converted, ...policy }, 'body');
+}
+
+/** The patient's one policy active on the discharge date (of the insurer named, if one is). */
+async function onlyPolicy(
+  settlement: ReturnType<typeof settlementOf2207>,
+  { ledger, pseudonymiser }: RouteContext,
+): Promise<{ policyRef: string; insurer: string }> {
+  const patientId = 'patient' in settlement ? parse(patient, settlement.patient, 'body.patient') : undefined;
+  const { policies } = await ledger.evaluate<Eligibility>(Tx.eligibility, {
+    patientRef: patientId
+      ? pseudonymiser.patientRef(patientId)
+      : (settlement as { patientRef: string }).patientRef,
+    ...unlessEmpty('formerPatientRefs', patientId ? pseudonymiser.formerPatientRefs(patientId) : []),
+    date: settlement.dischargeDate,
+  });
+  const candidates = policies.filter(
+    (p) => settlement.insurer === undefined || p.insurer === settlement.insurer,
+  );
+  if (candidates.length === 0) throw notFound('the patient holds no policy active on the discharge date');
+  if (candidates.length > 1) {
+    const refs = candidates.map((c) => `${c.policyRef} (${c.insurer})`).join(', ');
+    throw validationFailed(
+      'the patient holds several policies active on the discharge date: name policyRef',
+      [{ path: 'body.policyRef', message: `one of ${refs}` }],
+    );
+  }
+  return { policyRef: candidates[0].policyRef, insurer: candidates[0].insurer };
+}
+
 /** Payout, dispute and reversal: the same key, endorsers and idempotent reply, a different transaction. */
 async function updateSettlement(
   { ledger, principal }: RouteContext,
@@ -208,16 +330,7 @@ export const settlementRoutes = [
     links: FROM_SETTLEMENT,
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND', 'ID_CONFLICT', 'INVALID_STATE', 'DUPLICATE_INVOICE'],
-    handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
-      const item = toRequest(body, pseudonymiser);
-      const { insurer, organisations } = await policyEndorsers(ledger, policyOf(item)).catch(hideForbidden);
-      const request = { ...item, insurer, actor: principal.sub };
-      const { result, txId } = await ledger.submit<SubmitSettlementResult>(Tx.submitSettlement, request, {
-        endorsingOrgs: organisations,
-        serialiseOn: accumulatorKeys([request]),
-      });
-      return outcomeReply(result, txId);
-    },
+    handle: async ({ body }, ctx) => settle(body, ctx),
   }),
   route({
     method: 'post',
@@ -231,41 +344,95 @@ export const settlementRoutes = [
     responses: { 200: '{txId, txIds, results: [{settlementId, status, body}]} in the order of the items' },
     returns: { schema: BATCH_RESULT },
     errors: ['NOT_FOUND'],
+    handle: async ({ body }, ctx) => settleBatch(body.items, ctx),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/settlements/preview',
+    summary:
+      'What POST /v1/settlements would record now (split, status, payee, accumulators after), computed by the same chaincode code without writing anything',
+    roles: ['clerk'],
+    params: noParams,
+    query: noQuery,
+    body: settlementItem,
+    responses: {
+      200: '{outcome: NEW or EXISTING, split, status, payee, period, accumulatorsAfter (NEW only)}',
+    },
+    returns: { schema: OBJECT },
+    errors: ['NOT_FOUND', 'ID_CONFLICT', 'DUPLICATE_INVOICE'],
     handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
-      const items = body.items.map((item) => toRequest(item, pseudonymiser));
-      const lookups = await lookupPolicies(ledger, items);
-      const lookupOf = (item: PatientPolicyRef) =>
-        lookups.get(patientPolicyId(item)) as PolicyLookup | ApiError;
-      // Items whose policy cannot be looked up are refused here, one by one; the others go to the ledger, in one
-      // transaction per insurer (a peer endorses only what its organisation may read).
-      const accepted = items.filter((item) => !(lookupOf(item) instanceof ApiError));
-      const groups = byInsurer(accepted, (item) => (lookupOf(item) as PolicyLookup).insurer);
-      const replies = new Map<(typeof items)[number], ReturnType<typeof batchItemReply>>();
-      const txIds = await Promise.all(
-        [...groups].map(async ([insurer, group]) => {
-          const endorsers = group.flatMap((item) => (lookupOf(item) as PolicyLookup).organisations);
-          const submitted = await ledger.submit<SubmitSettlementBatchResult>(
-            Tx.submitSettlementBatch,
-            { items: group, insurer, actor: principal.sub },
-            { endorsingOrgs: [...new Set(endorsers)].sort(), serialiseOn: accumulatorKeys(group) },
-          );
-          submitted.result.results.forEach((outcome, i) => {
-            const item = group[i];
-            replies.set(
-              item,
-              batchItemReply(settlementOfBatchItem(item, outcome), submitted.txId, item.settlementId),
-            );
-          });
-          return submitted.txId;
+      const item = toRequest(body, pseudonymiser);
+      const { insurer } = await policyEndorsers(ledger, policyOf(item)).catch(hideForbidden);
+      const preview = await ledger.evaluate<SettlementPreview>(Tx.previewSettlement, {
+        ...item,
+        insurer,
+        actor: principal.sub,
+      });
+      if (preview.outcome === 'DUPLICATE_INVOICE')
+        throw new ApiError(409, 'DUPLICATE_INVOICE', 'this invoice has already been settled', {
+          existing: preview.existing,
+        });
+      return { status: 200, body: preview };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/settlements/from-2207',
+    summary:
+      "Record a settlement from the national platform's settlement output (2207) as received: yuan become fen exactly, its funds map onto costs, figures that do not add up are refused",
+    roles: ['clerk'],
+    params: noParams,
+    query: noQuery,
+    body: from2207Body,
+    responses: { 201: 'recorded with its split', 200: 'already recorded' },
+    links: FROM_SETTLEMENT,
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'ID_CONFLICT', 'DUPLICATE_INVOICE'],
+    handle: async ({ body }, ctx) => settle(await settlementFrom2207(body, ctx), ctx),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/settlements/from-2207/batch',
+    summary:
+      'Record up to 100 settlements from 2207 outputs; each item has its own outcome, as in /v1/settlements/batch',
+    roles: ['clerk'],
+    params: noParams,
+    query: noQuery,
+    body: from2207BatchBody,
+    responses: { 200: '{txId, txIds, results: [{settlementId, status, body}]} in the order of the items' },
+    returns: { schema: BATCH_RESULT },
+    handle: async ({ body }, ctx) => {
+      const items = await Promise.all(
+        body.items.map(async (item): Promise<SettlementItem | Refused> => {
+          try {
+            return await settlementFrom2207(item, ctx);
+          } catch (error) {
+            if (error instanceof ApiError && error.status < 500)
+              return { settlementId: item.output.setlinfo.setl_id, refusal: error };
+            throw error;
+          }
         }),
       );
-      const results = items.map((item) => {
-        const lookup = lookupOf(item);
-        if (!(lookup instanceof ApiError)) return replies.get(item);
-        return { settlementId: item.settlementId, status: lookup.status, body: problemDocument(lookup) };
-      });
-      const txId = txIds[0] ?? null;
-      return { status: 200, body: { txId, txIds, results } };
+      return settleBatch(items, ctx);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/settlements/from-2208',
+    summary:
+      "Reverse the settlement that a national platform cancellation (2208) cancels: the caller's settlement whose settlementId is its setl_id",
+    roles: ['clerk'],
+    params: noParams,
+    query: noQuery,
+    body: from2208Body,
+    responses: { 201: 'reversed', 200: 'already reversed with this reason' },
+    links: FROM_SETTLEMENT,
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'INVALID_STATE', 'ID_CONFLICT'],
+    handle: async ({ body }, ctx) => {
+      const key = { hospital: ctx.principal.org, settlementId: body.cancellation.setl_id };
+      const reason = body.reason ?? `cancelled on the national platform (2208, setl_id ${key.settlementId})`;
+      return updateSettlement(ctx, Tx.reverseSettlement, key, { reason }, (s) => s.reversal?.by.txId);
     },
   }),
   route({
