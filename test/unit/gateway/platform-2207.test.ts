@@ -3,17 +3,7 @@ import fc from 'fast-check';
 import { MAX_FEN } from '@settlement/chaincode/dist/schemas';
 import { fenToYuan, output2207, yuanToFen } from '../../../gateway/src/platform-2207';
 import { from2207Body, settlementOf2207 } from '../../../gateway/src/schemas';
-import { projectVectors } from '../chaincode/support/vectors';
-
-export interface Vector2207 {
-  name: string;
-  output: { setlinfo: Record<string, unknown>; setldetail?: Record<string, unknown>[] };
-  innovativeDrug: number;
-  /** The hospital's e-invoice, when the output names none (invono). */
-  invoiceNumber?: string;
-  expect: { settlementId: string; admissionDate: string; dischargeDate: string; costs: object };
-}
-export const VECTORS_2207 = projectVectors<Vector2207>('platform-2207-vectors.json');
+import { VECTORS_2207 } from './vectors-2207';
 
 /** The issues of a refused 2207 body, as "path: message". */
 function issuesOf(body: unknown): string[] {
