@@ -280,9 +280,13 @@ export class Ledger {
    * Fabric refuses a scan of a collection in a transaction that writes.
    */
   async scanCollection<T>(collection: string, type: KeyType, attributes: string[]): Promise<Entry<T>[]> {
-    return this.entries<T>(
-      await this.ctx.stub.getPrivateDataByPartialCompositeKey(collection, type, attributes),
-    );
+    // Unlike its public counterpart, fabric-shim resolves a private range query to {iterator}, whatever its types say.
+    const response = (await this.ctx.stub.getPrivateDataByPartialCompositeKey(
+      collection,
+      type,
+      attributes,
+    )) as unknown;
+    return this.entries<T>((response as { iterator: Iterators.StateQueryIterator }).iterator);
   }
 
   /**

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { periodKey, periodStart } from '../../../chaincode/src/periods';
 import { ACCUMULATOR_PERIODS, isCalendarDate, type AccumulatorPeriod } from '../../../chaincode/src/schemas';
-import { projectVectors, sharedVectors } from './support/vectors';
+import { projectVectors, sharedVectors } from '../../vectors/load';
 
 interface PeriodInput {
   accumulatorPeriod: AccumulatorPeriod;

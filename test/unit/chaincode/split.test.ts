@@ -9,7 +9,7 @@ import {
   type Accumulators,
   type SplitInput,
 } from '../../../chaincode/src/split';
-import { sharedVectors } from './support/vectors';
+import { sharedVectors } from '../../vectors/load';
 
 interface Vector {
   name: string;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { MAX_FEN } from '@settlement/chaincode/dist/schemas';
 import { fenToYuan, output2207, yuanToFen } from '../../../gateway/src/platform-2207';
 import { from2207Body, settlementOf2207 } from '../../../gateway/src/schemas';
-import { VECTORS_2207 } from './vectors-2207';
+import { VECTORS_2207 } from '../../vectors/load';
 
 /** The issues of a refused 2207 body, as "path: message". */
 function issuesOf(body: unknown): string[] {

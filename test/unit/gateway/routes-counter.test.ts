@@ -3,7 +3,7 @@ import { Tx } from '@settlement/chaincode/dist/api';
 import type { EligiblePolicy, SubmitSettlementResult } from '@settlement/chaincode/dist/api';
 import { RAW_ID_NUMBER, settlementBody, settlementRecord } from './fixtures';
 import { jsonOf, problemOf, startGateway, TestGateway } from './harness';
-import { VECTORS_2207 } from './vectors-2207';
+import { VECTORS_2207 } from '../../vectors/load';
 
 const recorded = (request: Record<string, unknown>): SubmitSettlementResult => ({
   outcome: 'RECORDED',

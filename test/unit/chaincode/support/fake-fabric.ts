@@ -393,7 +393,8 @@ class FakeStub {
       key: slot.slice(collection.length + 1),
       value: Buffer.from(this.fabric.privateState.get(slot)!),
     }));
-    return iteratorOver(kvs, this.closed);
+    // As fabric-shim does for private data: the iterator comes wrapped.
+    return { iterator: iteratorOver(kvs, this.closed) };
   }
 
   async putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
