@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { COMMIT_STRATEGIES, CommitStrategy } from './fabric';
 
-export const WORKLOAD_IDS = ['gateway', 'direct', 'empty', 'gatewayBatch', 'directBatch'] as const;
+export const WORKLOAD_IDS = ['gateway', 'preview', 'direct', 'empty', 'gatewayBatch', 'directBatch'] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
 export interface Options {

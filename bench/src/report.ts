@@ -28,8 +28,11 @@ const addedP50 = (gateway: Round, direct: Round): number =>
  * throughput gap again (a gateway at 0.9 of direct throughput "adds" 11 % to p50), not the gateway's latency.
  */
 export function ratios(rounds: Record<string, Round | undefined>, fixedGateway?: Round, fixedDirect?: Round) {
-  const { gateway, direct, empty, gatewayBatch, directBatch } = rounds;
+  const { gateway, preview, direct, empty, gatewayBatch, directBatch } = rounds;
   const out: Record<string, number> = {};
+  // A preview is an evaluation on the hospital's own peer: no endorsement by the insurer, no block to wait for.
+  if (gateway && preview)
+    out.previewOverSubmitP50 = ratio(preview.summary.latencyMs.p50, gateway.summary.latencyMs.p50);
   if (gateway && direct) {
     out.gatewayOverDirectThroughput = ratio(gateway.summary.throughput, direct.summary.throughput);
     out.gatewayAddedP50MsClosedLoop = addedP50(gateway, direct);

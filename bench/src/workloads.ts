@@ -200,6 +200,18 @@ export function workloads(ctx: WorkloadContext): Record<string, Workload> {
         return 1;
       },
     },
+    preview: {
+      id: 'preview',
+      title: 'preview via HTTP gateway (evaluate, no block)',
+      itemsPerOperation: 1,
+      operation: async (slot) => {
+        const { hospital } = pool[slot];
+        const gateway = gateways.get(hospital);
+        const body = httpItem(nextPolicy(pool[slot]));
+        requireStatus(await http.post(`${gateway.url}/v1/settlements/preview`, gateway.token, body), 200);
+        return 1;
+      },
+    },
     direct: {
       id: 'direct',
       title: 'settlement via fabric-network',

@@ -77,6 +77,8 @@ export type BenefitCategory = (typeof BENEFIT_CATEGORIES)[number];
 export type SettlementStatus = (typeof SETTLEMENT_STATUSES)[number];
 export type SettlementMode = (typeof SETTLEMENT_MODES)[number];
 export type Payee = (typeof PAYEES)[number];
+/** In the parallel model the insurer pays the hospital; in the series model the patient paid in full. */
+export const PAYEE_OF_MODE: Record<SettlementMode, Payee> = { PARALLEL: 'HOSPITAL', SERIES: 'PATIENT' };
 export type AccumulatorPeriod = (typeof ACCUMULATOR_PERIODS)[number];
 
 // ----- fields -----

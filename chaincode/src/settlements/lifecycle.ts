@@ -20,7 +20,7 @@ import { writeResult } from '../records';
 import { ensure } from '../validation';
 import { subtractContributions } from '../split';
 import { accumulatorsFor, loadAccumulators, storeAccumulators } from './accumulators';
-import { findStub, settlementAt, settlementParties, storeSettlement } from './record';
+import { findStub, payeeOf, periodOf, settlementAt, settlementParties, storeSettlement } from './record';
 
 type Step = 'payout' | 'dispute' | 'reversal';
 /** What the caller says of a step; the ledger adds who acted and, to a payout, whom it paid. */
@@ -70,7 +70,7 @@ export async function transition<S extends Step>(
   const onlyParty = (s: Pick<Settlement, 'hospital' | 'insurer'>): string[] => [s[t.party]];
   const current = await settlementAt(ledger, visible(caller, await findStub(ledger, key), onlyParty, what));
   // A payout is made to the settlement's payee.
-  const step = t.step === 'payout' ? { ...details, payee: current.payee } : details;
+  const step = t.step === 'payout' ? { ...details, payee: payeeOf(current) } : details;
   const done = current[t.step];
   if (done) {
     if (canonicalJson(done) !== canonicalJson({ ...step, by: done.by }))
@@ -127,6 +127,7 @@ function notAfter(value: string, limit: string): boolean {
 /** A reversal subtracts the settlement's own contributions from its policy's accumulators of its period. */
 async function takeBackContributions(ledger: Ledger, settlement: Settlement): Promise<void> {
   const record = await loadAccumulators(ledger, settlement.insurer, settlement.policyRef);
-  const after = subtractContributions(accumulatorsFor(record, settlement.period), settlement.split.lines);
-  await storeAccumulators(ledger, record, settlement.period, after);
+  const period = periodOf(settlement);
+  const after = subtractContributions(accumulatorsFor(record, period), settlement.split.lines);
+  await storeAccumulators(ledger, record, period, after);
 }

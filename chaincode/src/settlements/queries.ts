@@ -7,7 +7,7 @@ import { canSee, type Caller } from '../access';
 import { KeyType, type Entry, type Ledger } from '../ledger';
 import { filteredPage } from '../pages';
 import { PAYEES, SETTLEMENT_STATUSES, type SettlementStatus } from '../schemas';
-import { findStub, settlementAt, settlementParties, type SettlementStub } from './record';
+import { findStub, payeeOf, settlementAt, settlementParties, type SettlementStub } from './record';
 
 export interface SettlementFilter {
   hospital?: string;
@@ -135,7 +135,7 @@ export function reconcile(settlements: readonly Settlement[]): Reconciliation {
     totals.patientShare += s.split.patientShare;
     totals.paid += paid;
     totals.outstanding += outstanding;
-    const byPayee = totals.byPayee[s.payee];
+    const byPayee = totals.byPayee[payeeOf(s)];
     byPayee.count += 1;
     byPayee.commercialShare += s.split.commercialShare;
     byPayee.paid += paid;

@@ -6,6 +6,7 @@
 import type { Actor, Settlement, SettlementKey, SettlementStatus } from '../api';
 import { settlementsCollection } from '../collections';
 import { KeyType, type Ledger } from '../ledger';
+import { PAYEE_OF_MODE, type Payee } from '../schemas';
 
 /** What every member holds of a settlement. */
 export interface SettlementStub extends SettlementKey {
@@ -70,3 +71,10 @@ export async function storeSettlement(
 export function lastActor(s: Settlement): Actor {
   return s.reversal?.by ?? s.payout?.by ?? s.dispute?.by ?? s.recordedBy;
 }
+
+/**
+ * A settlement's payee and accumulator period. Records made before settlements named them are read as they were
+ * made: the payee that their mode implies, the calendar year of their discharge.
+ */
+export const payeeOf = (s: Settlement): Payee => s.payee ?? PAYEE_OF_MODE[s.mode];
+export const periodOf = (s: Settlement): string => s.period ?? s.dischargeDate.slice(0, 4);

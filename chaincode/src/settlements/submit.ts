@@ -20,7 +20,7 @@ import { pseudonymsOf } from '../pseudonyms';
 import { latestProduct } from '../products/record';
 import { pick, sameContent } from '../records';
 import { periodKey } from '../periods';
-import type { Payee, SettlementItem, SettlementMode } from '../schemas';
+import { PAYEE_OF_MODE, type SettlementItem } from '../schemas';
 import { computeSplit, type Accumulators } from '../split';
 import { ensure } from '../validation';
 import {
@@ -40,9 +40,6 @@ export interface Submitted {
 }
 
 const contentOf = (s: SettlementItem): object => pick(s, SETTLEMENT_ITEM_FIELDS);
-
-/** In the parallel model the insurer pays the hospital; in the series model the patient paid in full. */
-const PAYEE_OF_MODE: Record<SettlementMode, Payee> = { PARALLEL: 'HOSPITAL', SERIES: 'PATIENT' };
 
 /** What recording an item would do, worked out from the ledger as it stands, before anything is written. */
 export type Plan =
