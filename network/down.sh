@@ -16,7 +16,7 @@ main() {
     *) die "unknown option $1 (usage: network/down.sh [--purge])" ;;
   esac
   # Clients first, then peers, then orderers: nothing is left retrying against a stopped dependency.
-  for file in "$PID_DIR"/chaincode-*.pid "$PID_DIR"/peer-*.pid "$PID_DIR"/orderer*.pid; do
+  for file in "$PID_DIR"/gateway-*.pid "$PID_DIR"/chaincode-*.pid "$PID_DIR"/peer-*.pid "$PID_DIR"/orderer*.pid; do
     [[ -f $file ]] && stop_process "$(basename "$file" .pid)"
   done
   if $purge; then

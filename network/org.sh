@@ -6,11 +6,13 @@
 #     admins sign the channel update adding it; its peer starts, joins from block 0 and catches up; it runs and
 #     installs its own chaincode service; every member approves the next chaincode definition (its endorsement
 #     policy and collections now name the newcomer) and it is committed; the regulator registers it; its
-#     development gateway's keys and environment file are written (npm start, or spawn it from them).
+#     development gateway's keys and environment file are written and its gateway starts (when built), as a
+#     process of the network like its peer.
 #   remove ID
 #     a majority of the other members' admins sign the channel update removing its MSP (its certificates can no
 #     longer endorse or submit); the next chaincode definition leaves it out of the endorsement policy and of
-#     every collection's members (its collections stay, held by the others entitled); its processes stop. Its
+#     every collection's members (its collections stay, held by the others entitled); its processes (gateway,
+#     chaincode service, peer) stop. Its
 #     records stay on the ledger, readable by those entitled; its registration stays as the record that it took
 #     part.
 # No running process is restarted: existing peers take the channel update and the new definition as blocks.
@@ -36,6 +38,23 @@ ensure_joined_from_block0() {
 
 caught_up() { [[ $(peer_height "$1") == "$(peer_height "$(regulator)")" ]]; }
 
+gateway_name() { echo "gateway-$1"; }
+
+# The newcomer's development gateway, on its host, with its environment file; npm start and the test harnesses
+# use a gateway that already answers.
+start_gateway() {
+  local org=$1 main=$ROOT_DIR/gateway/dist/main.js vars
+  is_running "$(gateway_name "$org")" && return 0
+  [[ -f $main ]] || {
+    log "the gateway is not built (npm run build): $org's gateway not started"
+    return 0
+  }
+  mapfile -t vars <"$RUN_DIR/gateway/$org.env"
+  log "starting $(gateway_name "$org")"
+  start_process "$(gateway_name "$org")" "$org" "$main" env "${vars[@]}" node "$main"
+  wait_ready "$(gateway_name "$org")" 90 http_ok "http://$(host_address "$org"):$(gateway_port "$org")/healthz"
+}
+
 add_org() {
   local org=$1 kind=$2 name=$3
   [[ $kind == HOSPITAL || $kind == INSURER ]] || usage
@@ -60,7 +79,8 @@ add_org() {
   ensure_profiles
   run_logged "development gateway keys" "$ROOT_DIR/node_modules/.bin/ts-node" "$NETWORK_DIR/profiles/dev-keys.ts" \
     --run-dir "$RUN_DIR"
-  log "$org joined: peer on $(host_address "$org"):$(peer_port "$org"), its gateway's environment in ${RUN_DIR#"$ROOT_DIR"/}/gateway/$org.env (port $(gateway_port "$org"))"
+  start_gateway "$org"
+  log "$org joined: peer on $(host_address "$org"):$(peer_port "$org"), gateway on port $(gateway_port "$org") (its environment in ${RUN_DIR#"$ROOT_DIR"/}/gateway/$org.env)"
 }
 
 remove_org() {
@@ -74,7 +94,7 @@ remove_org() {
   write_topology
   deploy_chaincode
   local name
-  for name in "$(chaincode_name "$org")" "$(peer_name "$org")"; do
+  for name in "$(gateway_name "$org")" "$(chaincode_name "$org")" "$(peer_name "$org")"; do
     is_running "$name" && stop_process "$name"
   done
   log "$org left: its MSP is off the channel and out of the chaincode definition; its records stay"

@@ -72,10 +72,16 @@ main() {
   npx ts-node network/profiles/dev-keys.ts --run-dir network/run
   # One gateway per organisation of the network's consortium (network/run/topology.json), on its host: its
   # id, kind, URL and network namespace (none on loopback).
-  local orgs=() urls=() org kind url netns example=''
+  local orgs=() urls=() started=() org kind url netns example=''
   while read -r org kind url netns; do
     orgs+=("$org") urls+=("$url")
     [[ -n $example || $kind != HOSPITAL ]] || example=${#orgs[@]}
+    # An organisation added while the network ran (npm run org:add) has its gateway running already.
+    if curl -fs -o /dev/null "$url/healthz"; then
+      log "the $org gateway already runs"
+      continue
+    fi
+    started+=("$org $url")
     # Each gateway reads only its own organisation's environment file.
     (
       set -a
@@ -88,7 +94,10 @@ main() {
   done < <(node -e 'for (const o of require("./network/run/topology.json").orgs)
     console.log(o.id, o.kind, "http://" + o.host + ":" + o.gatewayPort, o.netns)')
   local i
-  for i in "${!orgs[@]}"; do wait_healthy "${orgs[$i]}" "${PIDS[$i]}" "${urls[$i]}"; done
+  for i in "${!started[@]}"; do
+    read -r org url <<<"${started[$i]}"
+    wait_healthy "$org" "${PIDS[$i]}" "$url"
+  done
 
   echo
   log "gateways (logs in $RUN_DIR/<org>.log):"

@@ -115,8 +115,12 @@ describe('a consortium that grows and shrinks at runtime', function () {
     await org('add', 'insurer3', '--kind', 'INSURER');
     const pidsAfter = networkPids();
     for (const [name, pid] of Object.entries(pidsBefore)) expect(pidsAfter[name], name).to.equal(pid);
-    expect(Object.keys(pidsAfter)).to.include.members(['peer-hospital3', 'chaincode-insurer3']);
-    await ensureGateways(); // starts the newcomers' gateways, and stops them after the suite
+    expect(Object.keys(pidsAfter)).to.include.members([
+      'peer-hospital3',
+      'chaincode-insurer3',
+      'gateway-hospital3',
+    ]);
+    await ensureGateways(); // the newcomers' gateways run already
     const participants = (await call('hospital1', 'GET', '/v1/participants')).body.items;
     expect(participants.map((p: { mspId: string }) => p.mspId)).to.include.members([
       'Hospital3MSP',
@@ -178,5 +182,7 @@ describe('a consortium that grows and shrinks at runtime', function () {
       await call('insurer1', 'GET', `/v1/settlements/Hospital3MSP/${fromInsurer1.body.settlementId}`),
       200,
     );
+    // Its processes are stopped: gateway, chaincode service and peer.
+    expect(Object.keys(networkPids()).filter((name) => name.endsWith('-hospital3'))).to.deep.equal([]);
   });
 });
