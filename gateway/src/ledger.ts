@@ -59,6 +59,8 @@ export interface LedgerClient {
   peerOrganisations(): string[];
   /** MSP IDs the channel's configuration defines, as discovery last read it: who could ever endorse. */
   channelOrganisations(): string[];
+  /** Reads the channel's organisations and peers again through discovery unless it did so moments ago. */
+  rediscover(): Promise<void>;
   /** A committed transaction as the ledger records it; undefined when there is none with this id. */
   transaction(txId: string): Promise<TransactionInfo | undefined>;
   /** Calls onEvent for every chaincode event of a valid transaction from fromBlock on, in ledger order. */
@@ -67,6 +69,22 @@ export interface LedgerClient {
 }
 
 const CONFLICTS = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
+/** How old discovery's view of the channel may grow before a transaction reads it again. */
+const DISCOVERY_REFRESH_MS = 10_000;
+
+interface DiscoveryService {
+  refreshAge: number | undefined;
+  getDiscoveryResults(refresh: boolean): Promise<unknown>;
+}
+
+/**
+ * The discovery service fabric-network keeps on the network. fabric-network sends it no refreshAge, and
+ * fabric-common then never refreshes (its check is `age > undefined`): an organisation that joined the channel
+ * after the gateway connected stayed unknown to it, unable to endorse. Setting the age makes discovery run again.
+ */
+function discoveryOf(network: Network): DiscoveryService | undefined {
+  return (network as unknown as { discoveryService?: DiscoveryService }).discoveryService;
+}
 const QSCC = 'qscc';
 /** fabric-common's Committer rejects with this when the orderer did not answer the broadcast in time. */
 const BROADCAST_TIMEOUT = 'SYSTEM TIMEOUT';
@@ -222,6 +240,8 @@ export class FabricLedgerClient implements LedgerClient {
       queryHandlerOptions: { strategy: DefaultQueryHandlerStrategies.MSPID_SCOPE_ROUND_ROBIN, timeout: 30 },
     });
     const network = await gateway.getNetwork(CHANNEL_NAME);
+    const discovery = discoveryOf(network);
+    if (discovery) discovery.refreshAge = DISCOVERY_REFRESH_MS;
     const contract = network.getContract(CHAINCODE_NAME);
     const watcher = await CommitWatcher.start(network, new CommitTimes(config.commitTimesFile, logger));
     const handlers = watcher.handlers(fabric.commitTimeoutSeconds);
@@ -466,6 +486,14 @@ export class FabricLedgerClient implements LedgerClient {
 
   channelOrganisations(): string[] {
     return [...this.network.getChannel().getMspids()].sort();
+  }
+
+  async rediscover(): Promise<void> {
+    try {
+      await discoveryOf(this.network)?.getDiscoveryResults(true);
+    } catch (error) {
+      throw unavailable(error, this.logger);
+    }
   }
 
   async transaction(txId: string): Promise<TransactionInfo | undefined> {

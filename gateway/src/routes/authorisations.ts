@@ -32,6 +32,8 @@ async function requireInsurer(ledger: LedgerClient, mspId: string): Promise<void
       { path: 'body.insurer', message: 'not a registered insurer' },
     ]);
   }
+  // An insurer that joined a moment ago may not be in the gateway's view of the channel yet.
+  if (!ledger.channelOrganisations().includes(mspId)) await ledger.rediscover();
   if (!ledger.channelOrganisations().includes(mspId)) {
     throw new ApiError(409, 'INVALID_STATE', `insurer ${mspId} is registered but not yet on the channel`);
   }

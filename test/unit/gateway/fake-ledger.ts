@@ -85,6 +85,12 @@ export class FakeLedger implements LedgerClient {
     return this.peerOrgs;
   }
 
+  rediscoveries = 0;
+
+  async rediscover(): Promise<void> {
+    this.rediscoveries += 1;
+  }
+
   channelOrganisations(): string[] {
     return [...this.peerOrgs, 'OrdererMSP'].sort();
   }

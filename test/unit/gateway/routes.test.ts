@@ -115,6 +115,8 @@ describe('gateway routes', () => {
       expect(res.status).to.equal(409);
       expect((await problemOf(res)).code).to.equal('INVALID_STATE');
       expect(hospital.ledger.submits()).to.have.length(0);
+      // Discovery was asked again first: the insurer might have joined a moment ago.
+      expect(hospital.ledger.rediscoveries).to.equal(1);
     });
 
     it('answers a revocation replay with the revoking txId', async () => {
