@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ROLE_OF_KIND } from '../../gateway/src/membership';
 import { gatewayLaunch, keyDir, keyFiles, setUpDevGateways } from '../../network/profiles/dev-keys';
 import { mintToken } from '../../network/profiles/token';
-import { OrgNode, readTopology } from '../../network/profiles/topology';
+import { gatewayUrlOf, OrgNode, readTopology } from '../../network/profiles/topology';
 
 export interface GatewayProcess {
   org: OrgNode;
@@ -43,9 +43,8 @@ export class Gateways {
     setUpDevGateways(runDir);
     const dir = join(runDir, 'gateway');
     for (const org of readTopology(runDir).orgs) {
-      const port = org.gatewayPort;
       const log = openSync(join(dir, `${org.id}.log`), 'a');
-      const launch = gatewayLaunch(runDir, org, { ...env, GATEWAY_PORT: String(port) });
+      const launch = gatewayLaunch(runDir, org, { ...env, GATEWAY_PORT: String(org.gatewayPort) });
       const child = spawn(launch.command, launch.args, { env: launch.env, stdio: ['ignore', log, log] });
       this.children.push(child);
       child.once('exit', (code, signal) => {
@@ -53,7 +52,7 @@ export class Gateways {
       });
       const pem = readFileSync(keyFiles(keyDir(runDir), org).privateKey, 'utf8');
       const token = mintToken(pem, { org, role: ROLE_OF_KIND[org.kind], sub: 'bench', ttlSeconds: 3600 });
-      this.byOrg.set(org.id, { org, url: `http://${org.host}:${port}`, pid: child.pid as number, token });
+      this.byOrg.set(org.id, { org, url: gatewayUrlOf(org), pid: child.pid as number, token });
     }
     const deadline = Date.now() + 90_000;
     for (const gateway of this.byOrg.values()) {

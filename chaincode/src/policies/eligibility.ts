@@ -32,8 +32,6 @@ export async function eligibility(
       const product = await latestProduct(ledger, policy.productId);
       if (!product) continue;
       const record = await loadAccumulators(ledger, insurer, policy.policyRef);
-      // Products published before they said how their accumulators run counted by calendar year.
-      product.accumulatorPeriod ??= 'CALENDAR_YEAR';
       const accumulators = accumulatorsFor(
         record,
         periodKey(product.accumulatorPeriod, policy.validFrom, date),

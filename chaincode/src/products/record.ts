@@ -14,6 +14,8 @@ export function productKey(ledger: Ledger, productId: string, version?: number):
     : ledger.key(KeyType.productVersion, productId, versionAttribute(version));
 }
 
+/** Products published before they said how their accumulators run counted them by calendar year. */
 export async function latestProduct(ledger: Ledger, productId: string): Promise<Product | undefined> {
-  return ledger.get<Product>(productKey(ledger, productId));
+  const product = await ledger.get<Product>(productKey(ledger, productId));
+  return product && { ...product, accumulatorPeriod: product.accumulatorPeriod ?? 'CALENDAR_YEAR' };
 }

@@ -4,7 +4,7 @@ import { catalogueEndorsers } from '../endorsement';
 import { hideForbidden } from '../errors';
 import { route } from '../route';
 import { eligibilityBody, noParams, noQuery, policyBody, policyParams, policyQuery } from '../schemas';
-import { byRecorder, OBJECT, RECORD_WITH_TXID, withPatientRef, written } from './replies';
+import { byRecorder, OBJECT, RECORD_WITH_TXID, withPatientRef, withPatientRefs, written } from './replies';
 
 export const policyRoutes = [
   route({
@@ -54,15 +54,9 @@ export const policyRoutes = [
     body: eligibilityBody,
     responses: { 200: '{date, policies: [...]}' },
     returns: { schema: OBJECT },
-    handle: async ({ body }, { ledger, pseudonymiser }) => {
-      const { patientRef, date } = withPatientRef(body, pseudonymiser);
-      const former = body.patient ? pseudonymiser.formerPatientRefs(body.patient) : [];
-      const request = {
-        patientRef,
-        ...(former.length > 0 && { formerPatientRefs: former }),
-        ...(date && { date }),
-      };
-      return { status: 200, body: await ledger.evaluate<Eligibility>(Tx.eligibility, request) };
-    },
+    handle: async ({ body }, { ledger, pseudonymiser }) => ({
+      status: 200,
+      body: await ledger.evaluate<Eligibility>(Tx.eligibility, withPatientRefs(body, pseudonymiser)),
+    }),
   }),
 ];

@@ -30,6 +30,22 @@ export function withPatientRef<T extends { patient?: PatientId; patientRef?: str
   return { ...rest, patientRef: patient ? pseudonymiser.patientRef(patient) : (patientRef as string) };
 }
 
+/** A field only when it has something in it, so that requests stay as they were without a key rotation. */
+export const unlessEmpty = <K extends string>(name: K, values: string[]) =>
+  (values.length > 0 ? { [name]: values } : {}) as Partial<Record<K, string[]>>;
+
+/**
+ * As withPatientRef, with the patient's pseudonyms under the gateway's former keys (after a key rotation), so
+ * that the patient's earlier policies and consents are still found.
+ */
+export function withPatientRefs<T extends { patient?: PatientId; patientRef?: string }>(
+  body: T,
+  pseudonymiser: Pseudonymiser,
+) {
+  const former = body.patient ? pseudonymiser.formerPatientRefs(body.patient) : [];
+  return { ...withPatientRef(body, pseudonymiser), ...unlessEmpty('formerPatientRefs', former) };
+}
+
 /** Response schemas for /openapi.json: cheap outlines (the records themselves are described in API.md). */
 export const OBJECT = { type: 'object' };
 export const RECORD_WITH_TXID = {

@@ -46,7 +46,8 @@ import {
   PAGE,
   paged,
   RECORD_WITH_TXID,
-  withPatientRef,
+  unlessEmpty,
+  withPatientRefs,
   written,
 } from './replies';
 
@@ -69,21 +70,16 @@ const BATCH_RESULT = {
   },
 };
 
-/** A field only when it has something in it, so that requests stay as they were without a key rotation. */
-const unlessEmpty = <K extends string>(name: K, values: string[]) =>
-  (values.length > 0 ? { [name]: values } : {}) as Partial<Record<K, string[]>>;
-
 /**
  * The ledger request for one settlement: patient and invoice leave the gateway only as keyed hashes, with their
  * hashes under former keys (after a key rotation) so that earlier policies, consents and invoices are found.
  */
 function toRequest(item: SettlementItem, pseudonymiser: Pseudonymiser) {
-  const { invoice, invoiceNumber, ...rest } = withPatientRef(item, pseudonymiser);
+  const { invoice, invoiceNumber, ...rest } = withPatientRefs(item, pseudonymiser);
   const invoiceId = invoiceOf(item);
   return {
     ...rest,
     invoiceHash: pseudonymiser.invoiceHash(invoiceId),
-    ...unlessEmpty('formerPatientRefs', item.patient ? pseudonymiser.formerPatientRefs(item.patient) : []),
     ...unlessEmpty('formerInvoiceHashes', pseudonymiser.formerInvoiceHashes(invoiceId)),
   };
 }
@@ -121,12 +117,17 @@ async function lookupPolicies(
       try {
         return [id, await policyEndorsers(ledger, policy).catch(hideForbidden)];
       } catch (error) {
-        if (error instanceof ApiError && error.status < 500) return [id, error];
-        throw error;
+        return [id, itemRefusal(error)];
       }
     }),
   );
   return new Map(lookups);
+}
+
+/** A refusal of the caller's making (a 4xx), answered for its batch item alone; anything else fails the batch. */
+function itemRefusal(error: unknown): ApiError {
+  if (error instanceof ApiError && error.status < 500) return error;
+  throw error;
 }
 
 /** Items by the insurer of their policy, insurers in the order they first appear. */
@@ -174,15 +175,20 @@ function batchItemReply(outcome: SubmitSettlementResult, txId: string, settlemen
   }
 }
 
-/** Records one settlement: its policy's insurer found first, then endorsed by the hospital and that insurer. */
-async function settle(
-  body: SettlementItem,
-  { ledger, principal, pseudonymiser }: RouteContext,
-): Promise<Reply> {
+/**
+ * The ledger request for a new settlement, naming its policy's insurer, and the organisations whose peers endorse
+ * it (the hospital's and that insurer's), as the endorsers lookup finds them.
+ */
+async function newSettlement(body: SettlementItem, { ledger, principal, pseudonymiser }: RouteContext) {
   const item = toRequest(body, pseudonymiser);
   const { insurer, organisations } = await policyEndorsers(ledger, policyOf(item)).catch(hideForbidden);
-  const request = { ...item, insurer, actor: principal.sub };
-  const { result, txId } = await ledger.submit<SubmitSettlementResult>(Tx.submitSettlement, request, {
+  return { request: { ...item, insurer, actor: principal.sub }, organisations };
+}
+
+/** Records one settlement: its policy's insurer found first, then endorsed by the hospital and that insurer. */
+async function settle(body: SettlementItem, ctx: RouteContext): Promise<Reply> {
+  const { request, organisations } = await newSettlement(body, ctx);
+  const { result, txId } = await ctx.ledger.submit<SubmitSettlementResult>(Tx.submitSettlement, request, {
     endorsingOrgs: organisations,
     serialiseOn: accumulatorKeys([request]),
   });
@@ -259,12 +265,12 @@ async function onlyPolicy(
   settlement: ReturnType<typeof settlementOf2207>,
   { ledger, pseudonymiser }: RouteContext,
 ): Promise<{ policyRef: string; insurer: string }> {
-  const patientId = 'patient' in settlement ? parse(patient, settlement.patient, 'body.patient') : undefined;
+  const who =
+    'patient' in settlement
+      ? { patient: parse(patient, settlement.patient, 'body.patient') }
+      : { patientRef: settlement.patientRef };
   const { policies } = await ledger.evaluate<Eligibility>(Tx.eligibility, {
-    patientRef: patientId
-      ? pseudonymiser.patientRef(patientId)
-      : (settlement as { patientRef: string }).patientRef,
-    ...unlessEmpty('formerPatientRefs', patientId ? pseudonymiser.formerPatientRefs(patientId) : []),
+    ...withPatientRefs(who, pseudonymiser),
     date: settlement.dischargeDate,
   });
   const candidates = policies.filter(
@@ -360,14 +366,9 @@ export const settlementRoutes = [
     },
     returns: { schema: OBJECT },
     errors: ['NOT_FOUND', 'ID_CONFLICT', 'DUPLICATE_INVOICE'],
-    handle: async ({ body }, { ledger, principal, pseudonymiser }) => {
-      const item = toRequest(body, pseudonymiser);
-      const { insurer } = await policyEndorsers(ledger, policyOf(item)).catch(hideForbidden);
-      const preview = await ledger.evaluate<SettlementPreview>(Tx.previewSettlement, {
-        ...item,
-        insurer,
-        actor: principal.sub,
-      });
+    handle: async ({ body }, ctx) => {
+      const { request } = await newSettlement(body, ctx);
+      const preview = await ctx.ledger.evaluate<SettlementPreview>(Tx.previewSettlement, request);
       if (preview.outcome === 'DUPLICATE_INVOICE')
         throw new ApiError(409, 'DUPLICATE_INVOICE', 'this invoice has already been settled', {
           existing: preview.existing,
@@ -407,9 +408,7 @@ export const settlementRoutes = [
           try {
             return await settlementFrom2207(item, ctx);
           } catch (error) {
-            if (error instanceof ApiError && error.status < 500)
-              return { settlementId: item.output.setlinfo.setl_id, refusal: error };
-            throw error;
+            return { settlementId: item.output.setlinfo.setl_id, refusal: itemRefusal(error) };
           }
         }),
       );

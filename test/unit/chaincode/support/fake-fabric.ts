@@ -289,8 +289,9 @@ export class FakeFabric {
     this.lastWrites.set(key, (this.lastWrites.get(key) ?? 0) + 1);
   }
 
-  keysInOrder(startKey: string, endKey: string): string[] {
-    return [...this.state.keys()]
+  /** The keys from startKey (inclusive) to endKey (exclusive) in byte order, of the public state or of `keys`. */
+  keysInOrder(startKey: string, endKey: string, keys: Iterable<string> = this.state.keys()): string[] {
+    return [...keys]
       .filter((key) => byteOrder(key, startKey) >= 0 && byteOrder(key, endKey) < 0)
       .sort(byteOrder);
   }
@@ -385,9 +386,7 @@ class FakeStub {
     this.collectionsRead.add(collection);
     const start = privateSlot(collection, this.createCompositeKey(objectType, attributes));
     this.fabric.countRead(start);
-    const slots = [...this.fabric.privateState.keys()]
-      .filter((slot) => byteOrder(slot, start) >= 0 && byteOrder(slot, start + MAX_UNICODE) < 0)
-      .sort(byteOrder);
+    const slots = this.fabric.keysInOrder(start, start + MAX_UNICODE, this.fabric.privateState.keys());
     const kvs = slots.map((slot) => ({
       namespace: 'settlement',
       key: slot.slice(collection.length + 1),
