@@ -95,6 +95,10 @@ export const Tx = {
   payoutSettlement: 'Settlements:payout',
   disputeSettlement: 'Settlements:dispute',
   reverseSettlement: 'Settlements:reverse',
+  answerDispute: 'Settlements:answerDispute',
+  withdrawDispute: 'Settlements:withdrawDispute',
+  upholdDispute: 'Settlements:upholdDispute',
+  recoverSettlement: 'Settlements:recover',
   /** What submit would record, computed by the same code, written nowhere. */
   previewSettlement: 'Settlements:preview',
   getSettlement: 'Settlements:get',
@@ -141,6 +145,10 @@ export const EventName = {
   SettlementPaid: 'SettlementPaid',
   SettlementDisputed: 'SettlementDisputed',
   SettlementReversed: 'SettlementReversed',
+  DisputeAnswered: 'DisputeAnswered',
+  DisputeWithdrawn: 'DisputeWithdrawn',
+  SettlementRejected: 'SettlementRejected',
+  SettlementRecovered: 'SettlementRecovered',
   DuplicateInvoice: 'DuplicateInvoice',
   /** Perf:ping, the benchmarks' minimal write. */
   Pinged: 'Pinged',
@@ -273,11 +281,27 @@ export interface Settlement {
   split: Split;
   status: SettlementStatus;
   payout?: { amount: number; paidAt: string; paymentReference: string; payee: Payee; by: Actor };
-  dispute?: { reason: string; by: Actor };
+  /** At most one dispute: raised by the insurer, answered by the hospital, decided by the insurer. */
+  dispute?: {
+    reason: string;
+    by: Actor;
+    answer?: { reason: string; evidenceHash?: string; by: Actor };
+    decision?: { outcome: 'WITHDRAWN' | 'UPHELD'; reason?: string; by: Actor };
+  };
   reversal?: { reason: string; by: Actor };
+  /** Money taken back after the payout, oldest first; each identified by its reference. */
+  recoveries?: Recovery[];
   recordedBy: Actor;
   /** The transaction that last wrote the record. */
   txId: string;
+}
+
+export interface Recovery {
+  amount: number;
+  reason: string;
+  reference: string;
+  recoveredAt: string;
+  by: Actor;
 }
 
 export interface Alert {
@@ -374,6 +398,9 @@ export interface Reconciliation {
   commercialShare: number;
   patientShare: number;
   paid: number;
+  /** Taken back after payment (recoveries); net = paid − recovered. */
+  recovered: number;
+  net: number;
   outstanding: number;
   byStatus: Record<SettlementStatus, { count: number; commercialShare: number }>;
   /** The settlements that stand, by whom their commercial share is owed: hospitals (PARALLEL) or patients (SERIES). */
@@ -384,6 +411,8 @@ export interface PayeeTotals {
   count: number;
   commercialShare: number;
   paid: number;
+  recovered: number;
+  net: number;
   outstanding: number;
 }
 
@@ -463,6 +492,10 @@ export interface TxResults {
   'Policies:eligibility': Eligibility;
   'Settlements:dispute': WriteResult<Settlement>;
   'Settlements:reverse': WriteResult<Settlement>;
+  'Settlements:answerDispute': WriteResult<Settlement>;
+  'Settlements:withdrawDispute': WriteResult<Settlement>;
+  'Settlements:upholdDispute': WriteResult<Settlement>;
+  'Settlements:recover': WriteResult<Settlement>;
   'Settlements:get': Settlement;
   'Settlements:history': HistoryEntry<Settlement>[];
   /** A page holds fewer than `limit` items while its bookmark says more follow only when the scan bound was hit. */

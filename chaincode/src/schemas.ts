@@ -64,7 +64,9 @@ export const SETTLEMENT_STATUSES = [
   'NOTHING_DUE',
   'PAID',
   'DISPUTED',
+  'REJECTED',
   'REVERSED',
+  'RECOVERED',
 ] as const;
 export const SETTLEMENT_MODES = ['PARALLEL', 'SERIES'] as const;
 /** Who is owed a settlement's commercial share: the hospital in PARALLEL mode, the patient in SERIES mode. */
@@ -357,6 +359,23 @@ export const payout = payoutBody.extend({ ...withActor, ...settlementKeyShape })
 /** A dispute or a reversal. */
 export const settlementReason = reasonBody.extend({ ...withActor, ...settlementKeyShape });
 
+/** The hospital's answer to a dispute: why the settlement stands, and the hash of what shows it. */
+export const disputeAnswerBody = reasonBody.extend({
+  evidenceHash: hash.describe('SHA-256 of the document the hospital answers with').optional(),
+});
+export const disputeAnswer = disputeAnswerBody.extend({ ...withActor, ...settlementKeyShape });
+/** The insurer's decision on a dispute (withdraw or uphold), with its reason if it gives one. */
+export const disputeDecisionBody = z.strictObject({ reason: text(TEXT_MAX_LENGTH.reason).optional() });
+export const disputeDecision = disputeDecisionBody.extend({ ...withActor, ...settlementKeyShape });
+/** Money taken back after a payout (追回): part or all of what was paid, identified by its reference. */
+export const recoveryBody = z.strictObject({
+  amount: fen.min(1),
+  reason: text(TEXT_MAX_LENGTH.reason),
+  reference: text(TEXT_MAX_LENGTH.reference),
+  recoveredAt: dateOrInstant,
+});
+export const recovery = recoveryBody.extend({ ...withActor, ...settlementKeyShape });
+
 /** Either the patient's policy (for a new settlement) or an existing settlement's key. */
 export const endorsers = z.union([patientPolicyLookup, settlementKey]);
 
@@ -398,6 +417,9 @@ export type SubmitSettlementBatchRequest = { actor: string; insurer: string; ite
 export type SettlementKey = z.infer<typeof settlementKey>;
 export type PayoutRequest = z.infer<typeof payout>;
 export type ReasonRequest = z.infer<typeof settlementReason>;
+export type DisputeAnswerRequest = z.infer<typeof disputeAnswer>;
+export type DisputeDecisionRequest = z.infer<typeof disputeDecision>;
+export type RecoveryRequest = z.infer<typeof recovery>;
 export type EndorsersRequest = z.infer<typeof endorsers>;
 /** `insurer` only when the patient holds policies with this reference from more than one insurer. */
 export type PatientPolicyRef = z.infer<typeof patientPolicyLookup>;

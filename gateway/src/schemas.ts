@@ -24,7 +24,15 @@ import {
 } from '@settlement/chaincode/dist/schemas';
 import { cancellation2208, costsOf2207, innovativeDrugFen, output2207, platformDate } from './platform-2207';
 
-export { participantBody, payoutBody, productBody, reasonBody } from '@settlement/chaincode/dist/schemas';
+export {
+  disputeAnswerBody,
+  disputeDecisionBody,
+  participantBody,
+  payoutBody,
+  productBody,
+  reasonBody,
+  recoveryBody,
+} from '@settlement/chaincode/dist/schemas';
 
 export const patient = z.strictObject({
   idType: z.enum(['RESIDENT_ID', 'PASSPORT', 'HK_MACAO_PERMIT', 'TAIWAN_PERMIT', 'FOREIGNER_PERMANENT_ID']),

@@ -1,11 +1,17 @@
-/** Settlements: submit (hospital), payout and dispute (its insurer), reversal (its hospital), and reads. */
+/**
+ * Settlements: submit (hospital); payout, dispute, its withdrawal or upholding and recovery (its insurer); answer to
+ * a dispute and reversal (its hospital); and reads.
+ */
 import { Transaction } from 'fabric-contract-api';
+import type { z } from 'zod';
 import {
   batchItemResult,
   EventName,
+  type Actor,
   type EndorsersResult,
   type HistoryEntry,
   type LedgerEvent,
+  type ParticipantKind,
   type Settlement,
   type SettlementItem,
   type SettlementKey,
@@ -20,7 +26,17 @@ import { ChaincodeError, forbidden } from '../errors';
 import type { Ledger } from '../ledger';
 import { noPatientPolicy, patientPolicyInsurer } from '../policies/record';
 import * as requests from '../schemas';
-import { DISPUTE, PAYOUT, REVERSAL, transition } from '../settlements/lifecycle';
+import {
+  ANSWER,
+  DISPUTE,
+  PAYOUT,
+  RECOVERY,
+  REVERSAL,
+  takeStep,
+  UPHOLDING,
+  WITHDRAWAL,
+  type Step,
+} from '../settlements/lifecycle';
 import { pageOfSettlements } from '../settlements/queries';
 import {
   findStub,
@@ -42,6 +58,18 @@ async function visibleStub(ledger: Ledger, caller: Caller, key: SettlementKey): 
 function insurerOf(item: SettlementItem): string {
   ensure(item.insurer !== undefined, "insurer: name the policy's insurer");
   return item.insurer;
+}
+
+/** A step on an existing settlement, by a caller of `kind`: the request names the settlement and the details. */
+async function step<S extends z.ZodType<SettlementKey & { actor: string }>, R extends { by: Actor }>(
+  ctx: LedgerContext,
+  kind: ParticipantKind,
+  schema: S,
+  next: Step<Omit<z.output<S>, 'actor' | 'hospital' | 'settlementId'>, R>,
+): Promise<string> {
+  const caller = await ctx.caller(kind);
+  const { actor, hospital, settlementId, ...details } = ctx.request(schema);
+  return takeStep(ctx.ledger, caller, { hospital, settlementId }, next, details, actor);
 }
 
 const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort();
@@ -133,26 +161,38 @@ export class SettlementsContract extends LedgerContract {
 
   @Transaction()
   async payout(ctx: LedgerContext): Promise<string> {
-    const { ledger } = ctx;
-    const caller = await ctx.caller('INSURER');
-    const { actor, hospital, settlementId, ...details } = ctx.request(requests.payout);
-    return transition(ledger, caller, { hospital, settlementId }, PAYOUT, details, actor);
+    return step(ctx, 'INSURER', requests.payout, PAYOUT);
   }
 
   @Transaction()
   async dispute(ctx: LedgerContext): Promise<string> {
-    const { ledger } = ctx;
-    const caller = await ctx.caller('INSURER');
-    const { actor, hospital, settlementId, reason } = ctx.request(requests.settlementReason);
-    return transition(ledger, caller, { hospital, settlementId }, DISPUTE, { reason }, actor);
+    return step(ctx, 'INSURER', requests.settlementReason, DISPUTE);
+  }
+
+  @Transaction()
+  async answerDispute(ctx: LedgerContext): Promise<string> {
+    return step(ctx, 'HOSPITAL', requests.disputeAnswer, ANSWER);
+  }
+
+  @Transaction()
+  async withdrawDispute(ctx: LedgerContext): Promise<string> {
+    return step(ctx, 'INSURER', requests.disputeDecision, WITHDRAWAL);
+  }
+
+  /** Rejects the settlement for good; its accumulators are given back what it took. */
+  @Transaction()
+  async upholdDispute(ctx: LedgerContext): Promise<string> {
+    return step(ctx, 'INSURER', requests.disputeDecision, UPHOLDING);
   }
 
   @Transaction()
   async reverse(ctx: LedgerContext): Promise<string> {
-    const { ledger } = ctx;
-    const caller = await ctx.caller('HOSPITAL');
-    const { actor, hospital, settlementId, reason } = ctx.request(requests.settlementReason);
-    return transition(ledger, caller, { hospital, settlementId }, REVERSAL, { reason }, actor);
+    return step(ctx, 'HOSPITAL', requests.settlementReason, REVERSAL);
+  }
+
+  @Transaction()
+  async recover(ctx: LedgerContext): Promise<string> {
+    return step(ctx, 'INSURER', requests.recovery, RECOVERY);
   }
 
   /**

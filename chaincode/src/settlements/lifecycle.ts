@@ -1,13 +1,15 @@
 /**
- * Status changes after recording (DESIGN.md "Records and their life"): AWAITING_PAYOUT → PAID | DISPUTED |
- * REVERSED; NOTHING_DUE → REVERSED; DISPUTED → REVERSED; PAID is final. A step already taken, whatever the
- * status now, is answered from the record: the same details write nothing (safe retries), others are
- * ID_CONFLICT.
+ * Status changes after recording (DESIGN.md "Records and their life"), each a step one party of the settlement
+ * takes: AWAITING_PAYOUT → PAID | DISPUTED | REVERSED; NOTHING_DUE → REVERSED; DISPUTED → answered (status
+ * unchanged) | AWAITING_PAYOUT (withdrawn) | REJECTED (upheld) | REVERSED; PAID → PAID with a partial recovery |
+ * RECOVERED. A step already taken, whatever the status now, is answered from the record: the same details write
+ * nothing (safe retries), others are ID_CONFLICT.
  */
 import {
   ErrorCode,
   EventName,
   type Actor,
+  type Recovery,
   type Settlement,
   type SettlementKey,
   type SettlementStatus,
@@ -18,77 +20,173 @@ import { ChaincodeError, idConflict, invalidState } from '../errors';
 import { calendarDate, type Ledger } from '../ledger';
 import { writeResult } from '../records';
 import { ensure } from '../validation';
-import { subtractContributions } from '../split';
+import {
+  allocateRecovery,
+  recoverPayment,
+  subtractContributions,
+  type Accumulators,
+  type Recovered,
+} from '../split';
 import { accumulatorsFor, loadAccumulators, storeAccumulators } from './accumulators';
 import { findStub, payeeOf, periodOf, settlementAt, settlementParties, storeSettlement } from './record';
 
-type Step = 'payout' | 'dispute' | 'reversal';
-/** What the caller says of a step; the ledger adds who acted and, to a payout, whom it paid. */
-type StepDetails<S extends Step> = Omit<NonNullable<Settlement[S]>, 'by' | 'payee'>;
+/** What a step changes of the record besides the transaction that wrote it. */
+type Changes = Partial<Settlement> & { status: SettlementStatus };
 
-interface Transition<S extends Step> {
-  step: S;
-  to: SettlementStatus;
+export interface Step<D, R extends { by: Actor }> {
+  /** As messages name it. */
+  name: string;
+  /** Which party may take it. */
+  party: 'hospital' | 'insurer';
   from: readonly SettlementStatus[];
   event: EventName;
-  /** Which party may make it. */
-  party: 'hospital' | 'insurer';
+  /** The step as the record holds it if it was taken (of a step taken many times, the one `details` names). */
+  taken(s: Settlement, details: D): R | undefined;
+  /** The step as the record keeps it. */
+  record(s: Settlement, details: D, by: Actor): R;
+  /** Checks the step against the record and the transaction, updates the accumulators, answers the changes. */
+  apply(ledger: Ledger, s: Settlement, step: R): Promise<Changes>;
 }
 
-export const PAYOUT: Transition<'payout'> = {
-  step: 'payout',
-  to: 'PAID',
+type Details<K extends keyof Settlement> = Omit<NonNullable<Settlement[K]>, 'by'>;
+type Dispute = NonNullable<Settlement['dispute']>;
+type Decision = NonNullable<Dispute['decision']>;
+
+export const PAYOUT: Step<Omit<Details<'payout'>, 'payee'>, NonNullable<Settlement['payout']>> = {
+  name: 'payout',
+  party: 'insurer',
   from: ['AWAITING_PAYOUT'],
   event: EventName.SettlementPaid,
-  party: 'insurer',
-};
-export const DISPUTE: Transition<'dispute'> = {
-  step: 'dispute',
-  to: 'DISPUTED',
-  from: ['AWAITING_PAYOUT'],
-  event: EventName.SettlementDisputed,
-  party: 'insurer',
-};
-export const REVERSAL: Transition<'reversal'> = {
-  step: 'reversal',
-  to: 'REVERSED',
-  from: ['AWAITING_PAYOUT', 'NOTHING_DUE', 'DISPUTED'],
-  event: EventName.SettlementReversed,
-  party: 'hospital',
+  taken: (s) => s.payout,
+  // A payout is made to the settlement's payee.
+  record: (s, details, by) => ({ ...details, payee: payeeOf(s), by }),
+  apply: async (ledger, s, payout) => {
+    checkPayout(ledger, s, payout);
+    return { payout, status: 'PAID' };
+  },
 };
 
-/** Applies `transition` to the settlement at `key` as `caller`; answers a WriteResult<Settlement> as JSON. */
-export async function transition<S extends Step>(
+export const DISPUTE: Step<{ reason: string }, { reason: string; by: Actor }> = {
+  name: 'dispute',
+  party: 'insurer',
+  from: ['AWAITING_PAYOUT'],
+  event: EventName.SettlementDisputed,
+  taken: (s) => s.dispute && { reason: s.dispute.reason, by: s.dispute.by },
+  record: (_s, details, by) => ({ ...details, by }),
+  apply: async (_ledger, _s, dispute) => ({ dispute, status: 'DISPUTED' }),
+};
+
+export const ANSWER: Step<Details<'dispute'>['answer'] & object, NonNullable<Dispute['answer']>> = {
+  name: 'answer to the dispute',
+  party: 'hospital',
+  from: ['DISPUTED'],
+  event: EventName.DisputeAnswered,
+  taken: (s) => s.dispute?.answer,
+  record: (_s, details, by) => ({ ...details, by }),
+  apply: async (_ledger, s, answer) => ({ dispute: { ...(s.dispute as Dispute), answer }, status: s.status }),
+};
+
+/** The insurer's decision on a dispute: withdrawn, the settlement awaits payout again; upheld, it is rejected. */
+function decision(
+  outcome: Decision['outcome'],
+  status: SettlementStatus,
+  event: EventName,
+): Step<Omit<Decision, 'by' | 'outcome'>, Decision> {
+  return {
+    name: `${outcome === 'WITHDRAWN' ? 'withdrawal' : 'upholding'} of the dispute`,
+    party: 'insurer',
+    from: ['DISPUTED'],
+    event,
+    taken: (s) => (s.dispute?.decision?.outcome === outcome ? s.dispute.decision : undefined),
+    record: (_s, details, by) => ({ outcome, ...details, by }),
+    apply: async (ledger, s, made) => {
+      if (status === 'REJECTED') await takeBackContributions(ledger, s);
+      return { dispute: { ...(s.dispute as Dispute), decision: made }, status };
+    },
+  };
+}
+export const WITHDRAWAL = decision('WITHDRAWN', 'AWAITING_PAYOUT', EventName.DisputeWithdrawn);
+export const UPHOLDING = decision('UPHELD', 'REJECTED', EventName.SettlementRejected);
+
+export const REVERSAL: Step<{ reason: string }, { reason: string; by: Actor }> = {
+  name: 'reversal',
+  party: 'hospital',
+  from: ['AWAITING_PAYOUT', 'NOTHING_DUE', 'DISPUTED'],
+  event: EventName.SettlementReversed,
+  taken: (s) => s.reversal,
+  record: (_s, details, by) => ({ ...details, by }),
+  apply: async (ledger, s, reversal) => {
+    await takeBackContributions(ledger, s);
+    return { reversal, status: 'REVERSED' };
+  },
+};
+
+/** A recovery is named by its reference: each reference is one recovery, however often it is sent. */
+export const RECOVERY: Step<Omit<Recovery, 'by'>, Recovery> = {
+  name: 'recovery',
+  party: 'insurer',
+  from: ['PAID'],
+  event: EventName.SettlementRecovered,
+  taken: (s, details) => s.recoveries?.find((r) => r.reference === details.reference),
+  record: (_s, details, by) => ({ ...details, by }),
+  apply: async (ledger, s, recovery) => {
+    const paid = s.payout?.amount ?? 0;
+    const before = recoveredOf(s);
+    const left = paid - Object.values(before).reduce((sum, amount) => sum + amount, 0);
+    if (recovery.amount > left) {
+      throw new ChaincodeError(
+        ErrorCode.AMOUNT_MISMATCH,
+        `amount must not exceed what is left to recover of the payout (${left})`,
+      );
+    }
+    checkMoment(ledger, recovery.recoveredAt, 'recoveredAt', ['the payout', s.payout?.paidAt ?? '']);
+    const full = recovery.amount === left;
+    await updateAccumulators(ledger, s, (acc) => {
+      const { accumulatorsAfter } = recoverPayment(acc, s.split.lines, before, recovery.amount);
+      // In full, the deductibles the settlement used come back too, as on a reversal.
+      const deductibles = s.split.lines.map((line) => ({ ...line, paid: 0 }));
+      return full ? subtractContributions(accumulatorsAfter, deductibles) : accumulatorsAfter;
+    });
+    return { recoveries: [...(s.recoveries ?? []), recovery], status: full ? 'RECOVERED' : 'PAID' };
+  },
+};
+
+/** What the settlement's recoveries took back, by category. */
+export function recoveredOf(s: Settlement): Recovered {
+  return (s.recoveries ?? []).reduce<Recovered>(
+    (recovered, { amount }) => allocateRecovery(s.split.lines, recovered, amount),
+    {},
+  );
+}
+
+/** Takes `step` on the settlement at `key` as `caller`; answers a WriteResult<Settlement> as JSON. */
+export async function takeStep<D, R extends { by: Actor }>(
   ledger: Ledger,
   caller: Caller,
   key: SettlementKey,
-  t: Transition<S>,
-  details: StepDetails<S>,
+  step: Step<D, R>,
+  details: D,
   user: string,
 ): Promise<string> {
   const what = `settlement ${key.hospital}/${key.settlementId}`;
-  const onlyParty = (s: Pick<Settlement, 'hospital' | 'insurer'>): string[] => [s[t.party]];
+  const onlyParty = (s: Pick<Settlement, 'hospital' | 'insurer'>): string[] => [s[step.party]];
   const current = await settlementAt(ledger, visible(caller, await findStub(ledger, key), onlyParty, what));
-  // A payout is made to the settlement's payee.
-  const step = t.step === 'payout' ? { ...details, payee: payeeOf(current) } : details;
-  const done = current[t.step];
+  const done = step.taken(current, details);
   if (done) {
-    if (canonicalJson(done) !== canonicalJson({ ...step, by: done.by }))
-      throw idConflict(`${t.step} of ${what}`);
+    if (canonicalJson(done) !== canonicalJson(step.record(current, details, done.by)))
+      throw idConflict(`${step.name} of ${what}`);
     return writeResult(false, current);
   }
-  if (!t.from.includes(current.status))
-    throw invalidState(`${what} is ${current.status}: it cannot become ${t.to}`);
-  if (t.step === 'payout') checkPayout(ledger, current, details as StepDetails<'payout'>);
-  if (t.step === 'reversal') await takeBackContributions(ledger, current);
-  const by: Actor = ledger.actor(user);
-  const updated: Settlement = { ...current, [t.step]: { ...step, by }, status: t.to, txId: ledger.txId };
+  if (!step.from.includes(current.status))
+    throw invalidState(`${what} is ${current.status}: a ${step.name} needs it ${step.from.join(' or ')}`);
+  const changes = await step.apply(ledger, current, step.record(current, details, ledger.actor(user)));
+  const updated: Settlement = { ...current, ...changes, txId: ledger.txId };
   await storeSettlement(ledger, updated, false);
   ledger.emit({
-    type: t.event,
+    type: step.event,
     parties: settlementParties(updated),
     refs: [{ hospital: key.hospital, settlementId: key.settlementId }],
-    status: t.to,
+    status: updated.status,
   });
   return writeResult(true, updated);
 }
@@ -96,20 +194,25 @@ export async function transition<S extends Step>(
 /** Clocks of insurers and peers differ a little: a payment may look this much later than the transaction. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-function checkPayout(ledger: Ledger, settlement: Settlement, payout: StepDetails<'payout'>): void {
+function checkPayout(ledger: Ledger, settlement: Settlement, payout: Details<'payout'>): void {
   if (payout.amount !== settlement.split.commercialShare) {
     throw new ChaincodeError(
       ErrorCode.AMOUNT_MISMATCH,
       `amount must equal the commercial share ${settlement.split.commercialShare}`,
     );
   }
-  // From the transaction's time, never the local clock, so every endorser decides alike.
+  checkMoment(ledger, payout.paidAt, 'paidAt', ['the discharge date', settlement.dischargeDate]);
+}
+
+/**
+ * A payment's moment: not after the transaction's time (never the local clock, so every endorser decides alike)
+ * and not on a day before the day of `earliest` (a date or an instant, named as messages name it).
+ */
+function checkMoment(ledger: Ledger, moment: string, field: string, [name, earliest]: string[]): void {
   const latest = new Date(Date.parse(ledger.txTime) + CLOCK_SKEW_MS).toISOString();
-  ensure(notAfter(payout.paidAt, latest), `paidAt ${payout.paidAt} must not be after the transaction time`);
-  ensure(
-    calendarDate(payout.paidAt) >= settlement.dischargeDate,
-    `paidAt ${payout.paidAt} must not be before the discharge date ${settlement.dischargeDate}`,
-  );
+  ensure(notAfter(moment, latest), `${field} ${moment} must not be after the transaction time`);
+  const day = calendarDate(earliest);
+  ensure(calendarDate(moment) >= day, `${field} ${moment} must not be before ${name} ${day}`);
 }
 
 /**
@@ -124,10 +227,18 @@ function notAfter(value: string, limit: string): boolean {
   return fraction.padEnd(9, '0') <= limitFraction.padEnd(9, '0');
 }
 
-/** A reversal subtracts the settlement's own contributions from its policy's accumulators of its period. */
-async function takeBackContributions(ledger: Ledger, settlement: Settlement): Promise<void> {
+/** The settlement's policy's accumulators of its period, changed by `change`. */
+async function updateAccumulators(
+  ledger: Ledger,
+  settlement: Settlement,
+  change: (acc: Accumulators) => Accumulators,
+): Promise<void> {
   const record = await loadAccumulators(ledger, settlement.insurer, settlement.policyRef);
   const period = periodOf(settlement);
-  const after = subtractContributions(accumulatorsFor(record, period), settlement.split.lines);
-  await storeAccumulators(ledger, record, period, after);
+  await storeAccumulators(ledger, record, period, change(accumulatorsFor(record, period)));
+}
+
+/** A reversal or a rejection takes the settlement's own contributions back out of its accumulators. */
+async function takeBackContributions(ledger: Ledger, settlement: Settlement): Promise<void> {
+  await updateAccumulators(ledger, settlement, (acc) => subtractContributions(acc, settlement.split.lines));
 }

@@ -67,9 +67,17 @@ export async function storeSettlement(
   if (created) await ledger.requireEndorsement(key, settlementParties(stub));
 }
 
-/** Who wrote this version: statuses only move forward, so the latest step present is the last writer. */
+/** Who wrote this version: of everyone who acted on the settlement, the one of the transaction that wrote it. */
 export function lastActor(s: Settlement): Actor {
-  return s.reversal?.by ?? s.payout?.by ?? s.dispute?.by ?? s.recordedBy;
+  const actors = [
+    s.payout?.by,
+    s.dispute?.by,
+    s.dispute?.answer?.by,
+    s.dispute?.decision?.by,
+    s.reversal?.by,
+    ...(s.recoveries ?? []).map((recovery) => recovery.by),
+  ];
+  return actors.find((actor) => actor?.txId === s.txId) ?? s.recordedBy;
 }
 
 /**

@@ -26,10 +26,13 @@ import {
   from2207BatchBody,
   from2207Body,
   from2208Body,
+  disputeAnswerBody,
+  disputeDecisionBody,
   noParams,
   noQuery,
   payoutBody,
   reasonBody,
+  recoveryBody,
   settlementBatchBody,
   settlementItem,
   settlementListQuery,
@@ -287,10 +290,23 @@ async function onlyPolicy(
   return { policyRef: candidates[0].policyRef, insurer: candidates[0].insurer };
 }
 
-/** Payout, dispute and reversal: the same key, endorsers and idempotent reply, a different transaction. */
+/** The transactions that take a step in a settlement's life. */
+type StepTx =
+  | typeof Tx.payoutSettlement
+  | typeof Tx.disputeSettlement
+  | typeof Tx.reverseSettlement
+  | typeof Tx.answerDispute
+  | typeof Tx.withdrawDispute
+  | typeof Tx.upholdDispute
+  | typeof Tx.recoverSettlement;
+
+/**
+ * A step in a settlement's life: the same key, endorsers and idempotent reply (the transaction that took the
+ * step, when it was taken before), a different transaction.
+ */
 async function updateSettlement(
   { ledger, principal }: RouteContext,
-  tx: typeof Tx.payoutSettlement | typeof Tx.disputeSettlement | typeof Tx.reverseSettlement,
+  tx: StepTx,
   key: SettlementKey,
   fields: object,
   recordedTxId: (s: Settlement) => string | undefined,
@@ -302,6 +318,11 @@ async function updateSettlement(
     { endorsingOrgs },
   );
   return written(outcome, (s) => recordedTxId(s) ?? s.txId);
+}
+
+/** A clerk acts on its own hospital's settlements only: another hospital's are invisible to it. */
+function ownHospital({ principal }: RouteContext, key: SettlementKey): void {
+  if (key.hospital !== principal.org) throw notFound();
 }
 
 /**
@@ -316,7 +337,11 @@ function fromSettlement(at = ''): Record<string, RouteLink> {
     history: { to: `get ${base}/history`, parameters },
     payout: { to: `post ${base}/payout`, parameters },
     dispute: { to: `post ${base}/dispute`, parameters },
+    answer: { to: `post ${base}/dispute/answer`, parameters },
+    withdraw: { to: `post ${base}/dispute/withdraw`, parameters },
+    uphold: { to: `post ${base}/dispute/uphold`, parameters },
     reversal: { to: `post ${base}/reversal`, parameters },
+    recovery: { to: `post ${base}/recovery`, parameters },
     transaction: { to: 'get /v1/audit/transactions/:txId', parameters: { txId: `${at}txId` } },
   };
 }
@@ -513,6 +538,77 @@ export const settlementRoutes = [
   }),
   route({
     method: 'post',
+    path: '/v1/settlements/:hospital/:settlementId/dispute/answer',
+    summary:
+      "The hospital's answer to a dispute: its reason and the hash of its evidence; the status stays DISPUTED",
+    roles: ['clerk'],
+    params: settlementParams,
+    query: noQuery,
+    body: disputeAnswerBody,
+    responses: { 201: 'answered', 200: 'already answered alike' },
+    links: FROM_SETTLEMENT,
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'INVALID_STATE', 'ID_CONFLICT'],
+    handle: async ({ params, body }, ctx) => {
+      ownHospital(ctx, params);
+      return updateSettlement(ctx, Tx.answerDispute, params, body, (s) => s.dispute?.answer?.by.txId);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/settlements/:hospital/:settlementId/dispute/withdraw',
+    summary: 'Withdraw a dispute: the settlement awaits payout again',
+    roles: ['adjuster'],
+    params: settlementParams,
+    query: noQuery,
+    body: disputeDecisionBody,
+    responses: { 201: 'withdrawn: AWAITING_PAYOUT', 200: 'already withdrawn alike' },
+    links: FROM_SETTLEMENT,
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'INVALID_STATE', 'ID_CONFLICT'],
+    handle: async ({ params, body }, ctx) =>
+      updateSettlement(ctx, Tx.withdrawDispute, params, body, (s) => s.dispute?.decision?.by.txId),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/settlements/:hospital/:settlementId/dispute/uphold',
+    summary:
+      'Uphold a dispute: the settlement is REJECTED for good and its policy gets back what it took of the caps and deductibles',
+    roles: ['adjuster'],
+    params: settlementParams,
+    query: noQuery,
+    body: disputeDecisionBody,
+    responses: { 201: 'upheld: REJECTED', 200: 'already upheld alike' },
+    links: FROM_SETTLEMENT,
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'INVALID_STATE', 'ID_CONFLICT'],
+    handle: async ({ params, body }, ctx) =>
+      updateSettlement(ctx, Tx.upholdDispute, params, body, (s) => s.dispute?.decision?.by.txId),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/settlements/:hospital/:settlementId/recovery',
+    summary:
+      'Record money taken back after payment (追回): in part (stays PAID) or in full (RECOVERED); one recovery per reference',
+    roles: ['adjuster'],
+    params: settlementParams,
+    query: noQuery,
+    body: recoveryBody,
+    responses: { 201: 'recovered', 200: 'this reference was already recorded alike' },
+    links: FROM_SETTLEMENT,
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'INVALID_STATE', 'AMOUNT_MISMATCH', 'ID_CONFLICT'],
+    handle: async ({ params, body }, ctx) =>
+      updateSettlement(
+        ctx,
+        Tx.recoverSettlement,
+        params,
+        body,
+        (s) => s.recoveries?.find((r) => r.reference === body.reference)?.by.txId,
+      ),
+  }),
+  route({
+    method: 'post',
     path: '/v1/settlements/:hospital/:settlementId/reversal',
     summary: 'Reverse a settlement of this hospital before it is paid',
     roles: ['clerk'],
@@ -524,8 +620,7 @@ export const settlementRoutes = [
     returns: { schema: RECORD_WITH_TXID },
     errors: ['NOT_FOUND', 'INVALID_STATE'],
     handle: async ({ params, body }, ctx) => {
-      // Another hospital's settlement is invisible to this clerk.
-      if (params.hospital !== ctx.principal.org) throw notFound();
+      ownHospital(ctx, params);
       return updateSettlement(ctx, Tx.reverseSettlement, params, body, (s) => s.reversal?.by.txId);
     },
   }),

@@ -93,11 +93,20 @@ describe('accumulator periods and payees of settlements', () => {
     expect((await fabric.invoke(I1, Tx.payoutSettlement, payout)).created).to.equal(false);
     const { byPayee } = await fabric.query(REG, Tx.reconciliation, {});
     const share = parallel.settlement.split.commercialShare;
-    expect(byPayee.HOSPITAL).to.deep.equal({ count: 1, commercialShare: share, paid: 0, outstanding: share });
+    expect(byPayee.HOSPITAL).to.deep.equal({
+      count: 1,
+      commercialShare: share,
+      paid: 0,
+      recovered: 0,
+      net: 0,
+      outstanding: share,
+    });
     expect(byPayee.PATIENT).to.deep.equal({
       count: 1,
       commercialShare: payout.amount,
       paid: payout.amount,
+      recovered: 0,
+      net: payout.amount,
       outstanding: 0,
     });
   });
