@@ -17,6 +17,8 @@ import { canonicalJson } from './canonical';
 import type { Accumulators } from './split';
 import type {
   AccumulatorPeriod,
+  AlertStatus,
+  AlertType,
   Benefit,
   BenefitCategory,
   Costs,
@@ -108,7 +110,10 @@ export const Tx = {
   settlementEndorsers: 'Settlements:endorsers',
 
   reconciliation: 'Audit:reconciliation',
+  /** The alerts that concern the caller, paged. */
   listAlerts: 'Audit:alerts',
+  triageAlert: 'Audit:triageAlert',
+  alertHistory: 'Audit:alertHistory',
 
   /** Writes one small key: the ceiling a transaction on this network can reach, for benchmarks. */
   ping: 'Perf:ping',
@@ -150,6 +155,7 @@ export const EventName = {
   SettlementRejected: 'SettlementRejected',
   SettlementRecovered: 'SettlementRecovered',
   DuplicateInvoice: 'DuplicateInvoice',
+  AlertTriaged: 'AlertTriaged',
   /** Perf:ping, the benchmarks' minimal write. */
   Pinged: 'Pinged',
 } as const;
@@ -273,6 +279,8 @@ export interface Settlement {
   admissionDate: string;
   dischargeDate: string;
   mode: SettlementMode;
+  /** The REVERSED settlement of the same hospital and invoice that this one replaces. */
+  supersedes?: string;
   /** Who is owed the commercial share: the hospital (PARALLEL) or the patient (SERIES). */
   payee: Payee;
   /** The accumulator period the split counted in (the key of the policy's accumulators it changed). */
@@ -294,6 +302,11 @@ export interface Settlement {
   recordedBy: Actor;
   /** The transaction that last wrote the record. */
   txId: string;
+  /**
+   * Of a REVERSED settlement, the one of its hospital that replaced it (naming it in `supersedes`): read from the
+   * ledger's link between the two, never stored in the record itself.
+   */
+  supersededBy?: string;
 }
 
 export interface Recovery {
@@ -304,15 +317,24 @@ export interface Recovery {
   by: Actor;
 }
 
+/**
+ * A fraud alert. Every member holds alerts, so they name the records concerned but not their policies: for
+ * DUPLICATE_INVOICE the attempt (written instead of a settlement) and the settlement whose invoice it reused; for
+ * OVERLAPPING_STAY the settlement just recorded and the other hospital's whose stay it overlaps.
+ */
 export interface Alert {
   alertId: string;
-  type: 'DUPLICATE_INVOICE';
-  invoiceHash: string;
-  /** Alerts are public: the attempt's parties, not its policy. */
+  type: AlertType;
+  /** DUPLICATE_INVOICE: the hash the invoice was recorded under. */
+  invoiceHash?: string;
   attempted: { hospital: string; settlementId: string; insurer: string };
   existing: { hospital: string; settlementId: string };
+  /** The hospitals and insurers of both records: the organisations the alert concerns (and regulators). */
+  parties: string[];
   submitter: Actor;
   at: string;
+  status: AlertStatus;
+  triage?: { status: AlertStatus; note: string; by: Actor };
 }
 
 // ----- results -----
@@ -341,6 +363,7 @@ export const SETTLEMENT_ITEM_FIELDS = [
   'dischargeDate',
   'mode',
   'costs',
+  'supersedes',
 ] as const;
 type SettlementItemField = (typeof SETTLEMENT_ITEM_FIELDS)[number];
 /** A record less its item's fields: what the ledger added (split, status, insurer, product, recorder). */
@@ -372,7 +395,8 @@ export function settlementOfBatchItem(
   result: SubmitBatchItemResult,
 ): SubmitSettlementResult {
   if (!('added' in result)) return result;
-  const fields = Object.fromEntries(SETTLEMENT_ITEM_FIELDS.map((field) => [field, item[field]]));
+  const present = SETTLEMENT_ITEM_FIELDS.filter((field) => item[field] !== undefined);
+  const fields = Object.fromEntries(present.map((field) => [field, item[field]]));
   return { outcome: result.outcome, settlement: { ...result.added, ...fields } as Settlement };
 }
 
@@ -502,6 +526,10 @@ export interface TxResults {
   'Settlements:list': Page<Settlement>;
   'Settlements:endorsers': EndorsersResult;
   'Audit:reconciliation': Reconciliation;
-  'Audit:alerts': Alert[];
+  /** Oldest first; paged like Settlements:list. */
+  'Audit:alerts': Page<Alert>;
+  /** created is false when it was already triaged alike (nothing written); otherwise triaged is INVALID_STATE. */
+  'Audit:triageAlert': WriteResult<Alert>;
+  'Audit:alertHistory': HistoryEntry<Alert>[];
   'Perf:ping': { txId: string };
 }

@@ -30,8 +30,13 @@ export const KeyType = {
   settlement: 'settlement', // hospital, settlementId
   settlementVersion: 'settlementVersion', // hospital, settlementId, txId
   settlementByInsurer: 'settlementByInsurer', // insurer, hospital, settlementId: index for insurers' lists
-  invoice: 'invoice', // invoiceHash: which settlement used it
-  alert: 'alert', // invoiceHash, hospital, settlementId: one per attempt to reuse an invoice
+  invoice: 'invoice', // invoiceHash: which settlements used it, in order
+  supersession: 'supersession', // hospital, settlementId: the settlement that replaced this REVERSED one
+  // A patient's inpatient stays on an insurer's policies, in the insurer's collection, to find overlapping stays.
+  stays: 'stays', // insurer, patientRef
+  alert: 'alert', // at, alertId: fraud alerts, oldest first
+  alertById: 'alertById', // alertId: when the alert was raised, to find it
+  alertOfAttempt: 'alertOfAttempt', // invoiceHash, hospital, settlementId: the alert an attempt to reuse it raised
   hospitalSeal: 'hospitalSeal', // mspId: owned by the hospital, written by each of its settlements and alerts
   ping: 'ping', // mspId
 } as const;

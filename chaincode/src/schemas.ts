@@ -71,6 +71,10 @@ export const SETTLEMENT_STATUSES = [
 export const SETTLEMENT_MODES = ['PARALLEL', 'SERIES'] as const;
 /** Who is owed a settlement's commercial share: the hospital in PARALLEL mode, the patient in SERIES mode. */
 export const PAYEES = ['HOSPITAL', 'PATIENT'] as const;
+/** Kinds of fraud alert: an invoice used again, or two hospitals' inpatient stays of one patient overlapping. */
+export const ALERT_TYPES = ['DUPLICATE_INVOICE', 'OVERLAPPING_STAY'] as const;
+/** An alert is OPEN until a regulator triages it. */
+export const ALERT_STATUSES = ['OPEN', 'CONFIRMED', 'DISMISSED'] as const;
 /** How a product's accumulators run: by calendar year, or by policy year from the policy's validFrom. */
 export const ACCUMULATOR_PERIODS = ['CALENDAR_YEAR', 'POLICY_YEAR'] as const;
 
@@ -82,6 +86,8 @@ export type Payee = (typeof PAYEES)[number];
 /** In the parallel model the insurer pays the hospital; in the series model the patient paid in full. */
 export const PAYEE_OF_MODE: Record<SettlementMode, Payee> = { PARALLEL: 'HOSPITAL', SERIES: 'PATIENT' };
 export type AccumulatorPeriod = (typeof ACCUMULATOR_PERIODS)[number];
+export type AlertType = (typeof ALERT_TYPES)[number];
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 // ----- fields -----
 
@@ -319,6 +325,8 @@ export const settlementDetailsShape = {
   dischargeDate: date,
   mode: z.enum(SETTLEMENT_MODES),
   costs,
+  /** The REVERSED settlement of this hospital and invoice that this one replaces. */
+  supersedes: id.optional(),
 };
 export const admissionNotAfterDischarge = notAfter('admissionDate', 'dischargeDate');
 export const settlementItem = z
@@ -397,7 +405,22 @@ export const listSettlements = z
 export const reconciliation = z
   .strictObject({ ...period, hospital: mspId.optional(), insurer: mspId.optional() })
   .superRefine(orderedPeriod);
-export const alerts = z.strictObject(period).superRefine(orderedPeriod);
+/** The alerts that concern the caller, oldest first; dates filter the day an alert was raised. */
+export const alerts = z
+  .strictObject({
+    type: z.enum(ALERT_TYPES).optional(),
+    status: z.enum(ALERT_STATUSES).optional(),
+    ...period,
+    ...pageShape,
+  })
+  .superRefine(orderedPeriod);
+export const alertLookup = z.strictObject({ alertId: z.string().regex(ID_PATTERN, 'an alert id') });
+/** A regulator's decision on an open alert. */
+export const triageBody = z.strictObject({
+  status: z.enum(['CONFIRMED', 'DISMISSED']),
+  note: text(TEXT_MAX_LENGTH.reason),
+});
+export const triageAlert = triageBody.extend({ ...withActor, alertId: alertLookup.shape.alertId });
 
 // ----- request types -----
 // What callers send (z.input, before defaults) where a field has a default; the parsed request otherwise.
@@ -426,3 +449,4 @@ export type PatientPolicyRef = z.infer<typeof patientPolicyLookup>;
 export type ListSettlementsRequest = z.infer<typeof listSettlements>;
 export type ReconciliationRequest = z.infer<typeof reconciliation>;
 export type AlertsRequest = z.infer<typeof alerts>;
+export type TriageAlertRequest = z.infer<typeof triageAlert>;

@@ -11,6 +11,9 @@ import {
   MAX_PAGE_SIZE,
   SETTLEMENT_MODES,
   SETTLEMENT_STATUSES,
+  ALERT_STATUSES,
+  ALERT_TYPES,
+  alertLookup,
   admissionNotAfterDischarge,
   authorisationShape,
   date,
@@ -32,6 +35,7 @@ export {
   productBody,
   reasonBody,
   recoveryBody,
+  triageBody,
 } from '@settlement/chaincode/dist/schemas';
 
 export const patient = z.strictObject({
@@ -258,7 +262,13 @@ export const reconciliationQuery = z.strictObject({
   hospital: mspId.optional(),
   insurer: mspId.optional(),
 });
-export const alertsQuery = z.strictObject(dateRange);
+export const alertsQuery = z.strictObject({
+  type: z.enum(ALERT_TYPES).optional(),
+  status: z.enum(ALERT_STATUSES).optional(),
+  ...dateRange,
+  ...pageQuery,
+});
+export const alertParams = alertLookup;
 export const eventsQuery = z.strictObject({ since: z.coerce.number().int().min(0).optional() });
 /** An event id as the stream sends it ("block.index"); a browser's EventSource echoes the last one it got. */
 export const eventsHeaders = z.object({

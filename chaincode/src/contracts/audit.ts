@@ -1,9 +1,9 @@
-/** Regulators' views: reconciliation totals (others get their own) and duplicate-invoice alerts. */
+/** Audit views: reconciliation totals (regulators any, others their own) and fraud alerts with their triage. */
 import { Transaction } from 'fabric-contract-api';
-import type { Alert, Settlement } from '../api';
-import { canonicalJson, compareText } from '../canonical';
+import type { Alert, HistoryEntry, Settlement } from '../api';
+import { alertKey, pageOfAlerts, triage, visibleAlert } from '../alerts';
+import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
-import { calendarDate, KeyType } from '../ledger';
 import * as requests from '../schemas';
 import { allSettlements, reconcile } from '../settlements/queries';
 import { parseRequest } from '../validation';
@@ -23,21 +23,29 @@ export class AuditContract extends LedgerContract {
     return canonicalJson(reconcile(settlements));
   }
 
-  /** Alerts raised on days in [from, to] (the ledger's calendar), oldest first (few: they are sorted here). */
+  /** The alerts that concern the caller (any for a regulator), oldest first, filtered and paged. */
   @Transaction(false)
   async alerts(ctx: LedgerContext, request: string): Promise<string> {
-    await ctx.caller('REGULATOR');
-    const { from, to } = parseRequest(request, requests.alerts);
-    const alerts: Alert[] = [];
-    for await (const { value } of ctx.ledger.scanAll<Alert>(KeyType.alert)) {
-      const day = calendarDate(value.at);
-      if ((from === undefined || day >= from) && (to === undefined || day <= to)) alerts.push(value);
+    const caller = await ctx.caller();
+    return canonicalJson(await pageOfAlerts(ctx.ledger, caller, parseRequest(request, requests.alerts)));
+  }
+
+  @Transaction()
+  async triageAlert(ctx: LedgerContext): Promise<string> {
+    const caller = await ctx.caller('REGULATOR');
+    return triage(ctx.ledger, caller, ctx.request(requests.triageAlert));
+  }
+
+  /** Every version of an alert, oldest first, with the organisation that wrote it. */
+  @Transaction(false)
+  async alertHistory(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller();
+    const alert = await visibleAlert(ledger, caller, parseRequest(request, requests.alertLookup).alertId);
+    const entries: HistoryEntry<Alert>[] = [];
+    for (const { value, ...version } of await ledger.history<Alert>(alertKey(ledger, alert))) {
+      entries.push({ ...version, value, mspId: (value?.triage?.by ?? value?.submitter)?.mspId ?? '' });
     }
-    // Alerts of one batch share a time; their ids end in the item's index, which the length orders first.
-    alerts.sort(
-      (a, b) =>
-        compareText(a.at, b.at) || a.alertId.length - b.alertId.length || compareText(a.alertId, b.alertId),
-    );
-    return canonicalJson(alerts);
+    return canonicalJson(entries);
   }
 }

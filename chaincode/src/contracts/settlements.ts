@@ -46,6 +46,7 @@ import {
   settlementParties,
   type SettlementStub,
 } from '../settlements/record';
+import { withReplacement } from '../settlements/invoices';
 import { planSettlement, submitOne, type EventPart } from '../settlements/submit';
 import { check, ensure, parseRequest } from '../validation';
 
@@ -75,11 +76,11 @@ async function step<S extends z.ZodType<SettlementKey & { actor: string }>, R ex
 const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort();
 
 /**
- * The single event of a batch: every settlement and alert it wrote, for every party involved, and, when the
- * items concern different organisations, which refs each may see (a batch across two insurers must not show
- * either one the other's settlements).
+ * A transaction's single event: every settlement and alert it wrote, for every party involved, and, when the
+ * records concern different organisations, which refs each may see (a batch across two insurers must not show
+ * either one the other's settlements, nor an alert's hospital the settlement it was raised beside).
  */
-function batchEvent(parts: readonly EventPart[]): LedgerEvent {
+function eventOf(type: EventName, parts: readonly EventPart[]): LedgerEvent {
   const refs = parts.flatMap((part) => part.refs);
   const scopes = new Map<string, { parties: string[]; refs: number[] }>();
   let index = 0;
@@ -91,7 +92,7 @@ function batchEvent(parts: readonly EventPart[]): LedgerEvent {
     for (let n = 0; n < part.refs.length; n += 1) scope.refs.push(index++);
   }
   return {
-    type: EventName.SettlementsRecorded,
+    type,
     parties: sortedUnique(parts.flatMap((part) => part.parties)),
     refs,
     ...(scopes.size > 1 && { scopes: [...scopes.values()] }),
@@ -109,7 +110,7 @@ export class SettlementsContract extends LedgerContract {
     const { ledger } = ctx;
     const caller = await ctx.caller('HOSPITAL');
     const { actor, ...item } = ctx.request(requests.submitSettlement);
-    const { result, event } = await submitOne(
+    const { result, events } = await submitOne(
       ledger,
       caller.mspId,
       insurerOf(item),
@@ -117,10 +118,11 @@ export class SettlementsContract extends LedgerContract {
       item,
       ledger.txId,
     );
-    if (event && result.outcome === 'RECORDED') {
-      ledger.emit({ type: EventName.SettlementRecorded, ...event, status: result.settlement.status });
-    } else if (event) {
-      ledger.emit({ type: EventName.DuplicateInvoice, ...event });
+    if (result.outcome === 'RECORDED') {
+      const status = result.settlement.status;
+      ledger.emit({ ...eventOf(EventName.SettlementRecorded, events), status });
+    } else if (events.length > 0) {
+      ledger.emit(eventOf(EventName.DuplicateInvoice, events));
     }
     return canonicalJson(result);
   }
@@ -146,16 +148,16 @@ export class SettlementsContract extends LedgerContract {
           `items[${index}].insurer: a batch's items are settled with its insurer ${insurer}`,
         );
         const alertId = `${ledger.txId}-${index}`;
-        const { result, event } = await submitOne(ledger, caller.mspId, insurer, actor, item, alertId);
+        const { result, events } = await submitOne(ledger, caller.mspId, insurer, actor, item, alertId);
         results.push(batchItemResult(result));
-        if (event) parts.push(event);
+        parts.push(...events);
       } catch (error) {
         if (!(error instanceof ChaincodeError)) throw error;
         results.push({ outcome: 'REJECTED', error: error.body });
       }
     }
     await ledger.flush();
-    if (parts.length > 0) ledger.emit(batchEvent(parts));
+    if (parts.length > 0) ledger.emit(eventOf(EventName.SettlementsRecorded, parts));
     return canonicalJson({ results } satisfies SubmitSettlementBatchResult);
   }
 
@@ -222,7 +224,7 @@ export class SettlementsContract extends LedgerContract {
     const { ledger } = ctx;
     const caller = await ctx.caller();
     const stub = await visibleStub(ledger, caller, parseRequest(request, requests.settlementKey));
-    return canonicalJson(await settlementAt(ledger, stub));
+    return canonicalJson(await withReplacement(ledger, await settlementAt(ledger, stub)));
   }
 
   /**

@@ -7,6 +7,7 @@ import { canSee, type Caller } from '../access';
 import { KeyType, type Entry, type Ledger } from '../ledger';
 import { filteredPage } from '../pages';
 import { PAYEES, SETTLEMENT_STATUSES, type SettlementStatus } from '../schemas';
+import { withReplacement } from './invoices';
 import { findStub, payeeOf, settlementAt, settlementParties, type SettlementStub } from './record';
 
 export interface SettlementFilter {
@@ -63,7 +64,7 @@ async function resolve(
       : await findStub(ledger, { hospital, settlementId });
   if (!stub || !stubMatches(caller, filter, stub)) return undefined;
   const settlement = await settlementAt(ledger, stub);
-  return datesMatch(filter, settlement) ? settlement : undefined;
+  return datesMatch(filter, settlement) ? withReplacement(ledger, settlement) : undefined;
 }
 
 /**

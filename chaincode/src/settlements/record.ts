@@ -80,6 +80,10 @@ export function lastActor(s: Settlement): Actor {
   return actors.find((actor) => actor?.txId === s.txId) ?? s.recordedBy;
 }
 
+/** Whether a settlement still stands, neither reversed nor rejected (an unknown one is taken to stand). */
+export const stands = (status: SettlementStatus | undefined): boolean =>
+  status !== 'REVERSED' && status !== 'REJECTED';
+
 /**
  * A settlement's payee and accumulator period. Records made before settlements named them are read as they were
  * made: the payee that their mode implies, the calendar year of their discharge.

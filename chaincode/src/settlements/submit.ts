@@ -29,14 +29,18 @@ import {
   storeAccumulators,
   type PolicyAccumulators,
 } from './accumulators';
+import { findAlert, storeAlert } from '../alerts';
+import { duplicatedUse, invoiceUses, recordInvoiceUse } from './invoices';
 import { findStub, settlementAt, storeSettlement } from './record';
+import { recordStay } from './stays';
 
-/** What one item adds to its transaction's event (absent when the item wrote nothing). */
+/** What one record adds to its transaction's event. */
 export type EventPart = Pick<LedgerEvent, 'parties' | 'refs'>;
 
+/** An item's result and what it adds to its transaction's event (nothing when it wrote nothing). */
 export interface Submitted {
   result: SubmitSettlementResult;
-  event?: EventPart;
+  events: EventPart[];
 }
 
 const contentOf = (s: SettlementItem): object => pick(s, SETTLEMENT_ITEM_FIELDS);
@@ -50,6 +54,8 @@ export type Plan =
       settlement: Settlement;
       accumulators: PolicyAccumulators;
       accumulatorsAfter: Accumulators;
+      /** The invoice's record the settlement joins: its hash (maybe a former one) and the uses before. */
+      invoice: { hash: string; uses: SettlementKey[] };
     };
 
 /**
@@ -82,12 +88,8 @@ export async function planSettlement(
     policy.validFrom <= item.dischargeDate && item.dischargeDate <= policy.validTo,
     `dischargeDate ${item.dischargeDate} is outside the policy's validity`,
   );
-  // The invoice may have been recorded under a former key's hash, before a key rotation.
-  for (const invoiceHash of pseudonymsOf(item.invoiceHash, item.formerInvoiceHashes)) {
-    const used = await ledger.get<SettlementKey>(ledger.key(KeyType.invoice, invoiceHash));
-    // The alert names the hash the invoice was recorded under, which links it to the earlier settlement.
-    if (used) return { outcome: 'DUPLICATE_INVOICE', invoiceHash, used };
-  }
+  const invoice = await invoiceOf(ledger, hospital, item);
+  if ('used' in invoice) return { outcome: 'DUPLICATE_INVOICE', ...invoice };
 
   const product = await latestProduct(ledger, policy.productId);
   ensure(product !== undefined, `product ${policy.productId} of the policy is not known`);
@@ -118,12 +120,33 @@ export async function planSettlement(
     recordedBy: ledger.actor(user),
     txId: ledger.txId,
   };
-  return { outcome: 'RECORDED', settlement, accumulators, accumulatorsAfter };
+  return { outcome: 'RECORDED', settlement, accumulators, accumulatorsAfter, invoice };
+}
+
+/**
+ * The record of the item's invoice it would join, or the use it would duplicate. The invoice may have been
+ * recorded under a former key's hash, before a key rotation: the alert then names that hash, which links it to
+ * the earlier settlement, and a replacement joins that record.
+ */
+async function invoiceOf(
+  ledger: Ledger,
+  hospital: string,
+  item: SettlementItem,
+): Promise<{ hash: string; uses: SettlementKey[] } | { invoiceHash: string; used: SettlementKey }> {
+  for (const hash of pseudonymsOf(item.invoiceHash, item.formerInvoiceHashes)) {
+    const uses = await invoiceUses(ledger, hash);
+    if (uses.length === 0) continue;
+    const used = await duplicatedUse(ledger, hospital, item.supersedes, uses);
+    return used ? { invoiceHash: hash, used } : { hash, uses };
+  }
+  ensure(item.supersedes === undefined, `supersedes: settlement ${item.supersedes} did not use this invoice`);
+  return { hash: item.invoiceHash, uses: [] };
 }
 
 /**
  * Records `item` for `hospital` on the policy of `insurer`, which the transaction's endorsers are: the hospital's
  * and the insurer's peers, the only ones besides the regulator's that may read the policy and the settlement.
+ * Alerts are numbered from `alertId`: the first is `alertId`, the next `alertId.1` and so on.
  */
 export async function submitOne(
   ledger: Ledger,
@@ -134,29 +157,59 @@ export async function submitOne(
   alertId: string,
 ): Promise<Submitted> {
   const plan = await planSettlement(ledger, hospital, insurer, user, item);
-  if (plan.outcome === 'EXISTING') return { result: plan };
+  if (plan.outcome === 'EXISTING') return { result: plan, events: [] };
   if (plan.outcome === 'DUPLICATE_INVOICE') {
     const attempt = { ...item, invoiceHash: plan.invoiceHash };
-    return recordAlert(ledger, { hospital, insurer }, user, attempt, alertId, plan.used);
+    return recordDuplicate(ledger, { hospital, insurer }, user, attempt, alertId, plan.used);
   }
-  const { settlement, accumulators, accumulatorsAfter } = plan;
+  const { settlement, accumulators, accumulatorsAfter, invoice } = plan;
   // Every later change (payout, dispute, reversal) needs both parties' peers.
   await storeSettlement(ledger, settlement, true);
   const key: SettlementKey = { hospital, settlementId: item.settlementId };
-  await ledger.put(ledger.key(KeyType.invoice, item.invoiceHash), key);
+  await recordInvoiceUse(ledger, invoice.hash, invoice.uses, key, item.supersedes);
   await ledger.putIndex(
     ledger.key(KeyType.settlementByInsurer, settlement.insurer, hospital, item.settlementId),
   );
   await storeAccumulators(ledger, accumulators, settlement.period, accumulatorsAfter);
   await stampSeal(ledger, hospital);
-  return {
-    result: { outcome: 'RECORDED', settlement },
-    event: { parties: [hospital, settlement.insurer], refs: [key] },
-  };
+  const events: EventPart[] = [{ parties: [hospital, settlement.insurer], refs: [key] }];
+  const patientRefs = pseudonymsOf(item.patientRef, item.formerPatientRefs);
+  for (const [n, other] of (await recordStay(ledger, settlement, patientRefs)).entries()) {
+    const alert = await raiseAlert(ledger, user, {
+      alertId: n === 0 ? alertId : `${alertId}.${n}`,
+      type: 'OVERLAPPING_STAY',
+      attempted: { hospital, settlementId: item.settlementId, insurer: settlement.insurer },
+      existing: other,
+    });
+    events.push({ parties: alert.parties, refs: [{ alertId: alert.alertId }] });
+  }
+  return { result: { outcome: 'RECORDED', settlement }, events };
 }
 
-/** Every member holds alerts, so they name the parties of the attempt but not its policy. */
-async function recordAlert(
+/** An alert as raised: OPEN, by the submitter, for the hospitals and insurers of both records. */
+async function raiseAlert(
+  ledger: Ledger,
+  user: string,
+  fields: Pick<Alert, 'alertId' | 'type' | 'invoiceHash' | 'attempted' | 'existing'>,
+): Promise<Alert> {
+  const submitter = ledger.actor(user);
+  const existingInsurer = (await findStub(ledger, fields.existing))?.insurer;
+  const parties = [fields.attempted.hospital, fields.attempted.insurer, fields.existing.hospital];
+  if (existingInsurer !== undefined) parties.push(existingInsurer);
+  const alert: Alert = {
+    ...fields,
+    parties: [...new Set(parties)].sort(),
+    submitter,
+    at: submitter.at,
+    status: 'OPEN',
+  };
+  await storeAlert(ledger, alert, true);
+  await stampSeal(ledger, fields.attempted.hospital);
+  return alert;
+}
+
+/** One alert per attempt to reuse an invoice, however often the attempt is retried. */
+async function recordDuplicate(
   ledger: Ledger,
   { hospital, insurer }: { hospital: string; insurer: string },
   user: string,
@@ -164,25 +217,22 @@ async function recordAlert(
   alertId: string,
   existing: SettlementKey,
 ): Promise<Submitted> {
-  // Keyed by the attempt, so a retry finds its alert and writes nothing.
-  const key = ledger.key(KeyType.alert, item.invoiceHash, hospital, item.settlementId);
-  const earlier = await ledger.get<Alert>(key);
-  if (earlier)
-    return { result: { outcome: 'DUPLICATE_INVOICE', alert: earlier, existing: earlier.existing } };
-  const submitter = ledger.actor(user);
-  const alert: Alert = {
+  const attemptKey = ledger.key(KeyType.alertOfAttempt, item.invoiceHash, hospital, item.settlementId);
+  const earlier = await ledger.get<{ alertId: string }>(attemptKey);
+  if (earlier) {
+    const alert = (await findAlert(ledger, earlier.alertId)) as Alert;
+    return { result: { outcome: 'DUPLICATE_INVOICE', alert, existing: alert.existing }, events: [] };
+  }
+  const alert = await raiseAlert(ledger, user, {
     alertId,
     type: 'DUPLICATE_INVOICE',
     invoiceHash: item.invoiceHash,
     attempted: { hospital, settlementId: item.settlementId, insurer },
     existing,
-    submitter,
-    at: submitter.at,
-  };
-  await ledger.put(key, alert);
-  await stampSeal(ledger, hospital);
+  });
+  await ledger.put(attemptKey, { alertId });
   return {
     result: { outcome: 'DUPLICATE_INVOICE', alert, existing },
-    event: { parties: [hospital], refs: [{ alertId }] },
+    events: [{ parties: alert.parties, refs: [{ alertId }] }],
   };
 }

@@ -1,11 +1,20 @@
 import { eventSeenBy, Tx } from '@settlement/chaincode/dist/api';
-import type { Alert, Reconciliation } from '@settlement/chaincode/dist/api';
+import type { Alert, HistoryEntry, Reconciliation, WriteResult } from '@settlement/chaincode/dist/api';
 import type { Principal } from '../auth';
-import { forbidden, notFound } from '../errors';
+import { forbidden, hideForbidden, notFound } from '../errors';
 import type { TransactionInfo } from '../ledger';
+import type { Role } from '../membership';
 import { ALL_ROLES, route } from '../route';
-import { alertsQuery, noParams, noQuery, reconciliationQuery, txParams } from '../schemas';
-import { itemsOf, list, OBJECT } from './replies';
+import {
+  alertParams,
+  alertsQuery,
+  noParams,
+  noQuery,
+  reconciliationQuery,
+  triageBody,
+  txParams,
+} from '../schemas';
+import { itemsOf, list, OBJECT, PAGE, paged, RECORD_WITH_TXID, written } from './replies';
 
 /** Auditors reconcile anything; a hospital or an insurer only its own settlements. */
 function ownScope(principal: Principal, query: { hospital?: string; insurer?: string }) {
@@ -32,6 +41,22 @@ function endorsersSeenBy(principal: Principal, info: TransactionInfo): string[] 
   return info.endorsers.filter((msp) => related.has(msp));
 }
 
+/** The alerts that concern the caller: hospitals and insurers those naming them, auditors all. */
+function alertList(path: string, roles: readonly Role[]) {
+  return route({
+    method: 'get',
+    path,
+    summary:
+      'Fraud alerts that concern the caller (duplicate invoices, overlapping stays), oldest first; dates filter the day raised; page with nextCursor',
+    roles,
+    params: noParams,
+    query: alertsQuery,
+    responses: { 200: '{items, nextCursor}' },
+    returns: { schema: PAGE },
+    handle: async ({ query }, { ledger }) => paged(ledger, Tx.listAlerts, query),
+  });
+}
+
 export const auditRoutes = [
   route({
     method: 'get',
@@ -48,16 +73,42 @@ export const auditRoutes = [
       body: await ledger.evaluate<Reconciliation>(Tx.reconciliation, ownScope(principal, query)),
     }),
   }),
+  alertList('/v1/alerts', ALL_ROLES),
+  // The auditors' list of the first version, now the same list.
+  alertList('/v1/audit/alerts', ['auditor']),
   route({
     method: 'get',
-    path: '/v1/audit/alerts',
-    summary: 'Fraud alerts (duplicate invoices)',
-    roles: ['auditor'],
-    params: noParams,
-    query: alertsQuery,
-    responses: { 200: '{items}' },
+    path: '/v1/alerts/:alertId/history',
+    summary: 'Every version of an alert, oldest first: as raised, then as triaged, each with who wrote it',
+    roles: ALL_ROLES,
+    params: alertParams,
+    query: noQuery,
+    responses: { 200: '{items: [{txId, timestamp, mspId, isDelete, value}]}, oldest first' },
     returns: { schema: itemsOf(OBJECT) },
-    handle: async ({ query }, { ledger }) => list(await ledger.evaluate<Alert[]>(Tx.listAlerts, query)),
+    errors: ['NOT_FOUND'],
+    handle: async ({ params }, { ledger }) =>
+      list(await ledger.evaluate<HistoryEntry<Alert>[]>(Tx.alertHistory, params).catch(hideForbidden)),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/alerts/:alertId/triage',
+    summary: "Record the regulator's decision on an open alert: CONFIRMED or DISMISSED, with a note",
+    roles: ['auditor'],
+    params: alertParams,
+    query: noQuery,
+    body: triageBody,
+    responses: { 201: 'triaged', 200: 'already triaged alike' },
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', 'INVALID_STATE', 'ID_CONFLICT'],
+    handle: async ({ params, body }, { ledger, principal }) =>
+      written(
+        await ledger.submit<WriteResult<Alert>>(Tx.triageAlert, {
+          ...params,
+          ...body,
+          actor: principal.sub,
+        }),
+        (alert) => alert.triage?.by.txId ?? alert.submitter.txId,
+      ),
   }),
   route({
     method: 'get',

@@ -22,6 +22,7 @@ const readOnly = new Set<TxName>([
   Tx.settlementEndorsers,
   Tx.reconciliation,
   Tx.listAlerts,
+  Tx.alertHistory,
 ]);
 
 // Compile-time: TxResults names exactly the transactions of Tx (tsc fails otherwise).

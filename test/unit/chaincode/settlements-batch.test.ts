@@ -92,26 +92,26 @@ describe('Settlements:submitBatch', () => {
     });
     expect(Math.max(...fabric.lastReads.values())).to.equal(1);
     // Per item: its settlement's stub and its invoice key; once for all: caller, the insurer's serving mark,
-    // policy, product, accumulators, the patient's consents.
-    expect(fabric.lastReads.size).to.equal(3 * 2 + 6);
-    // Writes go once per key: the shared accumulators and seal too. Per item: the settlement's details and
-    // stub, invoice, index.
+    // policy, product, accumulators, the patient's consents and stays.
+    expect(fabric.lastReads.size).to.equal(3 * 2 + 7);
+    // Writes go once per key: the shared accumulators, seal and stays too. Per item: the settlement's details
+    // and stub, invoice, index.
     expect(Math.max(...fabric.lastWrites.values())).to.equal(1);
-    expect(fabric.lastWrites.size).to.equal(3 * 4 + 2);
+    expect(fabric.lastWrites.size).to.equal(3 * 4 + 3);
   });
 
-  it('sends the peer 15 messages for a lone settlement and 7 for each further item of a batch', async () => {
+  it('sends the peer 17 messages for a lone inpatient settlement and 7 for each further item of a batch', async () => {
     const fabric = await seeded();
     await fabric.invoke(H1, Tx.submitSettlement, { actor: 'clerk-1', insurer: I1, ...item('A') });
-    // Reads: caller, stub, the insurer's serving mark, policy, invoice, product, accumulators, consents;
-    // writes: details, stub and its key-level policy, invoice, index, accumulators, seal.
-    expect(fabric.lastMessages).to.equal(15);
+    // Reads: caller, stub, the insurer's serving mark, policy, invoice, product, accumulators, consents, stays;
+    // writes: details, stub and its key-level policy, invoice, index, accumulators, seal, stays.
+    expect(fabric.lastMessages).to.equal(17);
     await fabric.invoke(H1, Tx.submitSettlementBatch, {
       actor: 'clerk-1',
       insurer: I1,
       items: [item('B'), item('C')],
     });
-    expect(fabric.lastMessages).to.equal(15 + 7);
+    expect(fabric.lastMessages).to.equal(17 + 7);
   });
 
   it("settles every item with the batch's insurer, whose peer and the hospital's alone endorse it", async () => {
@@ -166,13 +166,9 @@ describe('Settlements:submitBatch', () => {
         { hospital: H1, settlementId: 'C' },
         { alertId: `${txId}-3` },
       ],
-      // The alert concerns the hospital alone: its insurer sees the settlements only.
-      scopes: [
-        { parties: [H1, I1], refs: [0, 1] },
-        { parties: [H1], refs: [2] },
-      ],
+      // The alert concerns the same hospital and insurer as the settlements: one scope for all.
     });
-    expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(1);
+    expect((await fabric.query(REG, Tx.listAlerts, {})).items).to.have.length(1);
   });
 
   it('a duplicate attempt repeated, in the batch or in a replay, keeps its one alert', async () => {
@@ -189,7 +185,7 @@ describe('Settlements:submitBatch', () => {
     const replay = await fabric.invoke(H1, Tx.submitSettlementBatch, request);
     expect(replay.results.slice(1)).to.deep.equal(first.results.slice(1));
     expect(fabric.snapshot()).to.equal(before);
-    expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(1);
+    expect((await fabric.query(REG, Tx.listAlerts, {})).items).to.have.length(1);
   });
 
   it('an item repeating an earlier one is EXISTING; a whole replay writes nothing', async () => {

@@ -252,7 +252,7 @@ describe('Audit', () => {
     await refused(fabric.query(REG, Tx.reconciliation, { from: 'yesterday' }), 'VALIDATION_FAILED');
   });
 
-  it('lists alerts to regulators only, filtered by date', async () => {
+  it('lists every alert to regulators, filtered by date, and to others those that concern them', async () => {
     const fabric = await populated();
     // The earlier alert reuses the invoice whose hash sorts last, so key order is not time order.
     expect(sha256('T-1') > sha256('S-1')).to.equal(true);
@@ -268,16 +268,23 @@ describe('Audit', () => {
       Tx.submitSettlement,
       settlement({ settlementId: 'DUP-2', invoiceHash: sha256('S-1') }),
     );
-    const alerts = await fabric.query(REG, Tx.listAlerts, {});
+    const duplicates = { type: 'DUPLICATE_INVOICE' } as const;
+    const alerts = (await fabric.query(REG, Tx.listAlerts, duplicates)).items;
     expect(alerts.map((a) => a.attempted.settlementId)).to.deep.equal(['DUP-1', 'DUP-2']);
     expect(
-      (await fabric.query(REG, Tx.listAlerts, { from: '2026-03-11' })).map((a) => a.attempted.settlementId),
+      (await fabric.query(REG, Tx.listAlerts, { ...duplicates, from: '2026-03-11' })).items.map(
+        (a) => a.attempted.settlementId,
+      ),
     ).to.deep.equal(['DUP-2']);
     expect(
-      (await fabric.query(REG, Tx.listAlerts, { to: '2026-03-10' })).map((a) => a.attempted.settlementId),
+      (await fabric.query(REG, Tx.listAlerts, { ...duplicates, to: '2026-03-10' })).items.map(
+        (a) => a.attempted.settlementId,
+      ),
     ).to.deep.equal(['DUP-1']);
-    for (const caller of [H1, H2, I1, I2, STRANGER])
-      await refused(fabric.query(caller, Tx.listAlerts, {}), 'FORBIDDEN');
+    for (const caller of [H1, H2, I1])
+      expect((await fabric.query(caller, Tx.listAlerts, {})).items, caller).to.have.length.above(0);
+    expect((await fabric.query(I2, Tx.listAlerts, {})).items).to.deep.equal([]);
+    await refused(fabric.query(STRANGER, Tx.listAlerts, {}), 'FORBIDDEN');
   });
 
   it("dates alerts by the ledger's calendar day (UTC+8)", async () => {
@@ -289,7 +296,8 @@ describe('Audit', () => {
       Tx.submitSettlement,
       settlement({ settlementId: 'DUP-1', invoiceHash: sha256('S-1') }),
     );
-    const on = async (day: string) => (await fabric.query(REG, Tx.listAlerts, { from: day, to: day })).length;
+    const on = async (day: string) =>
+      (await fabric.query(REG, Tx.listAlerts, { from: day, to: day })).items.length;
     expect([await on('2026-03-10'), await on('2026-03-11')]).to.deep.equal([0, 1]);
   });
 
@@ -313,7 +321,7 @@ describe('Audit', () => {
     expect((await fabric.query(REG, Tx.reconciliation, {})).count).to.equal(1100);
     expect((await fabric.query(I1, Tx.reconciliation, {})).count).to.equal(1100);
     fabric.totalQueryLimit = 2;
-    expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(3);
+    expect((await fabric.query(REG, Tx.listAlerts, {})).items).to.have.length(3);
   });
 });
 

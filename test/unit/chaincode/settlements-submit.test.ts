@@ -297,13 +297,14 @@ describe('Settlements:submit', () => {
     expect(result.alert.alertId).to.equal(fabric.events.at(-1)?.txId);
     expect(fabric.events.at(-1)?.payload).to.deep.equal({
       type: 'DuplicateInvoice',
-      parties: [H2],
+      // Both hospitals and the insurer: the alert concerns the attempt's parties and the earlier settlement's.
+      parties: [H1, H2, I1],
       refs: [{ alertId: result.alert.alertId }],
     });
     expect([...fabric.state.keys()].filter((k) => k.includes('settlement')).length).to.equal(
       settlementsBefore,
     );
-    const alerts = await fabric.query(REG, Tx.listAlerts, {});
+    const alerts = (await fabric.query(REG, Tx.listAlerts, {})).items;
     expect(alerts).to.deep.equal([result.alert]);
   });
 
@@ -323,7 +324,7 @@ describe('Settlements:submit', () => {
     expect(other.outcome === 'DUPLICATE_INVOICE' && other.alert.alertId).to.not.equal(
       first.outcome === 'DUPLICATE_INVOICE' && first.alert.alertId,
     );
-    expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(2);
+    expect((await fabric.query(REG, Tx.listAlerts, {})).items).to.have.length(2);
   });
 
   it('refuses a reused invoice with a bad policy or patient as bad input, without an alert', async () => {
@@ -336,7 +337,7 @@ describe('Settlements:submit', () => {
         'VALIDATION_FAILED',
       );
     }
-    expect(await fabric.query(REG, Tx.listAlerts, {})).to.have.length(0);
+    expect((await fabric.query(REG, Tx.listAlerts, {})).items).to.have.length(0);
   });
 
   it('refuses a discharge after the transaction date in China Standard Time, writing nothing', async () => {

@@ -546,10 +546,10 @@ describe('gateway routes', () => {
     });
 
     it('lists alerts for auditors', async () => {
-      regulator.ledger.on(Tx.listAlerts, () => [{ alertId: 'AL-1' }]);
+      regulator.ledger.on(Tx.listAlerts, () => ({ items: [{ alertId: 'AL-1' }], bookmark: '' }));
       const res = await regulator.call('/v1/audit/alerts?from=2026-01-01&to=2026-12-31');
-      expect(await jsonOf(res)).to.deep.equal({ items: [{ alertId: 'AL-1' }] });
-      expect(regulator.ledger.calls[0].request).to.deep.equal({ from: '2026-01-01', to: '2026-12-31' });
+      expect(await jsonOf(res)).to.deep.equal({ items: [{ alertId: 'AL-1' }], nextCursor: null });
+      expect(regulator.ledger.calls[0].request).to.deep.include({ from: '2026-01-01', to: '2026-12-31' });
     });
   });
 
