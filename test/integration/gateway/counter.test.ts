@@ -5,20 +5,10 @@
  * a SERIES settlement. Fresh ids every run.
  */
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
 import { VECTORS_2207, type Vector2207 } from '../../vectors/load';
 import { GATEWAY_COSTS as costs, invoiceNumberFor, VALIDITY } from '../support/fixtures';
-import { Answer, call, ensureGateways, stopStartedGateways } from './harness';
-
-const RUN = randomBytes(4).toString('hex');
-const id = (name: string) => `${name}-${RUN}`;
-/** A resident identity number that is this run's own: 18 characters, the last a digit. */
-const idNumber = (n: number) => `1101051990${parseInt(RUN, 16).toString().padStart(10, '0').slice(0, 7)}${n}`;
-const patient = (n: number) => ({ idType: 'RESIDENT_ID', idNumber: idNumber(n) });
-
-function expectStatus(answer: Answer, status: number): void {
-  expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
-}
+import { call, ensureGateways, stopStartedGateways } from './harness';
+import { cover as coverBy, expectStatus, id, idNumber, patient, publishProduct } from './run-fixtures';
 
 const height = async (): Promise<number> =>
   (await call('hospital1', 'GET', '/healthz', undefined, null)).body.ledger.blockHeight;
@@ -37,33 +27,13 @@ describe('at the discharge counter', function () {
   /** Insurer1's policy for patient n, with the patient's consent recorded at hospital1. */
   async function cover(n: number): Promise<string> {
     const policyRef = id(`POL-${n}`);
-    const policy = { policyRef, productId, patient: patient(n), ...VALIDITY };
-    expectStatus(await call('insurer1', 'POST', '/v1/policies', policy), 201);
-    const consent = {
-      authorisationId: id(`AUTH-${n}`),
-      patient: patient(n),
-      insurer: 'Insurer1MSP',
-      purpose: 'CLAIM_SETTLEMENT',
-      ...VALIDITY,
-      evidenceHash: 'e'.repeat(64),
-    };
-    expectStatus(await call('hospital1', 'POST', '/v1/authorisations', consent), 201);
+    await coverBy(patient(n), productId, policyRef);
     return policyRef;
   }
 
   before(async () => {
     await ensureGateways();
-    const product = {
-      productId,
-      name: 'Counter cover',
-      annualCap: 100_000_000,
-      benefits: [
-        { category: 'IN_CATALOGUE_SELF_PAY', deductible: 0, ratioBps: 8000 },
-        { category: 'OUT_OF_CATALOGUE', deductible: 0, ratioBps: 6000 },
-        { category: 'INNOVATIVE_DRUG', deductible: 0, ratioBps: 7000 },
-      ],
-    };
-    expectStatus(await call('insurer1', 'POST', '/v1/products', product), 201);
+    await publishProduct(productId);
   });
   after(() => stopStartedGateways());
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Tx, type Alert } from '../../../chaincode/src/api';
+import { Tx, type Alert, type LedgerEvent } from '../../../chaincode/src/api';
 import type { FakeFabric } from './support/fake-fabric';
 import {
   H1,
@@ -125,7 +125,7 @@ describe('Overlapping stays', () => {
       existing: { hospital: H1, settlementId: 'A' },
       parties: [H1, H2, I1],
     });
-    const event = fabric.events.at(-1)?.payload;
+    const event = fabric.events.at(-1)?.payload as LedgerEvent | undefined;
     expect(event).to.deep.include({ type: 'SettlementRecorded', parties: [H1, H2, I1] });
     // The first hospital is told of the alert, not of the other hospital's settlement.
     expect(event?.scopes).to.deep.equal([

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Tx, type TxName } from '@settlement/chaincode/dist/api';
+import { Tx, type Recovery, type TxName } from '@settlement/chaincode/dist/api';
 import { actor, settlementRecord } from './fixtures';
 import { jsonOf, startGateway, TestGateway } from './harness';
 
@@ -77,7 +77,7 @@ describe('gateway routes that resolve disputes and recover payments', () => {
     const recovered = settlementRecord({
       status: 'PAID',
       txId: TX_NEW,
-      recoveries: [{ ...(steps[3].body as never), by: actor(TX_STEP, 'Insurer1MSP') }],
+      recoveries: [{ ...(steps[3].body as Omit<Recovery, 'by'>), by: actor(TX_STEP, 'Insurer1MSP') }],
     });
     gateways.insurer1.ledger.on(Tx.recoverSettlement, () => ({ created: false, record: recovered }));
     const res = await gateways.insurer1.call(steps[3].path, { method: 'POST', json: steps[3].body });
