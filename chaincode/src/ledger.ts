@@ -34,7 +34,8 @@ export const KeyType = {
   supersession: 'supersession', // hospital, settlementId: the settlement that replaced this REVERSED one
   // A patient's inpatient stays on an insurer's policies, in the insurer's collection, to find overlapping stays.
   stays: 'stays', // insurer, patientRef
-  alert: 'alert', // at, alertId: fraud alerts, oldest first
+  // Alerts made before they had a status were keyed as 'alert' by their attempt; not migrated.
+  alert: 'fraudAlert', // at, alertId: fraud alerts, oldest first
   alertById: 'alertById', // alertId: when the alert was raised, to find it
   alertOfAttempt: 'alertOfAttempt', // invoiceHash, hospital, settlementId: the alert an attempt to reuse it raised
   hospitalSeal: 'hospitalSeal', // mspId: owned by the hospital, written by each of its settlements and alerts
