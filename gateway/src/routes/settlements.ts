@@ -14,12 +14,14 @@ import { patientPolicyId, policyEndorsers, settlementEndorsers, type PatientPoli
 import {
   ApiError,
   fromChaincodeError,
+  type ProblemCode,
   hideForbidden,
   notFound,
   problemDocument,
   validationFailed,
 } from '../errors';
 import type { LedgerClient } from '../ledger';
+import type { Role } from '../membership';
 import type { Pseudonymiser } from '../pseudonymise';
 import { ALL_ROLES, parse, Reply, route, RouteContext, RouteLink } from '../route';
 import {
@@ -320,9 +322,39 @@ async function updateSettlement(
   return written(outcome, (s) => recordedTxId(s) ?? s.txId);
 }
 
-/** A clerk acts on its own hospital's settlements only: another hospital's are invisible to it. */
-function ownHospital({ principal }: RouteContext, key: SettlementKey): void {
-  if (key.hospital !== principal.org) throw notFound();
+/**
+ * A step in a settlement's life as a route: POST to the settlement's path and `step`, by `role`, answered as
+ * updateSettlement answers. A clerk acts on its own hospital's settlements only: another hospital's are invisible
+ * to it, and answered 404 without asking the ledger.
+ */
+function stepRoute<B extends z.ZodType<object>>(spec: {
+  step: string;
+  summary: string;
+  role: Role;
+  body: B;
+  tx: StepTx;
+  responses: Record<number, string>;
+  errors: readonly ProblemCode[];
+  /** The transaction that took this step before, for a replay's reply. */
+  takenBy: (s: Settlement, body: z.output<B>) => string | undefined;
+}) {
+  return route({
+    method: 'post',
+    path: `/v1/settlements/:hospital/:settlementId${spec.step}`,
+    summary: spec.summary,
+    roles: [spec.role],
+    params: settlementParams,
+    query: noQuery,
+    body: spec.body,
+    responses: spec.responses,
+    links: FROM_SETTLEMENT,
+    returns: { schema: RECORD_WITH_TXID },
+    errors: ['NOT_FOUND', ...spec.errors],
+    handle: async ({ params, body }, ctx) => {
+      if (spec.role === 'clerk' && params.hospital !== ctx.principal.org) throw notFound();
+      return updateSettlement(ctx, spec.tx, params, body, (s) => spec.takenBy(s, body));
+    },
+  });
 }
 
 /**
@@ -506,122 +538,77 @@ export const settlementRoutes = [
       },
     }),
   }),
-  route({
-    method: 'post',
-    path: '/v1/settlements/:hospital/:settlementId/payout',
+  stepRoute({
+    step: '/payout',
     summary: "Confirm the insurer's payout; the amount must equal the commercial share",
-    roles: ['adjuster'],
-    params: settlementParams,
-    query: noQuery,
+    role: 'adjuster',
     body: payoutBody,
+    tx: Tx.payoutSettlement,
     responses: { 201: 'paid', 200: 'already paid with this content' },
-    links: FROM_SETTLEMENT,
-    returns: { schema: RECORD_WITH_TXID },
-    errors: ['NOT_FOUND', 'INVALID_STATE', 'AMOUNT_MISMATCH'],
-    handle: async ({ params, body }, ctx) =>
-      updateSettlement(ctx, Tx.payoutSettlement, params, body, (s) => s.payout?.by.txId),
+    errors: ['INVALID_STATE', 'AMOUNT_MISMATCH'],
+    takenBy: (s) => s.payout?.by.txId,
   }),
-  route({
-    method: 'post',
-    path: '/v1/settlements/:hospital/:settlementId/dispute',
-    summary: 'Dispute a settlement awaiting payout',
-    roles: ['adjuster'],
-    params: settlementParams,
-    query: noQuery,
+  stepRoute({
+    step: '/dispute',
+    summary: 'Dispute a settlement awaiting payout (once)',
+    role: 'adjuster',
     body: reasonBody,
+    tx: Tx.disputeSettlement,
     responses: { 201: 'disputed', 200: 'already disputed' },
-    links: FROM_SETTLEMENT,
-    returns: { schema: RECORD_WITH_TXID },
-    errors: ['NOT_FOUND', 'INVALID_STATE'],
-    handle: async ({ params, body }, ctx) =>
-      updateSettlement(ctx, Tx.disputeSettlement, params, body, (s) => s.dispute?.by.txId),
+    errors: ['INVALID_STATE'],
+    takenBy: (s) => s.dispute?.by.txId,
   }),
-  route({
-    method: 'post',
-    path: '/v1/settlements/:hospital/:settlementId/dispute/answer',
+  stepRoute({
+    step: '/dispute/answer',
     summary:
       "The hospital's answer to a dispute: its reason and the hash of its evidence; the status stays DISPUTED",
-    roles: ['clerk'],
-    params: settlementParams,
-    query: noQuery,
+    role: 'clerk',
     body: disputeAnswerBody,
+    tx: Tx.answerDispute,
     responses: { 201: 'answered', 200: 'already answered alike' },
-    links: FROM_SETTLEMENT,
-    returns: { schema: RECORD_WITH_TXID },
-    errors: ['NOT_FOUND', 'INVALID_STATE', 'ID_CONFLICT'],
-    handle: async ({ params, body }, ctx) => {
-      ownHospital(ctx, params);
-      return updateSettlement(ctx, Tx.answerDispute, params, body, (s) => s.dispute?.answer?.by.txId);
-    },
+    errors: ['INVALID_STATE', 'ID_CONFLICT'],
+    takenBy: (s) => s.dispute?.answer?.by.txId,
   }),
-  route({
-    method: 'post',
-    path: '/v1/settlements/:hospital/:settlementId/dispute/withdraw',
+  stepRoute({
+    step: '/dispute/withdraw',
     summary: 'Withdraw a dispute: the settlement awaits payout again',
-    roles: ['adjuster'],
-    params: settlementParams,
-    query: noQuery,
+    role: 'adjuster',
     body: disputeDecisionBody,
+    tx: Tx.withdrawDispute,
     responses: { 201: 'withdrawn: AWAITING_PAYOUT', 200: 'already withdrawn alike' },
-    links: FROM_SETTLEMENT,
-    returns: { schema: RECORD_WITH_TXID },
-    errors: ['NOT_FOUND', 'INVALID_STATE', 'ID_CONFLICT'],
-    handle: async ({ params, body }, ctx) =>
-      updateSettlement(ctx, Tx.withdrawDispute, params, body, (s) => s.dispute?.decision?.by.txId),
+    errors: ['INVALID_STATE', 'ID_CONFLICT'],
+    takenBy: (s) => s.dispute?.decision?.by.txId,
   }),
-  route({
-    method: 'post',
-    path: '/v1/settlements/:hospital/:settlementId/dispute/uphold',
+  stepRoute({
+    step: '/dispute/uphold',
     summary:
       'Uphold a dispute: the settlement is REJECTED for good and its policy gets back what it took of the caps and deductibles',
-    roles: ['adjuster'],
-    params: settlementParams,
-    query: noQuery,
+    role: 'adjuster',
     body: disputeDecisionBody,
+    tx: Tx.upholdDispute,
     responses: { 201: 'upheld: REJECTED', 200: 'already upheld alike' },
-    links: FROM_SETTLEMENT,
-    returns: { schema: RECORD_WITH_TXID },
-    errors: ['NOT_FOUND', 'INVALID_STATE', 'ID_CONFLICT'],
-    handle: async ({ params, body }, ctx) =>
-      updateSettlement(ctx, Tx.upholdDispute, params, body, (s) => s.dispute?.decision?.by.txId),
+    errors: ['INVALID_STATE', 'ID_CONFLICT'],
+    takenBy: (s) => s.dispute?.decision?.by.txId,
   }),
-  route({
-    method: 'post',
-    path: '/v1/settlements/:hospital/:settlementId/recovery',
+  stepRoute({
+    step: '/recovery',
     summary:
       'Record money taken back after payment (追回): in part (stays PAID) or in full (RECOVERED); one recovery per reference',
-    roles: ['adjuster'],
-    params: settlementParams,
-    query: noQuery,
+    role: 'adjuster',
     body: recoveryBody,
+    tx: Tx.recoverSettlement,
     responses: { 201: 'recovered', 200: 'this reference was already recorded alike' },
-    links: FROM_SETTLEMENT,
-    returns: { schema: RECORD_WITH_TXID },
-    errors: ['NOT_FOUND', 'INVALID_STATE', 'AMOUNT_MISMATCH', 'ID_CONFLICT'],
-    handle: async ({ params, body }, ctx) =>
-      updateSettlement(
-        ctx,
-        Tx.recoverSettlement,
-        params,
-        body,
-        (s) => s.recoveries?.find((r) => r.reference === body.reference)?.by.txId,
-      ),
+    errors: ['INVALID_STATE', 'AMOUNT_MISMATCH', 'ID_CONFLICT'],
+    takenBy: (s, body) => s.recoveries?.find((r) => r.reference === body.reference)?.by.txId,
   }),
-  route({
-    method: 'post',
-    path: '/v1/settlements/:hospital/:settlementId/reversal',
+  stepRoute({
+    step: '/reversal',
     summary: 'Reverse a settlement of this hospital before it is paid',
-    roles: ['clerk'],
-    params: settlementParams,
-    query: noQuery,
+    role: 'clerk',
     body: reasonBody,
+    tx: Tx.reverseSettlement,
     responses: { 201: 'reversed', 200: 'already reversed' },
-    links: FROM_SETTLEMENT,
-    returns: { schema: RECORD_WITH_TXID },
-    errors: ['NOT_FOUND', 'INVALID_STATE'],
-    handle: async ({ params, body }, ctx) => {
-      ownHospital(ctx, params);
-      return updateSettlement(ctx, Tx.reverseSettlement, params, body, (s) => s.reversal?.by.txId);
-    },
+    errors: ['INVALID_STATE'],
+    takenBy: (s) => s.reversal?.by.txId,
   }),
 ];
