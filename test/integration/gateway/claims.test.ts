@@ -1,13 +1,15 @@
 /**
  * Claims that end right, over HTTP against the real network: a reversed settlement replaced with the same invoice,
  * disputes answered, withdrawn and upheld, money recovered after payment, alerts shown to those they concern and
- * triaged, and overlapping stays at two hospitals submitted at the same moment. Fresh ids every run.
+ * triaged, and overlapping stays at two hospitals submitted at the same moment. Fresh ids every run; discharges
+ * in April and May, apart from the other suites' March.
  */
 import { expect } from 'chai';
 import type { Alert } from '../../../chaincode/src/api';
 import { GATEWAY_COSTS as costs, invoiceNumberFor } from '../support/fixtures';
+import { eventually } from '../support/nodes';
 import { call, ensureGateways, stopStartedGateways } from './harness';
-import { cover, expectStatus, id, patient, publishProduct } from './run-fixtures';
+import { cover, everyAlert, expectStatus, id, patient, publishProduct } from './run-fixtures';
 
 /** This suite's patients: series 1 of the run's identity numbers. */
 const person = (n: number) => patient(n, 1);
@@ -22,8 +24,8 @@ describe('claims that end right', function () {
     patient: person(n),
     policyRef: id(`CPOL-${n}`),
     invoiceNumber: invoiceNumberFor(id(`invoice-${name}`)),
-    admissionDate: '2026-03-01',
-    dischargeDate: '2026-03-04',
+    admissionDate: '2026-05-01',
+    dischargeDate: '2026-05-04',
     mode: 'PARALLEL',
     costs,
     ...extra,
@@ -31,7 +33,7 @@ describe('claims that end right', function () {
   const path = (name: string, step = '', hospital = 'Hospital1MSP') =>
     `/v1/settlements/${hospital}/${id(name)}${step}`;
   const remaining = async (n: number): Promise<number> =>
-    (await call('hospital1', 'POST', '/v1/eligibility', { patient: person(n), date: '2026-03-04' })).body
+    (await call('hospital1', 'POST', '/v1/eligibility', { patient: person(n), date: '2026-05-04' })).body
       .policies[0].remaining.total;
 
   before(async () => {
@@ -52,15 +54,14 @@ describe('claims that end right', function () {
     const replaced = await call('hospital1', 'POST', '/v1/settlements', replacement);
     expectStatus(replaced, 201);
     expect(replaced.body.supersedes).to.equal(id('R-1'));
-    const old = await call('insurer1', 'GET', path('R-1'));
-    expect(old.body).to.deep.include({ status: 'REVERSED', supersededBy: id('R-3') });
-    const alerts = await call('hospital1', 'GET', '/v1/alerts?type=DUPLICATE_INVOICE');
-    const mine = alerts.body.items.filter((a: { attempted: { settlementId: string } }) =>
-      [id('R-2'), id('R-3')].includes(a.attempted.settlementId),
+    await eventually(
+      "insurer1's peer to link the two",
+      async () => (await call('insurer1', 'GET', path('R-1'))).body.supersededBy === id('R-3'),
     );
-    expect(mine.map((a: { attempted: { settlementId: string } }) => a.attempted.settlementId)).to.deep.equal([
-      id('R-2'),
-    ]);
+    expect((await call('insurer1', 'GET', path('R-1'))).body.status).to.equal('REVERSED');
+    const alerts = await everyAlert('hospital1', '/v1/alerts?type=DUPLICATE_INVOICE');
+    const mine = alerts.filter((a) => [id('R-2'), id('R-3')].includes(a.attempted.settlementId));
+    expect(mine.map((a) => a.attempted.settlementId)).to.deep.equal([id('R-2')]);
     expect(await remaining(1)).to.equal(100_000_000 - replaced.body.split.commercialShare);
   });
 
@@ -84,13 +85,17 @@ describe('claims that end right', function () {
     expect(withdrawn.body.status).to.equal('AWAITING_PAYOUT');
     const payout = {
       amount: recorded.body.split.commercialShare,
-      paidAt: '2026-03-05',
+      paidAt: '2026-05-05',
       paymentReference: id('PAY-D-1'),
     };
     const paid = await call('insurer1', 'POST', path('D-1', '/payout'), payout);
     expectStatus(paid, 201);
-    const history = await call('regulator', 'GET', path('D-1', '/history'));
-    expect(history.body.items.map((v: { mspId: string }) => v.mspId)).to.deep.equal([
+    const history = async () => call('regulator', 'GET', path('D-1', '/history'));
+    await eventually(
+      "the regulator's peer to hold the payout",
+      async () => (await history()).body.items?.length === 5,
+    );
+    expect((await history()).body.items.map((v: { mspId: string }) => v.mspId)).to.deep.equal([
       'Hospital1MSP',
       'Insurer1MSP',
       'Hospital1MSP',
@@ -107,7 +112,7 @@ describe('claims that end right', function () {
     const upheld = await call('insurer1', 'POST', path('U-1', '/dispute/uphold'), { reason: 'confirmed' });
     expectStatus(upheld, 201);
     expect(upheld.body.status).to.equal('REJECTED');
-    expect(await remaining(3)).to.equal(before);
+    await eventually("hospital1's peer to give the policy back", async () => (await remaining(3)) === before);
     expectStatus(await call('insurer1', 'POST', path('U-1', '/dispute/withdraw'), {}), 409);
   });
 
@@ -115,16 +120,16 @@ describe('claims that end right', function () {
     const recorded = await call('hospital1', 'POST', '/v1/settlements', settlement(4, 'P-1'));
     expectStatus(recorded, 201);
     const share = recorded.body.split.commercialShare as number;
-    const payout = { amount: share, paidAt: '2026-03-05', paymentReference: id('PAY-P-1') };
+    const payout = { amount: share, paidAt: '2026-05-05', paymentReference: id('PAY-P-1') };
     expectStatus(await call('insurer1', 'POST', path('P-1', '/payout'), payout), 201);
     const totals = async () =>
-      (await call('insurer1', 'GET', '/v1/audit/reconciliation?from=2026-03-04&to=2026-03-04')).body;
+      (await call('insurer1', 'GET', '/v1/audit/reconciliation?from=2026-05-04&to=2026-05-04')).body;
     const before = await totals();
     const recovery = {
       amount: 300,
       reason: 'audit finding',
       reference: id('REC-1'),
-      recoveredAt: '2026-03-20',
+      recoveredAt: '2026-05-20',
     };
     const recovered = await call('insurer1', 'POST', path('P-1', '/recovery'), recovery);
     expectStatus(recovered, 201);
@@ -147,15 +152,17 @@ describe('claims that end right', function () {
     const at = (hospital: string, name: string, admissionDate: string, dischargeDate: string) =>
       call(hospital, 'POST', '/v1/settlements', settlement(5, name, { admissionDate, dischargeDate }));
     const [first, second] = await Promise.all([
-      at('hospital1', 'O-1', '2026-02-10', '2026-02-20'),
-      at('hospital2', 'O-2', '2026-02-15', '2026-02-25'),
+      at('hospital1', 'O-1', '2026-04-10', '2026-04-20'),
+      at('hospital2', 'O-2', '2026-04-15', '2026-04-25'),
     ]);
     expectStatus(first, 201);
     expectStatus(second, 201);
     const ours = (items: Alert[]) =>
       items.filter((a) => [id('O-1'), id('O-2')].includes(a.attempted.settlementId));
-    const seen = async (org: string) =>
-      ours((await call(org, 'GET', '/v1/alerts?type=OVERLAPPING_STAY&limit=100')).body.items);
+    const seen = async (org: string) => ours(await everyAlert(org, '/v1/alerts?type=OVERLAPPING_STAY'));
+    // Each organisation reads through its own peer, which may be a block behind the hospitals'.
+    for (const org of ['regulator', 'hospital1', 'hospital2', 'insurer1'])
+      await eventually(`${org}'s peer to hold the alert`, async () => (await seen(org)).length > 0);
     const [alert, ...others] = await seen('regulator');
     expect(others).to.deep.equal([]);
     expect(alert).to.deep.include({
@@ -181,15 +188,15 @@ describe('claims that end right', function () {
   it("shows insurer2 no alert about insurer1's policies", async () => {
     const original = settlement(6, 'A-1');
     expectStatus(await call('hospital1', 'POST', '/v1/settlements', original), 201);
-    const again = { ...original, settlementId: id('A-2'), admissionDate: '2026-03-04' };
+    const again = { ...original, settlementId: id('A-2'), admissionDate: '2026-05-04' };
     const duplicate = await call('hospital2', 'POST', '/v1/settlements', again);
     expectStatus(duplicate, 409);
     const listed = async (org: string) =>
-      (await call(org, 'GET', '/v1/alerts?type=DUPLICATE_INVOICE&limit=100')).body.items.map(
-        (a: { alertId: string }) => a.alertId,
+      (await everyAlert(org, '/v1/alerts?type=DUPLICATE_INVOICE')).map((a) => a.alertId);
+    for (const org of ['insurer1', 'hospital1'])
+      await eventually(`${org}'s peer to hold the alert`, async () =>
+        (await listed(org)).includes(duplicate.body.alertId),
       );
-    expect(await listed('insurer1')).to.include(duplicate.body.alertId);
-    expect(await listed('hospital1')).to.include(duplicate.body.alertId);
     expect(await listed('insurer2')).to.not.include(duplicate.body.alertId);
   });
 });

@@ -18,6 +18,7 @@ import {
 } from './harness';
 import { GATEWAY_COSTS as costs, invoiceNumberFor } from '../support/fixtures';
 import { eventually } from '../support/nodes';
+import { everyAlert } from './run-fixtures';
 
 const RUN = randomBytes(4).toString('hex');
 const id = (name: string) => `${name}-${RUN}`;
@@ -495,8 +496,10 @@ describe('gateways on the network', function () {
       expectProblem(duplicate, 409, 'DUPLICATE_INVOICE');
       expect(duplicate.body.alertId).to.be.a('string');
       expect(duplicate.body.existing).to.deep.equal({ hospital: 'Hospital1MSP', settlementId: id('S1') });
-      const alerts = await call('regulator', 'GET', '/v1/audit/alerts');
-      expect(alerts.body.items.map((a: { alertId: string }) => a.alertId)).to.include(duplicate.body.alertId);
+      // The alert committed on the hospital's peer; the regulator's may be a block behind.
+      await eventually("the regulator's peer to hold the alert", async () =>
+        (await everyAlert('regulator', '/v1/audit/alerts')).some((a) => a.alertId === duplicate.body.alertId),
+      );
       expectProblem(await call('hospital1', 'GET', '/v1/audit/alerts'), 403, 'FORBIDDEN');
     });
 
@@ -714,11 +717,12 @@ describe('gateways on the network', function () {
       const loser = answers.find((a) => a.status === 409) as Answer;
       expect(loser.body.code).to.equal('DUPLICATE_INVOICE');
       const winner = answers.find((a) => a.status === 201) as Answer;
-      const alerts = await call('regulator', 'GET', '/v1/audit/alerts');
-      const ours = alerts.body.items.filter(
-        (a: { invoiceHash: string }) => a.invoiceHash === winner.body.invoiceHash,
-      );
-      expect(ours).to.have.length(1);
+      const ours = async () =>
+        (await everyAlert('regulator', '/v1/audit/alerts')).filter(
+          (a) => a.invoiceHash === winner.body.invoiceHash,
+        );
+      await eventually("the regulator's peer to hold the alert", async () => (await ours()).length > 0);
+      expect(await ours()).to.have.length(1);
       // Each hospital's own key: the winner's settlement exists, the loser's does not (whatever the ledger held).
       const lookups = await Promise.all(
         ['Hospital1MSP', 'Hospital2MSP'].map((msp, i) =>

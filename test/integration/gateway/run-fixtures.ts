@@ -3,6 +3,7 @@
  * records: ids, patients (identity numbers), an Insurer1 product and a patient's cover by it with consent.
  */
 import { expect } from 'chai';
+import type { Alert } from '../../../chaincode/src/api';
 import { randomBytes } from 'node:crypto';
 import { VALIDITY } from '../support/fixtures';
 import { Answer, call } from './harness';
@@ -54,4 +55,18 @@ export async function cover(who: object, productId: string, policyRef: string): 
     evidenceHash: 'e'.repeat(64),
   };
   expectStatus(await call('hospital1', 'POST', '/v1/authorisations', consent), 201);
+}
+
+/** Every alert `org` is shown at `path` (a list of alerts with its query), page after page. */
+export async function everyAlert(org: string, path: string): Promise<Alert[]> {
+  const alerts: Alert[] = [];
+  let cursor: string | null = '';
+  while (cursor !== null) {
+    const separator = path.includes('?') ? '&' : '?';
+    const page = await call(org, 'GET', `${path}${separator}limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    expectStatus(page, 200);
+    alerts.push(...(page.body.items as Alert[]));
+    cursor = page.body.nextCursor as string | null;
+  }
+  return alerts;
 }
