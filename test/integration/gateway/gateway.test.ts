@@ -4,7 +4,7 @@
  * so it can run again on the same ledger. See harness.ts for how the gateways are reached.
  */
 import { expect } from 'chai';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import {
   Answer,
@@ -18,11 +18,10 @@ import {
 } from './harness';
 import { GATEWAY_COSTS as costs, invoiceNumberFor } from '../support/fixtures';
 import { eventually } from '../support/nodes';
-import { everyAlert } from './run-fixtures';
+import { everyAlert, expectStatus, id, patient as runPatient } from './run-fixtures';
 
-const RUN = randomBytes(4).toString('hex');
-const id = (name: string) => `${name}-${RUN}`;
-const patient = (n: number) => ({ idType: 'RESIDENT_ID', idNumber: `110105199001${RUN}${n}` });
+/** This suite's patients: series 2 of the run's identity numbers. */
+const patient = (n: number) => runPatient(n, 2);
 /** With the product below and consent: 80% of 1500 plus 100% of 500. */
 const COMMERCIAL_SHARE = 1700;
 
@@ -69,10 +68,6 @@ function expectProblem(answer: Answer, status: number, code: string): void {
   expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
   expect(answer.headers.get('content-type')).to.match(/^application\/problem\+json/);
   expect(answer.body.code).to.equal(code);
-}
-
-function expectStatus(answer: Answer, status: number): void {
-  expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
 }
 
 describe('gateways on the network', function () {
