@@ -28,7 +28,15 @@ import {
   type Recovered,
 } from '../split';
 import { accumulatorsFor, loadAccumulators, storeAccumulators } from './accumulators';
-import { findStub, payeeOf, periodOf, settlementAt, settlementParties, storeSettlement } from './record';
+import {
+  findStub,
+  payeeOf,
+  periodOf,
+  recoveredTotal,
+  settlementAt,
+  settlementParties,
+  storeSettlement,
+} from './record';
 
 /** What a step changes of the record besides the transaction that wrote it. */
 type Changes = Partial<Settlement> & { status: SettlementStatus };
@@ -130,19 +138,20 @@ export const RECOVERY: Step<Omit<Recovery, 'by'>, Recovery> = {
   taken: (s, details) => s.recoveries?.find((r) => r.reference === details.reference),
   record: (_s, details, by) => ({ ...details, by }),
   apply: async (ledger, s, recovery) => {
-    const paid = s.payout?.amount ?? 0;
-    const before = recoveredOf(s);
-    const left = paid - Object.values(before).reduce((sum, amount) => sum + amount, 0);
+    const left = (s.payout?.amount ?? 0) - recoveredTotal(s);
     if (recovery.amount > left) {
       throw new ChaincodeError(
         ErrorCode.AMOUNT_MISMATCH,
         `amount must not exceed what is left to recover of the payout (${left})`,
       );
     }
-    checkMoment(ledger, recovery.recoveredAt, 'recoveredAt', ['the payout', s.payout?.paidAt ?? '']);
+    checkMoment(ledger, recovery.recoveredAt, 'recoveredAt', {
+      name: 'the payout',
+      at: s.payout?.paidAt ?? '',
+    });
     const full = recovery.amount === left;
     await updateAccumulators(ledger, s, (acc) => {
-      const { accumulatorsAfter } = recoverPayment(acc, s.split.lines, before, recovery.amount);
+      const { accumulatorsAfter } = recoverPayment(acc, s.split.lines, recoveredOf(s), recovery.amount);
       // In full, the deductibles the settlement used come back too, as on a reversal.
       const deductibles = s.split.lines.map((line) => ({ ...line, paid: 0 }));
       return full ? subtractContributions(accumulatorsAfter, deductibles) : accumulatorsAfter;
@@ -201,18 +210,23 @@ function checkPayout(ledger: Ledger, settlement: Settlement, payout: Details<'pa
       `amount must equal the commercial share ${settlement.split.commercialShare}`,
     );
   }
-  checkMoment(ledger, payout.paidAt, 'paidAt', ['the discharge date', settlement.dischargeDate]);
+  checkMoment(ledger, payout.paidAt, 'paidAt', { name: 'the discharge date', at: settlement.dischargeDate });
 }
 
 /**
  * A payment's moment: not after the transaction's time (never the local clock, so every endorser decides alike)
  * and not on a day before the day of `earliest` (a date or an instant, named as messages name it).
  */
-function checkMoment(ledger: Ledger, moment: string, field: string, [name, earliest]: string[]): void {
+function checkMoment(
+  ledger: Ledger,
+  moment: string,
+  field: string,
+  earliest: { name: string; at: string },
+): void {
   const latest = new Date(Date.parse(ledger.txTime) + CLOCK_SKEW_MS).toISOString();
   ensure(notAfter(moment, latest), `${field} ${moment} must not be after the transaction time`);
-  const day = calendarDate(earliest);
-  ensure(calendarDate(moment) >= day, `${field} ${moment} must not be before ${name} ${day}`);
+  const day = calendarDate(earliest.at);
+  ensure(calendarDate(moment) >= day, `${field} ${moment} must not be before ${earliest.name} ${day}`);
 }
 
 /**

@@ -8,7 +8,14 @@ import { KeyType, type Entry, type Ledger } from '../ledger';
 import { filteredPage } from '../pages';
 import { PAYEES, SETTLEMENT_STATUSES, type SettlementStatus } from '../schemas';
 import { withReplacement } from './invoices';
-import { findStub, payeeOf, settlementAt, settlementParties, type SettlementStub } from './record';
+import {
+  findStub,
+  payeeOf,
+  recoveredTotal,
+  settlementAt,
+  settlementParties,
+  type SettlementStub,
+} from './record';
 
 export interface SettlementFilter {
   hospital?: string;
@@ -133,7 +140,7 @@ export function reconcile(settlements: readonly Settlement[]): Reconciliation {
     totals.fundShare += s.split.fundShare;
     totals.patientShare += s.split.patientShare;
     const paid = s.payout?.amount ?? 0;
-    const recovered = (s.recoveries ?? []).reduce((sum, recovery) => sum + recovery.amount, 0);
+    const recovered = recoveredTotal(s);
     const outstanding =
       s.status === 'AWAITING_PAYOUT' || s.status === 'DISPUTED' ? s.split.commercialShare : 0;
     for (const sums of [totals, totals.byPayee[payeeOf(s)]]) {

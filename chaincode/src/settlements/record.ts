@@ -80,6 +80,10 @@ export function lastActor(s: Settlement): Actor {
   return actors.find((actor) => actor?.txId === s.txId) ?? s.recordedBy;
 }
 
+/** What recoveries took back of the settlement's payout so far. */
+export const recoveredTotal = (s: Settlement): number =>
+  (s.recoveries ?? []).reduce((sum, recovery) => sum + recovery.amount, 0);
+
 /** Whether a settlement still stands, neither reversed nor rejected (an unknown one is taken to stand). */
 export const stands = (status: SettlementStatus | undefined): boolean =>
   status !== 'REVERSED' && status !== 'REJECTED';
