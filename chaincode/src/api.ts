@@ -37,12 +37,20 @@ export const REPLY_KEY_BYTES = 32;
 const TAG_BYTES = 16;
 
 /**
- * A write's transient data: its request; a fresh random salt, which the chaincode adds to every private value
- * it writes so that the value's hash in the block cannot be confirmed by guessing the value; and a fresh key
- * that seals the reply, which the block records too.
+ * The transient entry in which a hospital's gateway sends, with a settlement naming `priorSettlement`, that earlier
+ * settlement's current version as stored (a JSON array of them, for a batch): the new insurer's peer may not read
+ * it, and checks it against the hash on the settlement's public stub.
  */
-export function writeTransient(request: object): Record<string, Buffer> {
+export const PRIOR_VERSIONS = 'priorVersions';
+
+/**
+ * A write's transient data: its request; a fresh random salt, which the chaincode adds to every private value
+ * it writes so that the value's hash in the block cannot be confirmed by guessing the value; a fresh key
+ * that seals the reply, which the block records too; and any `extra` entries the transaction reads.
+ */
+export function writeTransient(request: object, extra: Record<string, string> = {}): Record<string, Buffer> {
   return {
+    ...Object.fromEntries(Object.entries(extra).map(([name, text]) => [name, Buffer.from(text)])),
     request: Buffer.from(canonicalJson(request)),
     salt: randomBytes(REPLY_KEY_BYTES),
     replyKey: randomBytes(REPLY_KEY_BYTES),
@@ -106,6 +114,8 @@ export const Tx = {
   getSettlement: 'Settlements:get',
   settlementHistory: 'Settlements:history',
   listSettlements: 'Settlements:list',
+  /** The current version of a settlement's details exactly as stored, salt included (what its stub hashes). */
+  storedSettlement: 'Settlements:stored',
   /** Which organisations must endorse a write to a settlement (its hospital and its insurer). */
   settlementEndorsers: 'Settlements:endorsers',
 
@@ -281,6 +291,11 @@ export interface Settlement {
   mode: SettlementMode;
   /** The REVERSED settlement of the same hospital and invoice that this one replaces. */
   supersedes?: string;
+  /**
+   * The earlier commercial settlement of the same hospital and invoice (another insurer's): this one paid at most
+   * the patient share that settlement left.
+   */
+  priorSettlement?: string;
   /** Who is owed the commercial share: the hospital (PARALLEL) or the patient (SERIES). */
   payee: Payee;
   /** The accumulator period the split counted in (the key of the policy's accumulators it changed). */
@@ -364,6 +379,7 @@ export const SETTLEMENT_ITEM_FIELDS = [
   'mode',
   'costs',
   'supersedes',
+  'priorSettlement',
 ] as const;
 type SettlementItemField = (typeof SETTLEMENT_ITEM_FIELDS)[number];
 /** A record less its item's fields: what the ledger added (split, status, insurer, product, recorder). */
@@ -522,6 +538,7 @@ export interface TxResults {
   'Settlements:recover': WriteResult<Settlement>;
   'Settlements:get': Settlement;
   'Settlements:history': HistoryEntry<Settlement>[];
+  'Settlements:stored': { stored: string };
   /** A page holds fewer than `limit` items while its bookmark says more follow only when the scan bound was hit. */
   'Settlements:list': Page<Settlement>;
   'Settlements:endorsers': EndorsersResult;

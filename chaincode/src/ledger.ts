@@ -32,6 +32,8 @@ export const KeyType = {
   settlementByInsurer: 'settlementByInsurer', // insurer, hospital, settlementId: index for insurers' lists
   invoice: 'invoice', // invoiceHash: which settlements used it, in order
   supersession: 'supersession', // hospital, settlementId: the settlement that replaced this REVERSED one
+  // index: a later insurer's settlement paying towards the patient share this one left (coordination of benefits)
+  coordinatedBy: 'coordinatedBy', // hospital, priorSettlementId, settlementId
   // A patient's inpatient stays on an insurer's policies, in the insurer's collection, to find overlapping stays.
   stays: 'stays', // insurer, patientRef
   // Alerts made before they had a status were keyed as 'alert' by their attempt; not migrated.
@@ -79,6 +81,12 @@ const slotOf = (key: string, collection: Collection): string =>
   collection === undefined ? key : `${collection}\u0000${key}`;
 
 const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** A private value as the contract sees it: without the salt it was stored with. */
+function unsalted<T>(stored: string): T {
+  const { salt: _salt, ...value } = JSON.parse(stored) as T & { salt?: string };
+  return value as T;
+}
 
 interface Timestamp {
   seconds: number | { toNumber(): number };
@@ -167,12 +175,16 @@ export class Ledger {
   }
 
   async get<T>(key: string, collection?: Collection): Promise<T | undefined> {
+    const json = await this.getStored(key, collection);
+    if (json === undefined) return undefined;
+    return collection === undefined ? (JSON.parse(json) as T) : unsalted<T>(json);
+  }
+
+  /** A value exactly as stored, a private one with its salt: the bytes whose SHA-256 getPrivateDataHash answers. */
+  async getStored(key: string, collection?: Collection): Promise<string | undefined> {
     const slot = slotOf(key, collection);
     const json = this.pending.get(slot)?.json ?? (await this.readCommitted(key, collection, slot));
-    if (json === '') return undefined;
-    const value = JSON.parse(json) as T & { salt?: string };
-    if (collection !== undefined) delete value.salt;
-    return value;
+    return json === '' ? undefined : json;
   }
 
   /**
@@ -183,6 +195,20 @@ export class Ledger {
     const bytes = this.ctx.stub.getTransient().get('request');
     if (bytes === undefined) throw validationFailed('a write takes its request from the transient data');
     return Buffer.from(bytes).toString('utf8');
+  }
+
+  /** A named part of the proposal's transient data besides the request, if the client sent it, as text. */
+  transient(name: string): string | undefined {
+    const bytes = this.ctx.stub.getTransient().get(name);
+    return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
+  }
+
+  /**
+   * A private value someone sent as stored, if its SHA-256 is `hash`: how a peer outside a collection takes a value
+   * there that a member read for it, without trusting the sender.
+   */
+  static vouched<T>(stored: string, hash: string): T | undefined {
+    return sha256Hex(stored) === hash ? unsalted<T>(stored) : undefined;
   }
 
   /**

@@ -327,6 +327,8 @@ export const settlementDetailsShape = {
   costs,
   /** The REVERSED settlement of this hospital and invoice that this one replaces. */
   supersedes: id.optional(),
+  /** The earlier commercial settlement of this hospital and invoice whose patient share this one pays towards. */
+  priorSettlement: id.optional(),
 };
 export const admissionNotAfterDischarge = notAfter('admissionDate', 'dischargeDate');
 export const settlementItem = z

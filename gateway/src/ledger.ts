@@ -47,6 +47,8 @@ export interface SubmitOptions {
    * at this gateway, within the write's deadline, instead of invalidating each other.
    */
   serialiseOn?: string[];
+  /** Transient entries the transaction reads besides its request (see PRIOR_VERSIONS). */
+  transient?: Record<string, string>;
 }
 
 export interface LedgerClient {
@@ -371,7 +373,7 @@ export class FabricLedgerClient implements LedgerClient {
   ): Promise<{ result: T; txId: string }> {
     for (let attempt = 0; ; attempt++) {
       const phases = this.timedPhases(tx);
-      const transient = writeTransient(request);
+      const transient = writeTransient(request, options.transient);
       const transaction = this.contract
         .createTransaction(tx)
         .setEventHandler(phases.factory)

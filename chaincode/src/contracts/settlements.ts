@@ -44,6 +44,7 @@ import {
   settlementAt,
   settlementKey,
   settlementParties,
+  storedVersion,
   type SettlementStub,
 } from '../settlements/record';
 import { withReplacement } from '../settlements/invoices';
@@ -225,6 +226,18 @@ export class SettlementsContract extends LedgerContract {
     const caller = await ctx.caller();
     const stub = await visibleStub(ledger, caller, parseRequest(request, requests.settlementKey));
     return canonicalJson(await withReplacement(ledger, await settlementAt(ledger, stub)));
+  }
+
+  /**
+   * The current version of the details exactly as stored, salt included: the bytes whose hash the stub and the block
+   * carry. A hospital's gateway sends them to the peer of a later insurer that pays towards the settlement.
+   */
+  @Transaction(false)
+  async stored(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller();
+    const stub = await visibleStub(ledger, caller, parseRequest(request, requests.settlementKey));
+    return canonicalJson({ stored: await storedVersion(ledger, stub) });
   }
 
   /**

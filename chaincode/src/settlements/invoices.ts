@@ -5,7 +5,7 @@
  */
 import type { Settlement, SettlementKey } from '../api';
 import { KeyType, type Ledger } from '../ledger';
-import { findStub, stands } from './record';
+import { findStub, stands, type SettlementStub } from './record';
 
 interface InvoiceUses {
   uses: SettlementKey[];
@@ -50,23 +50,48 @@ export async function withReplacement(ledger: Ledger, settlement: Settlement): P
   return replacement === undefined ? settlement : { ...settlement, supersededBy: replacement };
 }
 
+/** What a new settlement says of its invoice's earlier uses. */
+export interface Reuse {
+  hospital: string;
+  insurer: string;
+  /** A REVERSED use of the same hospital that the new settlement replaces. */
+  supersedes?: string;
+  /** The last standing use, of the same hospital and another insurer, whose patient share it pays towards. */
+  priorSettlement?: string;
+}
+
 /**
- * Whether a new settlement of `hospital` that replaces `supersedes` (if it names one) may use an invoice already
- * used by `uses`: undefined if it may, else the use it duplicates (the last that stands, else the last).
+ * Whether a new settlement may use an invoice already used by `uses`: a replacement of a REVERSED use of the same
+ * hospital, not replaced before, once no use stands; a later insurer's settlement on the last standing use, of
+ * the same hospital, when no standing use is the new insurer's (or both). Answers the earlier settlement a later
+ * insurer pays towards, or the use the new settlement duplicates (the last that stands, else the last).
  */
-export async function duplicatedUse(
+export async function reuseOf(
   ledger: Ledger,
-  hospital: string,
-  supersedes: string | undefined,
+  reuse: Reuse,
   uses: readonly SettlementKey[],
-): Promise<SettlementKey | undefined> {
-  const standing: SettlementKey[] = [];
+): Promise<{ prior?: SettlementStub } | { duplicates: SettlementKey }> {
+  const standing: SettlementStub[] = [];
   let replaceable = false;
   for (const use of uses) {
-    const status = (await findStub(ledger, use))?.status;
-    if (stands(status)) standing.push(use);
-    if (use.hospital === hospital && use.settlementId === supersedes && status === 'REVERSED')
+    const stub = await findStub(ledger, use);
+    // Every use's stub was written with it.
+    if (stub !== undefined && stands(stub.status)) standing.push(stub);
+    if (
+      use.hospital === reuse.hospital &&
+      use.settlementId === reuse.supersedes &&
+      stub?.status === 'REVERSED'
+    )
       replaceable = (await supersededBy(ledger, use)) === undefined;
   }
-  return replaceable && standing.length === 0 ? undefined : (standing.at(-1) ?? uses.at(-1));
+  const last = standing.at(-1);
+  const { hospital, settlementId } = last ?? (uses.at(-1) as SettlementKey);
+  const duplicates = { duplicates: { hospital, settlementId } };
+  if (reuse.supersedes !== undefined && !replaceable) return duplicates;
+  if (reuse.priorSettlement === undefined) return reuse.supersedes !== undefined && !last ? {} : duplicates;
+  const onPrior =
+    last?.hospital === reuse.hospital &&
+    last.settlementId === reuse.priorSettlement &&
+    standing.every((stub) => stub.insurer !== reuse.insurer);
+  return onPrior ? { prior: last } : duplicates;
 }

@@ -28,6 +28,7 @@ import {
   type Recovered,
 } from '../split';
 import { accumulatorsFor, loadAccumulators, storeAccumulators } from './accumulators';
+import { ensureNothingCoordinatedOn } from './coordination';
 import {
   findStub,
   payeeOf,
@@ -124,6 +125,7 @@ export const REVERSAL: Step<{ reason: string }, { reason: string; by: Actor }> =
   taken: (s) => s.reversal,
   record: (_s, details, by) => ({ ...details, by }),
   apply: async (ledger, s, reversal) => {
+    await ensureNothingCoordinatedOn(ledger, s);
     await takeBackContributions(ledger, s);
     return { reversal, status: 'REVERSED' };
   },

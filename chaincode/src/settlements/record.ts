@@ -44,6 +44,12 @@ export async function settlementAt(
   return (await ledger.get<Settlement>(versionKey(ledger, stub, txId), collection)) as Settlement;
 }
 
+/** The version `txId` wrote (the current one by default) exactly as stored, salt included. */
+export async function storedVersion(ledger: Ledger, stub: SettlementStub, txId = stub.txId): Promise<string> {
+  const collection = settlementsCollection(stub.hospital, stub.insurer);
+  return (await ledger.getStored(versionKey(ledger, stub, txId), collection)) as string;
+}
+
 /**
  * Writes a new version and points the stub at it. A new stub gets a key-level policy naming both parties;
  * the versions need both through their collection's endorsement policy.

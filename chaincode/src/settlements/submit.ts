@@ -30,8 +30,9 @@ import {
   type PolicyAccumulators,
 } from './accumulators';
 import { findAlert, storeAlert } from '../alerts';
-import { duplicatedUse, invoiceUses, recordInvoiceUse } from './invoices';
-import { findStub, settlementAt, storeSettlement } from './record';
+import { priorDetails, recordCoordination, remainingShare } from './coordination';
+import { invoiceUses, recordInvoiceUse, reuseOf, type Reuse } from './invoices';
+import { findStub, settlementAt, storeSettlement, type SettlementStub } from './record';
 import { recordStay } from './stays';
 
 /** What one record adds to its transaction's event. */
@@ -88,8 +89,16 @@ export async function planSettlement(
     policy.validFrom <= item.dischargeDate && item.dischargeDate <= policy.validTo,
     `dischargeDate ${item.dischargeDate} is outside the policy's validity`,
   );
-  const invoice = await invoiceOf(ledger, hospital, item);
+  const invoice = await invoiceOf(ledger, { hospital, insurer, ...item });
   if ('used' in invoice) return { outcome: 'DUPLICATE_INVOICE', ...invoice };
+  let remainingPatientShare: number | undefined;
+  if (invoice.prior !== undefined) {
+    remainingPatientShare = remainingShare(await priorDetails(ledger, invoice.prior), item.costs);
+    if (remainingPatientShare === undefined) {
+      const used = { hospital, settlementId: invoice.prior.settlementId };
+      return { outcome: 'DUPLICATE_INVOICE', invoiceHash: invoice.hash, used };
+    }
+  }
 
   const product = await latestProduct(ledger, policy.productId);
   ensure(product !== undefined, `product ${policy.productId} of the policy is not known`);
@@ -100,6 +109,7 @@ export async function planSettlement(
     product,
     accumulatorsBefore: accumulatorsFor(accumulators, period),
     costs: item.costs,
+    remainingPatientShare,
     consent: await hasConsent(
       ledger,
       pseudonymsOf(item.patientRef, item.formerPatientRefs),
@@ -124,22 +134,28 @@ export async function planSettlement(
 }
 
 /**
- * The record of the item's invoice it would join, or the use it would duplicate. The invoice may have been
- * recorded under a former key's hash, before a key rotation: the alert then names that hash, which links it to
- * the earlier settlement, and a replacement joins that record.
+ * The record of the item's invoice it would join (with the earlier settlement it pays towards, if it names one and
+ * may), or the use it would duplicate. The invoice may have been recorded under a former key's hash, before a key
+ * rotation: the alert then names that hash, which links it to the earlier settlement, and a later use joins that
+ * record.
  */
 async function invoiceOf(
   ledger: Ledger,
-  hospital: string,
-  item: SettlementItem,
-): Promise<{ hash: string; uses: SettlementKey[] } | { invoiceHash: string; used: SettlementKey }> {
+  item: Reuse & Pick<SettlementItem, 'invoiceHash' | 'formerInvoiceHashes'>,
+): Promise<
+  | { hash: string; uses: SettlementKey[]; prior?: SettlementStub }
+  | { invoiceHash: string; used: SettlementKey }
+> {
   for (const hash of pseudonymsOf(item.invoiceHash, item.formerInvoiceHashes)) {
     const uses = await invoiceUses(ledger, hash);
     if (uses.length === 0) continue;
-    const used = await duplicatedUse(ledger, hospital, item.supersedes, uses);
-    return used ? { invoiceHash: hash, used } : { hash, uses };
+    const reuse = await reuseOf(ledger, item, uses);
+    return 'duplicates' in reuse
+      ? { invoiceHash: hash, used: reuse.duplicates }
+      : { hash, uses, prior: reuse.prior };
   }
-  ensure(item.supersedes === undefined, `supersedes: settlement ${item.supersedes} did not use this invoice`);
+  for (const field of ['supersedes', 'priorSettlement'] as const)
+    ensure(item[field] === undefined, `${field}: settlement ${item[field]} did not use this invoice`);
   return { hash: item.invoiceHash, uses: [] };
 }
 
@@ -167,6 +183,7 @@ export async function submitOne(
   await storeSettlement(ledger, settlement, true);
   const key: SettlementKey = { hospital, settlementId: item.settlementId };
   await recordInvoiceUse(ledger, invoice.hash, invoice.uses, key, item.supersedes);
+  await recordCoordination(ledger, settlement);
   await ledger.putIndex(
     ledger.key(KeyType.settlementByInsurer, settlement.insurer, hospital, item.settlementId),
   );

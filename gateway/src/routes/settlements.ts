@@ -1,4 +1,4 @@
-import { settlementOfBatchItem, Tx } from '@settlement/chaincode/dist/api';
+import { PRIOR_VERSIONS, settlementOfBatchItem, Tx } from '@settlement/chaincode/dist/api';
 import type {
   Eligibility,
   HistoryEntry,
@@ -20,7 +20,7 @@ import {
   problemDocument,
   validationFailed,
 } from '../errors';
-import type { LedgerClient } from '../ledger';
+import type { LedgerClient, SubmitOptions } from '../ledger';
 import type { Role } from '../membership';
 import type { Pseudonymiser } from '../pseudonymise';
 import { ALL_ROLES, parse, Reply, route, RouteContext, RouteLink } from '../route';
@@ -190,12 +190,40 @@ async function newSettlement(body: SettlementItem, { ledger, principal, pseudony
   return { request: { ...item, insurer, actor: principal.sub }, organisations };
 }
 
+/**
+ * What the items' later insurers need to see of the earlier settlements they pay towards (priorSettlement): each
+ * one's current version as this hospital's peer stores it, which the chaincode checks against its public hash. One
+ * this hospital cannot read is left out, and the chaincode answers for it.
+ */
+async function priorVersions(
+  items: readonly { priorSettlement?: string }[],
+  { ledger, principal }: RouteContext,
+): Promise<Pick<SubmitOptions, 'transient'>> {
+  const priors = [...new Set(items.flatMap((item) => item.priorSettlement ?? []))];
+  if (priors.length === 0) return {};
+  const versions = await Promise.all(
+    priors.map((settlementId) =>
+      ledger
+        .evaluate<{ stored: string }>(Tx.storedSettlement, { hospital: principal.org, settlementId })
+        .then(
+          ({ stored }) => [stored],
+          (error: unknown) => {
+            itemRefusal(error);
+            return [];
+          },
+        ),
+    ),
+  );
+  return { transient: { [PRIOR_VERSIONS]: JSON.stringify(versions.flat()) } };
+}
+
 /** Records one settlement: its policy's insurer found first, then endorsed by the hospital and that insurer. */
 async function settle(body: SettlementItem, ctx: RouteContext): Promise<Reply> {
   const { request, organisations } = await newSettlement(body, ctx);
   const { result, txId } = await ctx.ledger.submit<SubmitSettlementResult>(Tx.submitSettlement, request, {
     endorsingOrgs: organisations,
     serialiseOn: accumulatorKeys([request]),
+    ...(await priorVersions([request], ctx)),
   });
   return outcomeReply(result, txId);
 }
@@ -205,10 +233,8 @@ async function settle(body: SettlementItem, ctx: RouteContext): Promise<Reply> {
  * whose policy cannot be looked up get their own refusal; the others go to the ledger, in one transaction per
  * insurer (a peer endorses only what its organisation may read). Results in the order of the items.
  */
-async function settleBatch(
-  bodies: readonly (SettlementItem | Refused)[],
-  { ledger, principal, pseudonymiser }: RouteContext,
-): Promise<Reply> {
+async function settleBatch(bodies: readonly (SettlementItem | Refused)[], ctx: RouteContext): Promise<Reply> {
+  const { ledger, principal, pseudonymiser } = ctx;
   const items = bodies.flatMap((body) => ('refusal' in body ? [] : [toRequest(body, pseudonymiser)]));
   const lookups = await lookupPolicies(ledger, items);
   const lookupOf = (item: PatientPolicyRef) => lookups.get(patientPolicyId(item)) as PolicyLookup | ApiError;
@@ -221,7 +247,11 @@ async function settleBatch(
       const submitted = await ledger.submit<SubmitSettlementBatchResult>(
         Tx.submitSettlementBatch,
         { items: group, insurer, actor: principal.sub },
-        { endorsingOrgs: [...new Set(endorsers)].sort(), serialiseOn: accumulatorKeys(group) },
+        {
+          endorsingOrgs: [...new Set(endorsers)].sort(),
+          serialiseOn: accumulatorKeys(group),
+          ...(await priorVersions(group, ctx)),
+        },
       );
       submitted.result.results.forEach((outcome, i) => {
         const item = group[i];

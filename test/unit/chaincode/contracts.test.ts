@@ -18,6 +18,7 @@ const readOnly = new Set<TxName>([
   Tx.getSettlement,
   Tx.previewSettlement,
   Tx.settlementHistory,
+  Tx.storedSettlement,
   Tx.listSettlements,
   Tx.settlementEndorsers,
   Tx.reconciliation,

@@ -1,31 +1,38 @@
 /**
- * Random lives of settlements on one policy: submits (some reusing an invoice, with or without `supersedes`),
- * payouts, disputes and their answers, withdrawals and upholdings, reversals and recoveries, each refused or not
- * as the rules say. Whatever happens, the policy's accumulators are exactly what the settlements that stand add
- * up to, and no invoice has two settlements standing.
+ * Random lives of settlements on a patient's two policies, one per insurer: submits (some reusing an invoice,
+ * plainly, with `supersedes` or on the last settlement of it with `priorSettlement`), payouts, disputes and their
+ * answers, withdrawals and upholdings, reversals and recoveries, each refused or not as the rules say. Whatever
+ * happens, each policy's accumulators are exactly what its settlements that stand add up to, and the settlements of
+ * an invoice that stand are one chain of coordination: each of another insurer, each after the first paying
+ * towards exactly the patient share the one before it left.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Tx, type Settlement } from '../../../chaincode/src/api';
+import { PRIOR_VERSIONS, Tx, type Settlement } from '../../../chaincode/src/api';
 import { recoveredOf } from '../../../chaincode/src/settlements/lifecycle';
 import type { Accumulators } from '../../../chaincode/src/split';
 import { ChaincodeFailure, privateSlot, type FakeFabric } from './support/fake-fabric';
-import { H1, I1, REG, compositeKey, seeded, settlement, sha256 } from './support/fixtures';
+import { H1, I1, I2, REG, compositeKey, seededWithTwoPolicies, settlement, sha256 } from './support/fixtures';
 
+type Reuse = 'plain' | 'supersede' | 'prior';
 type Op =
-  | { kind: 'submit'; invoice: number; supersede: boolean; selfPay: number }
+  | { kind: 'submit'; invoice: number; insurer: number; reuse: Reuse; selfPay: number }
   | { kind: 'pay' | 'dispute' | 'answer' | 'withdraw' | 'uphold' | 'reverse'; target: number }
   | { kind: 'recover'; target: number; part: number };
 
 // Steps outnumber submits, so that settlements get far into their lives.
 const arbOp: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({
-    kind: fc.constant('submit' as const),
-    invoice: fc.integer({ min: 0, max: 3 }),
-    supersede: fc.boolean(),
-    // Mostly past the in-catalogue deductible (2,000,000), so that most settlements have something due.
-    selfPay: fc.integer({ min: 0, max: 6_000_000 }),
-  }),
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('submit' as const),
+      invoice: fc.integer({ min: 0, max: 2 }),
+      insurer: fc.integer({ min: 0, max: 1 }),
+      reuse: fc.constantFrom('plain', 'supersede', 'prior'),
+      // Mostly past the in-catalogue deductible (2,000,000), so that most settlements have something due.
+      selfPay: fc.integer({ min: 0, max: 6_000_000 }),
+    }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -43,14 +50,18 @@ const arbOp: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-const ACCUMULATORS = privateSlot('policies_Insurer1MSP', compositeKey('accumulators', I1, 'POL-1'));
+const INSURERS = [
+  { mspId: I1, policyRef: 'POL-1' },
+  { mspId: I2, policyRef: 'POL-2' },
+];
 
 /** Categories at 0 are the same as categories absent. */
 const nonZero = (values: Partial<Record<string, number>>) =>
   Object.fromEntries(Object.entries(values).filter(([, value]) => value !== 0));
 
-function stored(fabric: FakeFabric): Accumulators {
-  const record = fabric.privateState.get(ACCUMULATORS)?.toString();
+function stored(fabric: FakeFabric, { mspId, policyRef }: (typeof INSURERS)[number]): Accumulators {
+  const slot = privateSlot(`policies_${mspId}`, compositeKey('accumulators', mspId, policyRef));
+  const record = fabric.privateState.get(slot)?.toString();
   const year = record && (JSON.parse(record) as { years: Record<string, Accumulators> }).years['2026'];
   return year || { deductibleUsed: {}, paid: {}, paidTotal: 0 };
 }
@@ -79,39 +90,57 @@ async function attempt(call: () => Promise<unknown>): Promise<void> {
   }
 }
 
-async function apply(
-  fabric: FakeFabric,
-  ids: string[],
-  byInvoice: Map<number, string>,
-  op: Op,
-): Promise<void> {
+/** The last settlement recorded on each invoice and its in-catalogue self-pay, by the invoice's number. */
+type LastOnInvoice = Map<number, { settlementId: string; selfPay: number }>;
+
+async function apply(fabric: FakeFabric, ids: string[], byInvoice: LastOnInvoice, op: Op): Promise<void> {
   if (op.kind === 'submit') {
-    const settlementId = `S-${ids.length}`;
-    const previous = byInvoice.get(op.invoice);
+    // Zero-padded, so that ids sort in the order they were recorded.
+    const settlementId = `S-${String(ids.length).padStart(3, '0')}`;
+    const last = byInvoice.get(op.invoice);
+    const previous = last?.settlementId;
+    // A later insurer settles the same costs; a replacement may correct them.
+    const selfPay = op.reuse === 'prior' && last ? last.selfPay : op.selfPay;
     const base = settlement();
-    const costs = { ...base.costs, total: 7_000_000 + op.selfPay, inCatalogueSelfPay: op.selfPay };
+    const costs = { ...base.costs, total: 7_000_000 + selfPay, inCatalogueSelfPay: selfPay };
+    const insurer = INSURERS[op.insurer];
+    const reuse =
+      previous === undefined || op.reuse === 'plain'
+        ? {}
+        : op.reuse === 'supersede'
+          ? { supersedes: previous }
+          : { priorSettlement: previous };
     const request = settlement({
       settlementId,
       invoiceHash: sha256(`invoice-${op.invoice}`),
       costs,
-      ...(op.supersede && previous !== undefined && { supersedes: previous }),
+      insurer: insurer.mspId,
+      policyRef: insurer.policyRef,
+      ...reuse,
     });
-    const result = await fabric.invoke(H1, Tx.submitSettlement, request);
+    const versions = [];
+    if (previous !== undefined) {
+      const prior = { hospital: H1, settlementId: previous };
+      versions.push((await fabric.query(H1, Tx.storedSettlement, prior)).stored);
+    }
+    const extra = { [PRIOR_VERSIONS]: JSON.stringify(versions) };
+    const result = await fabric.invoke(H1, Tx.submitSettlement, request, extra);
     if (result.outcome === 'RECORDED') {
       ids.push(settlementId);
-      byInvoice.set(op.invoice, settlementId);
+      byInvoice.set(op.invoice, { settlementId, selfPay });
     }
     return;
   }
   if (ids.length === 0) return;
   const key = { hospital: H1, settlementId: ids[op.target % ids.length] };
   const current = await fabric.query(REG, Tx.getSettlement, key);
+  const insurer = current.insurer;
   const by = { actor: 'someone', ...key };
   const reason = { ...by, reason: 'property' };
   switch (op.kind) {
     case 'pay':
       return attempt(() =>
-        fabric.invoke(I1, Tx.payoutSettlement, {
+        fabric.invoke(insurer, Tx.payoutSettlement, {
           ...by,
           amount: current.split.commercialShare,
           paidAt: '2026-03-01',
@@ -119,13 +148,13 @@ async function apply(
         }),
       );
     case 'dispute':
-      return attempt(() => fabric.invoke(I1, Tx.disputeSettlement, reason));
+      return attempt(() => fabric.invoke(insurer, Tx.disputeSettlement, reason));
     case 'answer':
       return attempt(() => fabric.invoke(H1, Tx.answerDispute, reason));
     case 'withdraw':
-      return attempt(() => fabric.invoke(I1, Tx.withdrawDispute, by));
+      return attempt(() => fabric.invoke(insurer, Tx.withdrawDispute, by));
     case 'uphold':
-      return attempt(() => fabric.invoke(I1, Tx.upholdDispute, by));
+      return attempt(() => fabric.invoke(insurer, Tx.upholdDispute, by));
     case 'reverse':
       return attempt(() => fabric.invoke(H1, Tx.reverseSettlement, reason));
     case 'recover': {
@@ -134,28 +163,44 @@ async function apply(
       const amount = Math.max(1, Math.ceil(left * op.part));
       const reference = `REC-${key.settlementId}-${current.recoveries?.length ?? 0}`;
       const recovery = { ...reason, amount, reference, recoveredAt: '2026-03-01' };
-      return attempt(() => fabric.invoke(I1, Tx.recoverSettlement, recovery));
+      return attempt(() => fabric.invoke(insurer, Tx.recoverSettlement, recovery));
     }
   }
 }
 
+/** The settlements that stand, by invoice, in the order they were recorded. */
+function standingByInvoice(settlements: readonly Settlement[]): Settlement[][] {
+  const chains = new Map<string, Settlement[]>();
+  const sorted = [...settlements].sort((a, b) => a.settlementId.localeCompare(b.settlementId));
+  for (const s of sorted.filter((s) => !['REVERSED', 'REJECTED'].includes(s.status)))
+    chains.set(s.invoiceHash, [...(chains.get(s.invoiceHash) ?? []), s]);
+  return [...chains.values()];
+}
+
 describe('settlement lives (property)', () => {
-  it('keep the accumulators equal to what the standing settlements add up to, one standing per invoice', async () => {
+  it("keep each policy's accumulators equal to what its standing settlements add up to, one chain per invoice", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(arbOp, { minLength: 1, maxLength: 40 }), async (ops) => {
-        const fabric = await seeded();
+      fc.asyncProperty(fc.array(arbOp, { minLength: 1, maxLength: 50, size: 'large' }), async (ops) => {
+        const fabric = await seededWithTwoPolicies();
         const ids: string[] = [];
-        const byInvoice = new Map<number, string>();
+        const byInvoice: LastOnInvoice = new Map();
         for (const op of ops) await apply(fabric, ids, byInvoice, op);
         const { items } = await fabric.query(REG, Tx.listSettlements, { limit: 100 });
-        const want = expected(items);
-        const have = stored(fabric);
-        expect(have.paidTotal).to.equal(want.paidTotal);
-        expect(nonZero(have.paid)).to.deep.equal(nonZero(want.paid));
-        expect(nonZero(have.deductibleUsed)).to.deep.equal(nonZero(want.deductibleUsed));
-        const standing = items.filter((s) => !['REVERSED', 'REJECTED'].includes(s.status));
-        const invoices = standing.map((s) => s.invoiceHash);
-        expect(new Set(invoices).size).to.equal(invoices.length);
+        for (const insurer of INSURERS) {
+          const want = expected(items.filter((s) => s.insurer === insurer.mspId));
+          const have = stored(fabric, insurer);
+          expect(have.paidTotal).to.equal(want.paidTotal);
+          expect(nonZero(have.paid)).to.deep.equal(nonZero(want.paid));
+          expect(nonZero(have.deductibleUsed)).to.deep.equal(nonZero(want.deductibleUsed));
+        }
+        for (const chain of standingByInvoice(items)) {
+          expect(new Set(chain.map((s) => s.insurer)).size).to.equal(chain.length);
+          for (let n = 1; n < chain.length; n += 1) {
+            const { split, priorSettlement } = chain[n];
+            expect(priorSettlement).to.equal(chain[n - 1].settlementId);
+            expect(split.commercialShare + split.patientShare).to.equal(chain[n - 1].split.patientShare);
+          }
+        }
       }),
       { numRuns: 100 },
     );

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { Tx } from '@settlement/chaincode/dist/api';
+import { PRIOR_VERSIONS, Tx } from '@settlement/chaincode/dist/api';
 import type { EligiblePolicy, SubmitSettlementResult } from '@settlement/chaincode/dist/api';
 import { RAW_ID_NUMBER, settlementBody, settlementRecord } from './fixtures';
+import { chaincodeFailure } from './fake-ledger';
 import { jsonOf, problemOf, startGateway, TestGateway } from './harness';
 import { VECTORS_2207 } from '../../vectors/load';
 
@@ -55,6 +56,23 @@ describe('gateway routes at the discharge counter', () => {
     const duplicate = await post('/v1/settlements/preview', settlementBody);
     expect(duplicate.status).to.equal(409);
     expect(await problemOf(duplicate)).to.deep.include({ code: 'DUPLICATE_INVOICE', existing });
+  });
+
+  it("sends a later insurer's settlement with the earlier settlement as this hospital's peer stores it", async () => {
+    hospital.ledger.on(Tx.storedSettlement, () => ({ stored: '{"salt":"s"}' }));
+    const body = { ...settlementBody, settlementId: 'S-2', priorSettlement: 'S-1' };
+    expect((await post('/v1/settlements', body)).status).to.equal(201);
+    const stored = hospital.ledger.calls.find((call) => call.tx === Tx.storedSettlement);
+    expect(stored?.request).to.deep.equal({ hospital: 'Hospital1MSP', settlementId: 'S-1' });
+    const [submit] = hospital.ledger.submits();
+    expect(submit.request.priorSettlement).to.equal('S-1');
+    expect(submit.options?.transient).to.deep.equal({ [PRIOR_VERSIONS]: '["{\\"salt\\":\\"s\\"}"]' });
+    // One the peer does not know is left to the chaincode, which answers for it.
+    hospital.ledger.on(Tx.storedSettlement, () => {
+      throw chaincodeFailure('NOT_FOUND');
+    });
+    expect((await post('/v1/settlements', { ...body, settlementId: 'S-3' })).status).to.equal(201);
+    expect(hospital.ledger.submits()[1].options?.transient).to.deep.equal({ [PRIOR_VERSIONS]: '[]' });
   });
 
   it('records a 2207 output with the fen it stands for, on the policy named', async () => {

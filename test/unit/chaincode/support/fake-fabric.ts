@@ -148,8 +148,15 @@ export class FakeFabric {
   }
 
   /** Submits: runs the transaction as `mspId` and commits its writes. */
-  async invoke<N extends TxName>(mspId: string, tx: N, request: unknown): Promise<TxResults[N]> {
-    return JSON.parse(await this.run(mspId, tx, JSON.stringify(request), true)) as TxResults[N];
+  /** Submits; `extra` transient entries go along with the request, salt and reply key. */
+  async invoke<N extends TxName>(
+    mspId: string,
+    tx: N,
+    request: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<TxResults[N]> {
+    const json = JSON.stringify(request);
+    return JSON.parse(await this.run(mspId, tx, json, true, undefined, undefined, extra)) as TxResults[N];
   }
 
   /**
@@ -182,8 +189,8 @@ export class FakeFabric {
   }
 
   /**
-   * Runs `tx` as `mspId`: a write with `argument` as its transient request (and a salt) unless `transient` is
-   * given, a read with `argument` as its one argument.
+   * Runs `tx` as `mspId`: a write with `argument` as its transient request (and a salt, and `extra`) unless
+   * `transient` is given, a read with `argument` as its one argument.
    */
   async run(
     mspId: string,
@@ -192,6 +199,7 @@ export class FakeFabric {
     commit: boolean,
     endorsers?: string[],
     transient?: Map<string, Buffer>,
+    extra: Record<string, string> = {},
   ): Promise<string> {
     const [contractName, fn] = tx.split(':');
     const instance = this.instances.get(contractName);
@@ -210,6 +218,7 @@ export class FakeFabric {
               ['request', Buffer.from(argument)],
               ['salt', Buffer.from(`salt of ${txId}`)],
               ['replyKey', replyKey],
+              ...Object.entries(extra).map(([name, text]): [string, Buffer] => [name, Buffer.from(text)]),
             ]
           : [],
       );

@@ -128,6 +128,14 @@ export async function seeded(options: { consent?: boolean } = {}): Promise<FakeF
   return fabric;
 }
 
+/** As seeded, and the patient also holds Insurer2's policy POL-2, with consent. */
+export async function seededWithTwoPolicies(): Promise<FakeFabric> {
+  const fabric = await seeded();
+  await fabric.invoke(I2, Tx.registerPolicy, policy({ policyRef: 'POL-2', productId: 'ZHONGAN-2026' }));
+  await fabric.invoke(H1, Tx.recordAuthorisation, authorisation({ authorisationId: 'AUTH-2', insurer: I2 }));
+  return fabric;
+}
+
 /**
  * The organisations whose peers the key-level policy of a composite key (type and attributes) requires,
  * sorted; undefined when the key has none.
