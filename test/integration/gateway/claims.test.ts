@@ -1,6 +1,6 @@
 /**
  * Claims that end right, over HTTP against the real network: a reversed settlement replaced with the same invoice,
- * disputes answered, withdrawn and upheld, money recovered after payment, alerts shown to those they concern and
+ * a second insurer paying what the first left to the patient, disputes answered, withdrawn and upheld, money recovered after payment, alerts shown to those they concern and
  * triaged, and overlapping stays at two hospitals submitted at the same moment. Fresh ids every run; discharges
  * in April and May, apart from the other suites' March.
  */
@@ -39,7 +39,7 @@ describe('claims that end right', function () {
   before(async () => {
     await ensureGateways();
     await publishProduct(productId);
-    for (const n of [1, 2, 3, 4, 5, 6]) await cover(person(n), productId, id(`CPOL-${n}`));
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) await cover(person(n), productId, id(`CPOL-${n}`));
   });
   after(() => stopStartedGateways());
 
@@ -63,6 +63,41 @@ describe('claims that end right', function () {
     const mine = alerts.filter((a) => [id('R-2'), id('R-3')].includes(a.attempted.settlementId));
     expect(mine.map((a) => a.attempted.settlementId)).to.deep.equal([id('R-2')]);
     expect(await remaining(1)).to.equal(100_000_000 - replaced.body.split.commercialShare);
+  });
+
+  it('a second insurer pays exactly the patient share the first left; a third claim beyond it is a duplicate', async () => {
+    // Patient 7 also holds an insurer2 policy on the same terms.
+    const secondProduct = id('CLAIMS-2');
+    await publishProduct(secondProduct, 'insurer2');
+    await cover(person(7), secondProduct, id('CPOL2-7'), 'insurer2');
+    const first = await call('hospital1', 'POST', '/v1/settlements', settlement(7, 'C-1'));
+    expectStatus(first, 201);
+    const left = first.body.split.patientShare as number;
+    expect(left).to.be.greaterThan(0);
+    const onFirst = { policyRef: id('CPOL2-7'), invoiceNumber: settlement(7, 'C-1').invoiceNumber };
+    const unreferenced = await call('hospital1', 'POST', '/v1/settlements', settlement(7, 'C-2', onFirst));
+    expectStatus(unreferenced, 409);
+    const coordinated = settlement(7, 'C-3', { ...onFirst, priorSettlement: id('C-1') });
+    const second = await call('hospital1', 'POST', '/v1/settlements', coordinated);
+    expectStatus(second, 201);
+    // Its product would pay more than was left (the same terms as the first's): it pays exactly what was left.
+    expect(second.body.split).to.deep.include({ commercialShare: left, patientShare: 0 });
+    expect(second.body).to.deep.include({ insurer: 'Insurer2MSP', priorSettlement: id('C-1') });
+    const third = await call('hospital1', 'POST', '/v1/settlements', {
+      ...settlement(7, 'C-4', { invoiceNumber: onFirst.invoiceNumber }),
+      priorSettlement: id('C-3'),
+    });
+    expectStatus(third, 409);
+    expect(third.body).to.deep.include({ code: 'DUPLICATE_INVOICE' });
+    // Each insurer reads its own settlement only; the first is not reversed under the second.
+    await eventually("insurer2's peer to hold its settlement", async () => {
+      return (await call('insurer2', 'GET', path('C-3'))).status === 200;
+    });
+    expectStatus(await call('insurer2', 'GET', path('C-1')), 404);
+    const reversal = await call('hospital1', 'POST', path('C-1', '/reversal'), { reason: 'wrong' });
+    expectStatus(reversal, 409);
+    const payout = { amount: left, paidAt: '2026-05-05', paymentReference: id('PAY-C-3') };
+    expectStatus(await call('insurer2', 'POST', path('C-3', '/payout'), payout), 201);
   });
 
   it('dispute → answer → withdraw → payout, each step by its party', async () => {

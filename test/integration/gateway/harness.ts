@@ -25,6 +25,8 @@ export type OrgId = string;
 
 const infoOf = (org: OrgId) => findOrg(readTopology(RUN_DIR), org);
 
+export const mspIdOf = (org: OrgId): string => infoOf(org).mspId;
+
 export function urlOf(org: OrgId): string {
   return gatewayUrlOf(infoOf(org));
 }

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Alert } from '../../../chaincode/src/api';
 import { randomBytes } from 'node:crypto';
 import { VALIDITY } from '../support/fixtures';
-import { Answer, call } from './harness';
+import { Answer, call, mspIdOf } from './harness';
 
 export const RUN = randomBytes(4).toString('hex');
 export const id = (name: string): string => `${name}-${RUN}`;
@@ -25,8 +25,8 @@ export function expectStatus(answer: Answer, status: number): void {
   expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
 }
 
-/** Insurer1 publishes a product paying 80 %, 60 % and 70 % of the three categories, with no deductible. */
-export async function publishProduct(productId: string): Promise<void> {
+/** The insurer (insurer1 by default) publishes a product paying 80 %, 60 % and 70 % of the three categories. */
+export async function publishProduct(productId: string, insurer = 'insurer1'): Promise<void> {
   const product = {
     productId,
     name: 'Run cover',
@@ -37,19 +37,27 @@ export async function publishProduct(productId: string): Promise<void> {
       { category: 'INNOVATIVE_DRUG', deductible: 0, ratioBps: 7000 },
     ],
   };
-  expectStatus(await call('insurer1', 'POST', '/v1/products', product), 201);
+  expectStatus(await call(insurer, 'POST', '/v1/products', product), 201);
 }
 
-/** Insurer1's policy `policyRef` on the product for the patient, with the patient's consent recorded at hospital1. */
-export async function cover(who: object, productId: string, policyRef: string): Promise<void> {
+/**
+ * The insurer's (insurer1's by default) policy `policyRef` on the product for the patient, with the patient's
+ * consent recorded at hospital1.
+ */
+export async function cover(
+  who: object,
+  productId: string,
+  policyRef: string,
+  insurer = 'insurer1',
+): Promise<void> {
   expectStatus(
-    await call('insurer1', 'POST', '/v1/policies', { policyRef, productId, patient: who, ...VALIDITY }),
+    await call(insurer, 'POST', '/v1/policies', { policyRef, productId, patient: who, ...VALIDITY }),
     201,
   );
   const consent = {
     authorisationId: id(`AUTH-${policyRef}`),
     patient: who,
-    insurer: 'Insurer1MSP',
+    insurer: mspIdOf(insurer),
     purpose: 'CLAIM_SETTLEMENT',
     ...VALIDITY,
     evidenceHash: 'e'.repeat(64),
