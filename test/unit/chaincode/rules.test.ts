@@ -9,7 +9,7 @@ import {
   type SplitInput,
   type SplitResult,
 } from '../../../chaincode/src/split';
-import { sharedVectors } from '../../vectors/load';
+import { projectVectors, sharedVectors } from '../../vectors/load';
 
 interface CoordinationVector {
   name: string;
@@ -30,7 +30,11 @@ interface RecoveryVector {
   }[];
 }
 
-const vectors = sharedVectors<CoordinationVector | RecoveryVector | { kind: 'period' }>('rules-vectors.json');
+type RulesVector = CoordinationVector | RecoveryVector | { kind: 'period' };
+const vectors = [
+  ...sharedVectors<RulesVector>('rules-vectors.json'),
+  ...projectVectors<RulesVector>('rules-vectors.json'),
+];
 const coordination = vectors.filter((v): v is CoordinationVector => v.kind === 'coordination');
 const recovery = vectors.filter((v): v is RecoveryVector => v.kind === 'recovery');
 
