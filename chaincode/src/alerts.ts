@@ -2,12 +2,15 @@
  * Fraud alerts: public records (every member holds them) keyed by the time they were raised, so that lists run
  * oldest first; an index finds one by its id. Each names the organisations it concerns; a regulator triages it.
  */
-import { EventName, type Alert, type Page, type TriageAlertRequest } from './api';
+import { EventName, type Alert, type Page, type Settlement, type TriageAlertRequest } from './api';
+import type { EventPart } from './events';
 import { canSee, visible, type Caller } from './access';
 import { idConflict, invalidState } from './errors';
 import { calendarDate, KeyType, type Ledger } from './ledger';
 import { filteredPage } from './pages';
 import { writeResult } from './records';
+import { stampSeal } from './hospital-seal';
+import { findStub } from './settlements/record';
 import type { AlertsRequest } from './schemas';
 
 export const alertKey = (ledger: Ledger, alert: Pick<Alert, 'at' | 'alertId'>): string =>
@@ -18,6 +21,46 @@ const indexKey = (ledger: Ledger, alertId: string): string => ledger.key(KeyType
 export async function storeAlert(ledger: Ledger, alert: Alert, created: boolean): Promise<void> {
   await ledger.put(alertKey(ledger, alert), alert);
   if (created) await ledger.put(indexKey(ledger, alert.alertId), { at: alert.at });
+}
+
+/** An alert as raised: OPEN, by the submitter, for the hospitals and insurers of both records. */
+export async function raiseAlert(
+  ledger: Ledger,
+  user: string,
+  fields: Pick<Alert, 'alertId' | 'type' | 'invoiceHash' | 'period' | 'attempted' | 'existing'>,
+): Promise<Alert> {
+  const submitter = ledger.actor(user);
+  const existingInsurer = (await findStub(ledger, fields.existing))?.insurer;
+  const parties = [fields.attempted.hospital, fields.attempted.insurer, fields.existing.hospital];
+  if (existingInsurer !== undefined) parties.push(existingInsurer);
+  const alert: Alert = {
+    ...fields,
+    parties: [...new Set(parties)].sort(),
+    submitter,
+    at: submitter.at,
+    status: 'OPEN',
+  };
+  await storeAlert(ledger, alert, true);
+  await stampSeal(ledger, fields.attempted.hospital);
+  return alert;
+}
+
+/** A settlement changed in a month whose statement both parties had confirmed: an alert for them to agree again. */
+export async function raisePeriodChanged(
+  ledger: Ledger,
+  user: string,
+  s: Pick<Settlement, 'hospital' | 'insurer' | 'settlementId' | 'dischargeDate'>,
+  alertId: string,
+): Promise<EventPart> {
+  const key = { hospital: s.hospital, settlementId: s.settlementId };
+  const alert = await raiseAlert(ledger, user, {
+    alertId,
+    type: 'PERIOD_CHANGED',
+    period: s.dischargeDate.slice(0, 7),
+    attempted: { ...key, insurer: s.insurer },
+    existing: key,
+  });
+  return { parties: alert.parties, refs: [{ alertId }] };
 }
 
 export async function findAlert(ledger: Ledger, alertId: string): Promise<Alert | undefined> {

@@ -109,6 +109,9 @@ export const Tx = {
   withdrawDispute: 'Settlements:withdrawDispute',
   upholdDispute: 'Settlements:upholdDispute',
   recoverSettlement: 'Settlements:recover',
+  /** One payment reference and date over many settlements of one hospital, each refused or paid on its own. */
+  payoutBatch: 'Settlements:payoutBatch',
+  remittance: 'Settlements:remittance',
   /** What submit would record, computed by the same code, written nowhere. */
   previewSettlement: 'Settlements:preview',
   getSettlement: 'Settlements:get',
@@ -120,6 +123,10 @@ export const Tx = {
   settlementEndorsers: 'Settlements:endorsers',
 
   reconciliation: 'Audit:reconciliation',
+  statement: 'Statements:get',
+  /** A page of a statement's lines, in settlement id order. */
+  statementLines: 'Statements:lines',
+  confirmStatement: 'Statements:confirm',
   /** The alerts that concern the caller, paged. */
   listAlerts: 'Audit:alerts',
   triageAlert: 'Audit:triageAlert',
@@ -164,6 +171,9 @@ export const EventName = {
   DisputeWithdrawn: 'DisputeWithdrawn',
   SettlementRejected: 'SettlementRejected',
   SettlementRecovered: 'SettlementRecovered',
+  SettlementsPaid: 'SettlementsPaid',
+  StatementConfirmed: 'StatementConfirmed',
+  PeriodChanged: 'PeriodChanged',
   DuplicateInvoice: 'DuplicateInvoice',
   AlertTriaged: 'AlertTriaged',
   /** Perf:ping, the benchmarks' minimal write. */
@@ -342,6 +352,8 @@ export interface Alert {
   type: AlertType;
   /** DUPLICATE_INVOICE: the hash the invoice was recorded under. */
   invoiceHash?: string;
+  /** PERIOD_CHANGED: the month (YYYY-MM) whose confirmed statement the change touched. */
+  period?: string;
   attempted: { hospital: string; settlementId: string; insurer: string };
   existing: { hospital: string; settlementId: string };
   /** The hospitals and insurers of both records: the organisations the alert concerns (and regulators). */
@@ -447,6 +459,69 @@ export interface Reconciliation {
   byPayee: Record<Payee, PayeeTotals>;
 }
 
+/** A settlement as a month's statement lists it (amounts in fen). */
+export interface StatementLine {
+  settlementId: string;
+  dischargeDate: string;
+  status: SettlementStatus;
+  payee: Payee;
+  total: number;
+  fundShare: number;
+  commercialShare: number;
+  patientShare: number;
+  paid: number;
+  recovered: number;
+  /** The commercial share still to pay: of a settlement AWAITING_PAYOUT or DISPUTED. */
+  outstanding: number;
+  paymentReference?: string;
+}
+
+export type StatementParty = 'hospital' | 'insurer';
+
+/** A party's agreement to a statement: the list it agreed to (by hash) and what it added up to then. */
+export interface StatementConfirmation {
+  listHash: string;
+  count: number;
+  totals: Reconciliation;
+  by: Actor;
+}
+
+/** A hospital's and an insurer's statement of a month (by discharge date). */
+export interface Statement {
+  hospital: string;
+  insurer: string;
+  month: string;
+  /** SHA-256 of the canonical JSON of the lines, in settlement id order. */
+  listHash: string;
+  totals: Reconciliation;
+  confirmations: Partial<Record<StatementParty, StatementConfirmation>>;
+  /** Both parties confirmed the lines as they stand. */
+  agreed: boolean;
+  /** A confirmation names a list that has changed since. */
+  needsReconfirmation: boolean;
+}
+
+/** The settlements of one hospital that one payment of an insurer covered. */
+export interface Remittance {
+  insurer: string;
+  hospital: string;
+  paymentReference: string;
+  paidAt: string;
+  /** In the order they were paid. */
+  items: { settlementId: string; amount: number }[];
+  total: number;
+}
+
+/** A bulk payout's outcome for one settlement: paid now, paid before under the same reference, or refused. */
+export type PayoutItemResult =
+  | { settlementId: string; outcome: 'PAID' | 'EXISTING'; txId: string }
+  | { settlementId: string; outcome: 'REJECTED'; error: ChaincodeErrorBody };
+
+export interface PayoutBatchResult {
+  results: PayoutItemResult[];
+  remittance: Remittance;
+}
+
 export interface PayeeTotals {
   count: number;
   commercialShare: number;
@@ -536,6 +611,8 @@ export interface TxResults {
   'Settlements:withdrawDispute': WriteResult<Settlement>;
   'Settlements:upholdDispute': WriteResult<Settlement>;
   'Settlements:recover': WriteResult<Settlement>;
+  'Settlements:payoutBatch': PayoutBatchResult;
+  'Settlements:remittance': Remittance;
   'Settlements:get': Settlement;
   'Settlements:history': HistoryEntry<Settlement>[];
   'Settlements:stored': { stored: string };
@@ -543,6 +620,10 @@ export interface TxResults {
   'Settlements:list': Page<Settlement>;
   'Settlements:endorsers': EndorsersResult;
   'Audit:reconciliation': Reconciliation;
+  'Statements:get': Statement;
+  'Statements:lines': Page<StatementLine>;
+  /** The party's confirmation; created is false when it had already confirmed the same list (nothing written). */
+  'Statements:confirm': WriteResult<StatementConfirmation>;
   /** Oldest first; paged like Settlements:list. */
   'Audit:alerts': Page<Alert>;
   /** created is false when it was already triaged alike (nothing written); otherwise triaged is INVALID_STATE. */

@@ -10,6 +10,7 @@ import { PerfContract } from './contracts/perf';
 import { PoliciesContract } from './contracts/policies';
 import { ProductsContract } from './contracts/products';
 import { SettlementsContract } from './contracts/settlements';
+import { StatementsContract } from './contracts/statements';
 import { dropUnprintedShimLogs } from './shim-logging';
 
 dropUnprintedShimLogs();
@@ -20,6 +21,7 @@ export const contracts = [
   PoliciesContract,
   AuthorisationsContract,
   SettlementsContract,
+  StatementsContract,
   AuditContract,
   ...(process.env.CHAINCODE_PERF === 'true' ? [PerfContract] : []),
 ];

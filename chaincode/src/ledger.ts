@@ -34,6 +34,12 @@ export const KeyType = {
   supersession: 'supersession', // hospital, settlementId: the settlement that replaced this REVERSED one
   // index: a later insurer's settlement paying towards the patient share this one left (coordination of benefits)
   coordinatedBy: 'coordinatedBy', // hospital, priorSettlementId, settlementId
+  // A month's statement of a hospital and an insurer, in their collection: a line per settlement discharged in the
+  // month, rewritten with each version of it, and the parties' confirmations.
+  statementLine: 'statementLine', // month (YYYY-MM), settlementId
+  statement: 'statement', // month
+  // A payment's remittance: the settlements one payment reference of an insurer covered, in the pair's collection.
+  remittance: 'remittance', // insurer, paymentReference
   // A patient's inpatient stays on an insurer's policies, in the insurer's collection, to find overlapping stays.
   stays: 'stays', // insurer, patientRef
   // Alerts made before they had a status were keyed as 'alert' by their attempt; not migrated.
@@ -63,6 +69,9 @@ const SCAN_PAGE_SIZE = 1000;
 
 /** Index entries need a value, and Fabric treats an empty value as a delete. */
 const INDEX_MARKER = {};
+
+/** Ends every composite key range, as Fabric's own partial-key queries do. */
+const MAX_UNICODE_RUNE = '\u{10FFFF}';
 
 /** A salt shorter than this could be guessed along with the value it hides. */
 const MIN_SALT_BYTES = 16;
@@ -318,7 +327,34 @@ export class Ledger {
       type,
       attributes,
     )) as unknown;
-    return this.entries<T>((response as { iterator: Iterators.StateQueryIterator }).iterator);
+    return this.entries<T>((response as { iterator: Iterators.StateQueryIterator }).iterator, collection);
+  }
+
+  /**
+   * Up to `limit` committed entries of a collection under a partial composite key, in key order, from `bookmark`
+   * (the key to read next; '' for the first page), and the bookmark of the next page ('' after the last).
+   * Fabric has no paginated private query: a range from the bookmark, left once the page is full. Read-only txs
+   * only, as every collection scan.
+   */
+  async collectionPage<T>(
+    collection: string,
+    type: KeyType,
+    attributes: string[],
+    limit: number,
+    bookmark: string,
+  ): Promise<{ entries: Entry<T>[]; bookmark: string }> {
+    const prefix = this.ctx.stub.createCompositeKey(type, attributes);
+    const response = (await this.ctx.stub.getPrivateDataByRange(
+      collection,
+      bookmark || prefix,
+      `${prefix}${MAX_UNICODE_RUNE}`,
+    )) as unknown;
+    const entries: Entry<T>[] = [];
+    for await (const kv of drain((response as { iterator: Iterators.StateQueryIterator }).iterator)) {
+      if (entries.length === limit) return { entries, bookmark: kv.key };
+      entries.push(this.entry<T>(kv, collection));
+    }
+    return { entries, bookmark: '' };
   }
 
   /**
@@ -372,17 +408,22 @@ export class Ledger {
     this.ctx.stub.setEvent(event.type, Buffer.from(canonicalJson(event)));
   }
 
-  private async entries<T>(iterator: Iterators.StateQueryIterator): Promise<Entry<T>[]> {
+  private async entries<T>(
+    iterator: Iterators.StateQueryIterator,
+    collection?: Collection,
+  ): Promise<Entry<T>[]> {
     const entries: Entry<T>[] = [];
-    for await (const kv of drain(iterator)) entries.push(this.entry<T>(kv));
+    for await (const kv of drain(iterator)) entries.push(this.entry<T>(kv, collection));
     return entries;
   }
 
-  private entry<T>(kv: Iterators.KV): Entry<T> {
+  /** An entry as a contract sees it: a private one without its salt. */
+  private entry<T>(kv: Iterators.KV, collection?: Collection): Entry<T> {
+    const json = Buffer.from(kv.value).toString('utf8');
     return {
       key: kv.key,
       attributes: this.ctx.stub.splitCompositeKey(kv.key).attributes,
-      value: JSON.parse(Buffer.from(kv.value).toString('utf8')) as T,
+      value: collection === undefined ? (JSON.parse(json) as T) : unsalted<T>(json),
     };
   }
 }

@@ -19,6 +19,10 @@ export const MAX_RATIO_BPS = 10_000;
 export const ID_MAX_LENGTH = 128;
 export const MAX_BATCH_ITEMS = 100;
 export const MAX_PAGE_SIZE = 100;
+/** A bank transfer may cover a few hundred settlements. */
+export const MAX_PAYOUT_ITEMS = 500;
+/** A month's statement of one hospital and one insurer that a confirmation may list. */
+export const MAX_STATEMENT_LINES = 100_000;
 export const DEFAULT_PAGE_SIZE = 20;
 /** A chaincode bookmark (opaque to callers) is at most this long. */
 export const BOOKMARK_MAX_LENGTH = 1024;
@@ -72,7 +76,7 @@ export const SETTLEMENT_MODES = ['PARALLEL', 'SERIES'] as const;
 /** Who is owed a settlement's commercial share: the hospital in PARALLEL mode, the patient in SERIES mode. */
 export const PAYEES = ['HOSPITAL', 'PATIENT'] as const;
 /** Kinds of fraud alert: an invoice used again, or two hospitals' inpatient stays of one patient overlapping. */
-export const ALERT_TYPES = ['DUPLICATE_INVOICE', 'OVERLAPPING_STAY'] as const;
+export const ALERT_TYPES = ['DUPLICATE_INVOICE', 'OVERLAPPING_STAY', 'PERIOD_CHANGED'] as const;
 /** An alert is OPEN until a regulator triages it. */
 export const ALERT_STATUSES = ['OPEN', 'CONFIRMED', 'DISMISSED'] as const;
 /** How a product's accumulators run: by calendar year, or by policy year from the policy's validFrom. */
@@ -366,6 +370,49 @@ export const payoutBody = z.strictObject({
   paymentReference: text(TEXT_MAX_LENGTH.reference),
 });
 export const payout = payoutBody.extend({ ...withActor, ...settlementKeyShape });
+/** One payment covering many settlements of one hospital: its reference and date, each settlement's amount. */
+export const payoutBatchBody = z
+  .strictObject({
+    paymentReference: payoutBody.shape.paymentReference,
+    paidAt: dateOrInstant,
+    hospital: mspId,
+    items: z
+      .array(z.strictObject({ settlementId: id, amount: fen }))
+      .min(1)
+      .max(MAX_PAYOUT_ITEMS),
+  })
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    for (const [index, item] of body.items.entries()) {
+      if (seen.has(item.settlementId))
+        ctx.addIssue({ code: 'custom', message: 'named twice', path: ['items', index, 'settlementId'] });
+      seen.add(item.settlementId);
+    }
+  });
+export const payoutBatch = payoutBatchBody.safeExtend(withActor);
+export const remittanceKey = z.strictObject({
+  hospital: mspId,
+  insurer: mspId,
+  paymentReference: payoutBody.shape.paymentReference,
+});
+
+/** A month of a hospital's and an insurer's statement (YYYY-MM, of the discharge dates). */
+export const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM')
+  .meta({ format: 'month' });
+export const statementKeyShape = { hospital: mspId, insurer: mspId, month };
+export const statementKey = z.strictObject(statementKeyShape);
+export const statementLines = z.strictObject({ ...statementKeyShape, ...pageShape });
+/** What a party agrees to: the hash of the list it read. */
+export const confirmStatementBody = z.strictObject({ listHash: hash });
+/** The gateway adds the settlements of the list it read, which the chaincode checks line by line. */
+export const confirmStatement = confirmStatementBody.extend({
+  ...withActor,
+  ...statementKeyShape,
+  settlementIds: z.array(id).max(MAX_STATEMENT_LINES),
+});
+
 /** A dispute or a reversal. */
 export const settlementReason = reasonBody.extend({ ...withActor, ...settlementKeyShape });
 

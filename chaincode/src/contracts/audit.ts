@@ -1,11 +1,12 @@
 /** Audit views: reconciliation totals (regulators any, others their own) and fraud alerts with their triage. */
 import { Transaction } from 'fabric-contract-api';
-import type { Alert, HistoryEntry, Settlement } from '../api';
+import type { Alert, HistoryEntry, StatementLine } from '../api';
 import { alertKey, pageOfAlerts, triage, visibleAlert } from '../alerts';
 import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
 import * as requests from '../schemas';
-import { allSettlements, reconcile } from '../settlements/queries';
+import { allSettlements } from '../settlements/queries';
+import { lineOf, reconcile } from '../settlements/statements';
 import { parseRequest } from '../validation';
 
 export class AuditContract extends LedgerContract {
@@ -18,9 +19,9 @@ export class AuditContract extends LedgerContract {
   async reconciliation(ctx: LedgerContext, request: string): Promise<string> {
     const caller = await ctx.caller();
     const filter = parseRequest(request, requests.reconciliation);
-    const settlements: Settlement[] = [];
-    for await (const settlement of allSettlements(ctx.ledger, caller, filter)) settlements.push(settlement);
-    return canonicalJson(reconcile(settlements));
+    const lines: StatementLine[] = [];
+    for await (const settlement of allSettlements(ctx.ledger, caller, filter)) lines.push(lineOf(settlement));
+    return canonicalJson(reconcile(lines));
   }
 
   /** The alerts that concern the caller (any for a regulator), oldest first, filtered and paged. */

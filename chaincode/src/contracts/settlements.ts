@@ -9,8 +9,9 @@ import {
   EventName,
   type Actor,
   type EndorsersResult,
+  type PayoutBatchResult,
+  type PayoutItemResult,
   type HistoryEntry,
-  type LedgerEvent,
   type ParticipantKind,
   type Settlement,
   type SettlementItem,
@@ -32,6 +33,7 @@ import {
   PAYOUT,
   RECOVERY,
   REVERSAL,
+  applyStep,
   takeStep,
   UPHOLDING,
   WITHDRAWAL,
@@ -48,7 +50,9 @@ import {
   type SettlementStub,
 } from '../settlements/record';
 import { withReplacement } from '../settlements/invoices';
-import { planSettlement, submitOne, type EventPart } from '../settlements/submit';
+import { findRemittance } from '../settlements/remittances';
+import { planSettlement, submitOne } from '../settlements/submit';
+import { eventOf, sortedUnique, type EventPart } from '../events';
 import { check, ensure, parseRequest } from '../validation';
 
 async function visibleStub(ledger: Ledger, caller: Caller, key: SettlementKey): Promise<SettlementStub> {
@@ -72,32 +76,6 @@ async function step<S extends z.ZodType<SettlementKey & { actor: string }>, R ex
   const caller = await ctx.caller(kind);
   const { actor, hospital, settlementId, ...details } = ctx.request(schema);
   return takeStep(ctx.ledger, caller, { hospital, settlementId }, next, details, actor);
-}
-
-const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort();
-
-/**
- * A transaction's single event: every settlement and alert it wrote, for every party involved, and, when the
- * records concern different organisations, which refs each may see (a batch across two insurers must not show
- * either one the other's settlements, nor an alert's hospital the settlement it was raised beside).
- */
-function eventOf(type: EventName, parts: readonly EventPart[]): LedgerEvent {
-  const refs = parts.flatMap((part) => part.refs);
-  const scopes = new Map<string, { parties: string[]; refs: number[] }>();
-  let index = 0;
-  for (const part of parts) {
-    const parties = sortedUnique(part.parties);
-    const id = parties.join('\n');
-    const scope = scopes.get(id) ?? { parties, refs: [] };
-    scopes.set(id, scope);
-    for (let n = 0; n < part.refs.length; n += 1) scope.refs.push(index++);
-  }
-  return {
-    type,
-    parties: sortedUnique(parts.flatMap((part) => part.parties)),
-    refs,
-    ...(scopes.size > 1 && { scopes: [...scopes.values()] }),
-  };
 }
 
 export class SettlementsContract extends LedgerContract {
@@ -196,6 +174,62 @@ export class SettlementsContract extends LedgerContract {
   @Transaction()
   async recover(ctx: LedgerContext): Promise<string> {
     return step(ctx, 'INSURER', requests.recovery, RECOVERY);
+  }
+
+  /**
+   * One payment over many settlements of one hospital: each item is paid as a payout alone would be (its amount the
+   * commercial share, the settlement awaiting payout), or refused with its error while the others are paid; the
+   * remittance of the payment's reference lists every settlement it covered.
+   */
+  @Transaction()
+  async payoutBatch(ctx: LedgerContext): Promise<string> {
+    const { ledger } = ctx;
+    ledger.deferWrites();
+    const caller = await ctx.caller('INSURER');
+    const { actor, hospital, items, ...payment } = ctx.request(requests.payoutBatch);
+    const results: PayoutItemResult[] = [];
+    const parts: EventPart[] = [];
+    for (const [index, { settlementId, amount }] of items.entries()) {
+      try {
+        const key = { hospital, settlementId };
+        const paid = await applyStep(
+          ledger,
+          caller,
+          key,
+          PAYOUT,
+          { amount, ...payment },
+          actor,
+          `${ledger.txId}-${index}`,
+        );
+        const txId = paid.record.payout?.by.txId ?? paid.record.txId;
+        results.push({ settlementId, outcome: paid.created ? 'PAID' : 'EXISTING', txId });
+        parts.push(...paid.events);
+      } catch (error) {
+        if (!(error instanceof ChaincodeError)) throw error;
+        results.push({ settlementId, outcome: 'REJECTED', error: error.body });
+      }
+    }
+    const remittance = await findRemittance(
+      ledger,
+      { hospital, insurer: caller.mspId },
+      payment.paymentReference,
+    );
+    await ledger.flush();
+    if (parts.length > 0) ledger.emit(eventOf(EventName.SettlementsPaid, parts));
+    const empty = { insurer: caller.mspId, hospital, ...payment, items: [], total: 0 };
+    return canonicalJson({ results, remittance: remittance ?? empty } satisfies PayoutBatchResult);
+  }
+
+  /** Which settlements a payment covered: for the hospital, the insurer and regulators. */
+  @Transaction(false)
+  async remittance(ctx: LedgerContext, request: string): Promise<string> {
+    const caller = await ctx.caller();
+    const { paymentReference, ...pair } = parseRequest(request, requests.remittanceKey);
+    const what = `payment ${paymentReference} of ${pair.insurer} to ${pair.hospital}`;
+    visible(caller, pair, settlementParties, what);
+    return canonicalJson(
+      visible(caller, await findRemittance(ctx.ledger, pair, paymentReference), settlementParties, what),
+    );
   }
 
   /**

@@ -19,6 +19,8 @@ import { canonicalJson } from '../canonical';
 import { ChaincodeError, idConflict, invalidState } from '../errors';
 import { calendarDate, type Ledger } from '../ledger';
 import { writeResult } from '../records';
+import { raisePeriodChanged } from '../alerts';
+import { eventOf, type EventPart } from '../events';
 import { ensure } from '../validation';
 import {
   allocateRecovery,
@@ -29,6 +31,7 @@ import {
 } from '../split';
 import { accumulatorsFor, loadAccumulators, storeAccumulators } from './accumulators';
 import { ensureNothingCoordinatedOn } from './coordination';
+import { joinRemittance } from './remittances';
 import {
   findStub,
   payeeOf,
@@ -71,6 +74,7 @@ export const PAYOUT: Step<Omit<Details<'payout'>, 'payee'>, NonNullable<Settleme
   record: (s, details, by) => ({ ...details, payee: payeeOf(s), by }),
   apply: async (ledger, s, payout) => {
     checkPayout(ledger, s, payout);
+    await joinRemittance(ledger, s, payout);
     return { payout, status: 'PAID' };
   },
 };
@@ -170,7 +174,46 @@ export function recoveredOf(s: Settlement): Recovered {
   );
 }
 
-/** Takes `step` on the settlement at `key` as `caller`; answers a WriteResult<Settlement> as JSON. */
+/** A step as taken (or found taken before), and what it adds to its transaction's event (nothing if it wrote nothing). */
+export interface StepTaken {
+  created: boolean;
+  record: Settlement;
+  events: EventPart[];
+}
+
+/**
+ * Takes `step` on the settlement at `key` as `caller`. A change in a month both parties had confirmed raises a
+ * PERIOD_CHANGED alert numbered `alertId`.
+ */
+export async function applyStep<D, R extends { by: Actor }>(
+  ledger: Ledger,
+  caller: Caller,
+  key: SettlementKey,
+  step: Step<D, R>,
+  details: D,
+  user: string,
+  alertId: string,
+): Promise<StepTaken> {
+  const what = `settlement ${key.hospital}/${key.settlementId}`;
+  const onlyParty = (s: Pick<Settlement, 'hospital' | 'insurer'>): string[] => [s[step.party]];
+  const current = await settlementAt(ledger, visible(caller, await findStub(ledger, key), onlyParty, what));
+  const done = step.taken(current, details);
+  if (done) {
+    if (canonicalJson(done) !== canonicalJson(step.record(current, details, done.by)))
+      throw idConflict(`${step.name} of ${what}`);
+    return { created: false, record: current, events: [] };
+  }
+  if (!step.from.includes(current.status))
+    throw invalidState(`${what} is ${current.status}: a ${step.name} needs it ${step.from.join(' or ')}`);
+  const changes = await step.apply(ledger, current, step.record(current, details, ledger.actor(user)));
+  const updated: Settlement = { ...current, ...changes, txId: ledger.txId };
+  const events: EventPart[] = [{ parties: settlementParties(updated), refs: [key] }];
+  if (await storeSettlement(ledger, updated, current))
+    events.push(await raisePeriodChanged(ledger, user, updated, alertId));
+  return { created: true, record: updated, events };
+}
+
+/** Takes `step` alone in its transaction; answers a WriteResult<Settlement> as JSON. */
 export async function takeStep<D, R extends { by: Actor }>(
   ledger: Ledger,
   caller: Caller,
@@ -179,27 +222,9 @@ export async function takeStep<D, R extends { by: Actor }>(
   details: D,
   user: string,
 ): Promise<string> {
-  const what = `settlement ${key.hospital}/${key.settlementId}`;
-  const onlyParty = (s: Pick<Settlement, 'hospital' | 'insurer'>): string[] => [s[step.party]];
-  const current = await settlementAt(ledger, visible(caller, await findStub(ledger, key), onlyParty, what));
-  const done = step.taken(current, details);
-  if (done) {
-    if (canonicalJson(done) !== canonicalJson(step.record(current, details, done.by)))
-      throw idConflict(`${step.name} of ${what}`);
-    return writeResult(false, current);
-  }
-  if (!step.from.includes(current.status))
-    throw invalidState(`${what} is ${current.status}: a ${step.name} needs it ${step.from.join(' or ')}`);
-  const changes = await step.apply(ledger, current, step.record(current, details, ledger.actor(user)));
-  const updated: Settlement = { ...current, ...changes, txId: ledger.txId };
-  await storeSettlement(ledger, updated, false);
-  ledger.emit({
-    type: step.event,
-    parties: settlementParties(updated),
-    refs: [{ hospital: key.hospital, settlementId: key.settlementId }],
-    status: updated.status,
-  });
-  return writeResult(true, updated);
+  const { created, record, events } = await applyStep(ledger, caller, key, step, details, user, ledger.txId);
+  if (created) ledger.emit({ ...eventOf(step.event, events), status: record.status });
+  return writeResult(created, record);
 }
 
 /** Clocks of insurers and peers differ a little: a payment may look this much later than the transaction. */

@@ -2,20 +2,13 @@
  * Reading many settlements: which index a caller scans (hospitals their own, insurers theirs through the
  * insurer index, regulators everything) and the filters applied to what it yields.
  */
-import type { Page, PayeeTotals, Reconciliation, Settlement } from '../api';
+import type { Page, Settlement } from '../api';
 import { canSee, type Caller } from '../access';
 import { KeyType, type Entry, type Ledger } from '../ledger';
 import { filteredPage } from '../pages';
-import { PAYEES, SETTLEMENT_STATUSES, type SettlementStatus } from '../schemas';
+import type { SettlementStatus } from '../schemas';
 import { withReplacement } from './invoices';
-import {
-  findStub,
-  payeeOf,
-  recoveredTotal,
-  settlementAt,
-  settlementParties,
-  type SettlementStub,
-} from './record';
+import { findStub, settlementAt, settlementParties, type SettlementStub } from './record';
 
 export interface SettlementFilter {
   hospital?: string;
@@ -107,50 +100,4 @@ export async function* allSettlements(
     const settlement = await resolve(ledger, caller, filter, scope, entry);
     if (settlement) yield settlement;
   }
-}
-
-/**
- * Totals over the settlements that stand (every status but REVERSED), also by payee; byStatus counts every
- * status, REVERSED included. Outstanding = commercial shares awaiting payout or disputed; net = paid − recovered.
- */
-export function reconcile(settlements: readonly Settlement[]): Reconciliation {
-  const money = (): PayeeTotals => ({
-    count: 0,
-    commercialShare: 0,
-    paid: 0,
-    recovered: 0,
-    net: 0,
-    outstanding: 0,
-  });
-  const totals: Reconciliation = {
-    ...money(),
-    total: 0,
-    fundShare: 0,
-    patientShare: 0,
-    byStatus: Object.fromEntries(
-      SETTLEMENT_STATUSES.map((status) => [status, { count: 0, commercialShare: 0 }]),
-    ) as Reconciliation['byStatus'],
-    byPayee: Object.fromEntries(PAYEES.map((payee) => [payee, money()])) as Reconciliation['byPayee'],
-  };
-  for (const s of settlements) {
-    totals.byStatus[s.status].count += 1;
-    totals.byStatus[s.status].commercialShare += s.split.commercialShare;
-    if (s.status === 'REVERSED') continue;
-    totals.total += s.costs.total;
-    totals.fundShare += s.split.fundShare;
-    totals.patientShare += s.split.patientShare;
-    const paid = s.payout?.amount ?? 0;
-    const recovered = recoveredTotal(s);
-    const outstanding =
-      s.status === 'AWAITING_PAYOUT' || s.status === 'DISPUTED' ? s.split.commercialShare : 0;
-    for (const sums of [totals, totals.byPayee[payeeOf(s)]]) {
-      sums.count += 1;
-      sums.commercialShare += s.split.commercialShare;
-      sums.paid += paid;
-      sums.recovered += recovered;
-      sums.net += paid - recovered;
-      sums.outstanding += outstanding;
-    }
-  }
-  return totals;
 }

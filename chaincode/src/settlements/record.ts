@@ -7,6 +7,7 @@ import type { Actor, Settlement, SettlementKey, SettlementStatus } from '../api'
 import { settlementsCollection } from '../collections';
 import { KeyType, type Ledger } from '../ledger';
 import { PAYEE_OF_MODE, type Payee } from '../schemas';
+import { recordLine } from './statements';
 
 /** What every member holds of a settlement. */
 export interface SettlementStub extends SettlementKey {
@@ -51,14 +52,16 @@ export async function storedVersion(ledger: Ledger, stub: SettlementStub, txId =
 }
 
 /**
- * Writes a new version and points the stub at it. A new stub gets a key-level policy naming both parties;
- * the versions need both through their collection's endorsement policy.
+ * Writes a new version of the settlement (`previous` is the one it follows, none for a new settlement) and points
+ * the stub at it, and the settlement's line on its month's statement. A new stub gets a key-level policy naming
+ * both parties; the versions need both through their collection's endorsement policy. Answers whether the version
+ * changed a month both parties had confirmed (see recordLine).
  */
 export async function storeSettlement(
   ledger: Ledger,
   settlement: Settlement,
-  created: boolean,
-): Promise<void> {
+  previous?: Settlement,
+): Promise<boolean> {
   const collection = settlementsCollection(settlement.hospital, settlement.insurer);
   const stub: SettlementStub = {
     hospital: settlement.hospital,
@@ -70,7 +73,8 @@ export async function storeSettlement(
   };
   const key = settlementKey(ledger, stub);
   await ledger.put(key, stub);
-  if (created) await ledger.requireEndorsement(key, settlementParties(stub));
+  if (!previous) await ledger.requireEndorsement(key, settlementParties(stub));
+  return recordLine(ledger, settlement, previous);
 }
 
 /** Who wrote this version: of everyone who acted on the settlement, the one of the transaction that wrote it. */

@@ -6,7 +6,6 @@
 import {
   SETTLEMENT_ITEM_FIELDS,
   type Alert,
-  type LedgerEvent,
   type Settlement,
   type SettlementKey,
   type SubmitSettlementResult,
@@ -29,14 +28,12 @@ import {
   storeAccumulators,
   type PolicyAccumulators,
 } from './accumulators';
-import { findAlert, storeAlert } from '../alerts';
+import { findAlert, raiseAlert, raisePeriodChanged } from '../alerts';
+import type { EventPart } from '../events';
 import { priorDetails, recordCoordination, remainingShare } from './coordination';
 import { invoiceUses, recordInvoiceUse, reuseOf, type Reuse } from './invoices';
 import { findStub, settlementAt, storeSettlement, type SettlementStub } from './record';
 import { recordStay } from './stays';
-
-/** What one record adds to its transaction's event. */
-export type EventPart = Pick<LedgerEvent, 'parties' | 'refs'>;
 
 /** An item's result and what it adds to its transaction's event (nothing when it wrote nothing). */
 export interface Submitted {
@@ -180,7 +177,7 @@ export async function submitOne(
   }
   const { settlement, accumulators, accumulatorsAfter, invoice } = plan;
   // Every later change (payout, dispute, reversal) needs both parties' peers.
-  await storeSettlement(ledger, settlement, true);
+  const periodChanged = await storeSettlement(ledger, settlement);
   const key: SettlementKey = { hospital, settlementId: item.settlementId };
   await recordInvoiceUse(ledger, invoice.hash, invoice.uses, key, item.supersedes);
   await recordCoordination(ledger, settlement);
@@ -190,6 +187,8 @@ export async function submitOne(
   await storeAccumulators(ledger, accumulators, settlement.period, accumulatorsAfter);
   await stampSeal(ledger, hospital);
   const events: EventPart[] = [{ parties: [hospital, settlement.insurer], refs: [key] }];
+  // A settlement recorded late, in a month both parties have confirmed, changes their statement.
+  if (periodChanged) events.push(await raisePeriodChanged(ledger, user, settlement, `${alertId}.period`));
   const patientRefs = pseudonymsOf(item.patientRef, item.formerPatientRefs);
   for (const [n, other] of (await recordStay(ledger, settlement, patientRefs)).entries()) {
     const alert = await raiseAlert(ledger, user, {
@@ -201,28 +200,6 @@ export async function submitOne(
     events.push({ parties: alert.parties, refs: [{ alertId: alert.alertId }] });
   }
   return { result: { outcome: 'RECORDED', settlement }, events };
-}
-
-/** An alert as raised: OPEN, by the submitter, for the hospitals and insurers of both records. */
-async function raiseAlert(
-  ledger: Ledger,
-  user: string,
-  fields: Pick<Alert, 'alertId' | 'type' | 'invoiceHash' | 'attempted' | 'existing'>,
-): Promise<Alert> {
-  const submitter = ledger.actor(user);
-  const existingInsurer = (await findStub(ledger, fields.existing))?.insurer;
-  const parties = [fields.attempted.hospital, fields.attempted.insurer, fields.existing.hospital];
-  if (existingInsurer !== undefined) parties.push(existingInsurer);
-  const alert: Alert = {
-    ...fields,
-    parties: [...new Set(parties)].sort(),
-    submitter,
-    at: submitter.at,
-    status: 'OPEN',
-  };
-  await storeAlert(ledger, alert, true);
-  await stampSeal(ledger, fields.attempted.hospital);
-  return alert;
 }
 
 /** One alert per attempt to reuse an invoice, however often the attempt is retried. */

@@ -19,6 +19,9 @@ const readOnly = new Set<TxName>([
   Tx.previewSettlement,
   Tx.settlementHistory,
   Tx.storedSettlement,
+  Tx.remittance,
+  Tx.statement,
+  Tx.statementLines,
   Tx.listSettlements,
   Tx.settlementEndorsers,
   Tx.reconciliation,
@@ -43,7 +46,7 @@ describe('Contracts', () => {
   it("leave the benchmarks' Perf contract out unless CHAINCODE_PERF=true", () => {
     expect(process.env.CHAINCODE_PERF).to.not.equal('true');
     expect(contracts).to.not.include(PerfContract);
-    expect(contracts).to.have.length(6);
+    expect(contracts).to.have.length(7);
   });
 
   it('mark as evaluate-only exactly the read-only transactions', () => {

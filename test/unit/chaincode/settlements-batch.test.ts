@@ -92,26 +92,27 @@ describe('Settlements:submitBatch', () => {
     });
     expect(Math.max(...fabric.lastReads.values())).to.equal(1);
     // Per item: its settlement's stub and its invoice key; once for all: caller, the insurer's serving mark,
-    // policy, product, accumulators, the patient's consents and stays.
-    expect(fabric.lastReads.size).to.equal(3 * 2 + 7);
+    // policy, product, accumulators, the patient's consents and stays, the month's statement confirmations.
+    expect(fabric.lastReads.size).to.equal(3 * 2 + 8);
     // Writes go once per key: the shared accumulators, seal and stays too. Per item: the settlement's details
-    // and stub, invoice, index.
+    // and stub, invoice, index, statement line.
     expect(Math.max(...fabric.lastWrites.values())).to.equal(1);
-    expect(fabric.lastWrites.size).to.equal(3 * 4 + 3);
+    expect(fabric.lastWrites.size).to.equal(3 * 5 + 3);
   });
 
-  it('sends the peer 17 messages for a lone inpatient settlement and 7 for each further item of a batch', async () => {
+  it('sends the peer 19 messages for a lone inpatient settlement and 8 for each further item of a batch', async () => {
     const fabric = await seeded();
     await fabric.invoke(H1, Tx.submitSettlement, { actor: 'clerk-1', insurer: I1, ...item('A') });
-    // Reads: caller, stub, the insurer's serving mark, policy, invoice, product, accumulators, consents, stays;
-    // writes: details, stub and its key-level policy, invoice, index, accumulators, seal, stays.
-    expect(fabric.lastMessages).to.equal(17);
+    // Reads: caller, stub, the insurer's serving mark, policy, invoice, product, accumulators, consents, stays,
+    // statement confirmations; writes: details, stub and its key-level policy, invoice, index, accumulators, seal,
+    // stays, statement line.
+    expect(fabric.lastMessages).to.equal(19);
     await fabric.invoke(H1, Tx.submitSettlementBatch, {
       actor: 'clerk-1',
       insurer: I1,
       items: [item('B'), item('C')],
     });
-    expect(fabric.lastMessages).to.equal(17 + 7);
+    expect(fabric.lastMessages).to.equal(19 + 8);
   });
 
   it("settles every item with the batch's insurer, whose peer and the hospital's alone endorse it", async () => {

@@ -148,23 +148,28 @@ describe('Settlements:submit', () => {
   });
 
   describe('endorsement at validation', () => {
+    // Refused at validation, or already at endorsement when a peer outside the pair's collection cannot read
+    // what the other endorser read there.
+    const REFUSED = /^(ENDORSEMENT_POLICY_FAILURE|.*endorsements differ)$/;
     const endorsed = [
-      [[H1, I1], 'RECORDED'],
-      [[I1, H2], 'ENDORSEMENT_POLICY_FAILURE'],
-      [[I1, REG], 'ENDORSEMENT_POLICY_FAILURE'],
-      [[H1, H2], 'ENDORSEMENT_POLICY_FAILURE'],
-      [[H1, REG], 'ENDORSEMENT_POLICY_FAILURE'],
+      [[H1, I1], /^RECORDED$/],
+      [[I1, H2], REFUSED],
+      [[I1, REG], REFUSED],
+      [[H1, H2], REFUSED],
+      [[H1, REG], REFUSED],
     ] as const;
     for (const [endorsers, expected] of endorsed) {
-      it(`a new settlement endorsed by ${endorsers.join(' and ')}: ${expected}`, async () => {
+      it(`a new settlement endorsed by ${endorsers.join(' and ')}: ${expected.source}`, async () => {
         const fabric = await seeded();
         const before = fabric.snapshot();
         const outcome = await fabric
           .invokeEndorsedBy([...endorsers], H1, Tx.submitSettlement, settlement())
           .then((result) => result.outcome)
-          .catch((error: EndorsementPolicyFailure) => error.transactionCode);
-        expect(outcome).to.equal(expected);
-        if (expected !== 'RECORDED') expect(fabric.snapshot()).to.equal(before);
+          .catch((error: Error) =>
+            error instanceof EndorsementPolicyFailure ? error.transactionCode : error.message,
+          );
+        expect(outcome).to.match(expected);
+        if (expected === REFUSED) expect(fabric.snapshot()).to.equal(before);
       });
     }
 

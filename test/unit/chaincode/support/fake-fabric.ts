@@ -388,14 +388,19 @@ class FakeStub {
 
   /** As the peer: a transaction may scan a collection or write, not both. */
   async getPrivateDataByPartialCompositeKey(collection: string, objectType: string, attributes: string[]) {
+    const prefix = this.createCompositeKey(objectType, attributes);
+    return this.getPrivateDataByRange(collection, prefix, prefix + MAX_UNICODE);
+  }
+
+  async getPrivateDataByRange(collection: string, startKey: string, endKey: string) {
     this.member(collection, 'read');
     if (this.writes.size > 0 || this.privateWrites.size > 0)
       throw new Error('private data range queries are not allowed in a transaction that writes');
     this.scannedCollection = true;
     this.collectionsRead.add(collection);
-    const start = privateSlot(collection, this.createCompositeKey(objectType, attributes));
+    const start = privateSlot(collection, startKey);
     this.fabric.countRead(start);
-    const slots = this.fabric.keysInOrder(start, start + MAX_UNICODE, this.fabric.privateState.keys());
+    const slots = this.fabric.keysInOrder(start, privateSlot(collection, endKey), this.fabric.privateState.keys());
     const kvs = slots.map((slot) => ({
       namespace: 'settlement',
       key: slot.slice(collection.length + 1),
