@@ -1,5 +1,12 @@
 import { eventSeenBy, Tx } from '@settlement/chaincode/dist/api';
-import type { Alert, HistoryEntry, Reconciliation, WriteResult } from '@settlement/chaincode/dist/api';
+import type {
+  Alert,
+  HistoryEntry,
+  PayeeTotals,
+  Reconciliation,
+  WriteResult,
+} from '@settlement/chaincode/dist/api';
+import { exportQuery, sendCsv, wantsCsv, type Column } from '../csv';
 import type { Principal } from '../auth';
 import { forbidden, hideForbidden, notFound } from '../errors';
 import type { TransactionInfo } from '../ledger';
@@ -14,7 +21,7 @@ import {
   triageBody,
   txParams,
 } from '../schemas';
-import { itemsOf, list, OBJECT, PAGE, paged, RECORD_WITH_TXID, written } from './replies';
+import { everyPage, itemsOf, list, OBJECT, PAGE, paged, RECORD_WITH_TXID, written } from './replies';
 
 /** Auditors reconcile anything; a hospital or an insurer only its own settlements. */
 function ownScope(principal: Principal, query: { hospital?: string; insurer?: string }) {
@@ -41,19 +48,78 @@ function endorsersSeenBy(principal: Principal, info: TransactionInfo): string[] 
   return info.endorsers.filter((msp) => related.has(msp));
 }
 
+const ALERT_COLUMNS: readonly Column<Alert>[] = [
+  { en: 'Alert', zh: '预警编号', cell: (a) => a.alertId },
+  { en: 'Type', zh: '类型', cell: (a) => a.type },
+  { en: 'Status', zh: '状态', cell: (a) => a.status },
+  { en: 'Raised at', zh: '发生时间', cell: (a) => a.at },
+  { en: 'Period', zh: '账期', cell: (a) => a.period },
+  { en: 'Hospital', zh: '医院', cell: (a) => a.attempted.hospital },
+  { en: 'Settlement', zh: '结算单号', cell: (a) => a.attempted.settlementId },
+  { en: 'Insurer', zh: '保险公司', cell: (a) => a.attempted.insurer },
+  { en: 'Earlier hospital', zh: '原结算医院', cell: (a) => a.existing.hospital },
+  { en: 'Earlier settlement', zh: '原结算单号', cell: (a) => a.existing.settlementId },
+  { en: 'Triage note', zh: '处理意见', cell: (a) => a.triage?.note },
+];
+
+/** A reconciliation as rows: the whole, each payee, each status (whose rows have a count and a share only). */
+interface ReconciliationRow {
+  scope: string;
+  count: number;
+  commercialShare: number;
+  paid?: number;
+  recovered?: number;
+  net?: number;
+  outstanding?: number;
+}
+const RECONCILIATION_COLUMNS: readonly Column<ReconciliationRow>[] = [
+  { en: 'Scope', zh: '范围', cell: (r) => r.scope },
+  { en: 'Count', zh: '笔数', cell: (r) => r.count },
+  { en: 'Commercial share (yuan)', zh: '商业保险应付(元)', cell: (r) => r.commercialShare, yuan: true },
+  { en: 'Paid (yuan)', zh: '已赔付(元)', cell: (r) => r.paid, yuan: true },
+  { en: 'Recovered (yuan)', zh: '已追回(元)', cell: (r) => r.recovered, yuan: true },
+  { en: 'Net (yuan)', zh: '净赔付(元)', cell: (r) => r.net, yuan: true },
+  { en: 'Outstanding (yuan)', zh: '待支付(元)', cell: (r) => r.outstanding, yuan: true },
+];
+function reconciliationRows(totals: Reconciliation): ReconciliationRow[] {
+  const money = ({ count, commercialShare, paid, recovered, net, outstanding }: PayeeTotals) => ({
+    count,
+    commercialShare,
+    paid,
+    recovered,
+    net,
+    outstanding,
+  });
+  return [
+    { scope: 'ALL', ...money(totals) },
+    ...Object.entries(totals.byPayee).map(([payee, sums]) => ({ scope: `PAYEE ${payee}`, ...money(sums) })),
+    ...Object.entries(totals.byStatus).map(([status, sums]) => ({ scope: `STATUS ${status}`, ...sums })),
+  ];
+}
+
+async function* once<T>(rows: readonly T[]): AsyncGenerator<readonly T[]> {
+  yield rows;
+}
+
 /** The alerts that concern the caller: hospitals and insurers those naming them, auditors all. */
 function alertList(path: string, roles: readonly Role[]) {
   return route({
     method: 'get',
     path,
     summary:
-      'Fraud alerts that concern the caller (duplicate invoices, overlapping stays), oldest first; dates filter the day raised; page with nextCursor',
+      'Alerts that concern the caller (duplicate invoices, overlapping stays, changed periods), oldest first; dates filter the day raised; page with nextCursor, or ?format=csv for all',
     roles,
     params: noParams,
-    query: alertsQuery,
+    query: alertsQuery.extend(exportQuery),
     responses: { 200: '{items, nextCursor}' },
     returns: { schema: PAGE },
-    handle: async ({ query }, { ledger }) => paged(ledger, Tx.listAlerts, query),
+    handle: async ({ query }, { ledger }, req, res) => {
+      const { format, lang, ...filter } = query;
+      if (!wantsCsv({ format }, (types) => req.accepts(types))) return paged(ledger, Tx.listAlerts, filter);
+      const { cursor: _cursor, limit: _limit, ...all } = filter;
+      const pages = everyPage<Alert>(ledger, Tx.listAlerts, all);
+      await sendCsv(res, 'alerts.csv', ALERT_COLUMNS, lang ?? 'zh', pages);
+    },
   });
 }
 
@@ -64,14 +130,17 @@ export const auditRoutes = [
     summary: 'Totals of settlements by status (auditors: any scope; others: their own)',
     roles: ALL_ROLES,
     params: noParams,
-    query: reconciliationQuery,
+    query: reconciliationQuery.extend(exportQuery),
     responses: {
-      200: '{count, total, fundShare, commercialShare, patientShare, paid, outstanding, byStatus}',
+      200: '{count, total, fundShare, commercialShare, patientShare, paid, recovered, net, outstanding, byStatus, byPayee}; ?format=csv for its rows',
     },
-    handle: async ({ query }, { ledger, principal }) => ({
-      status: 200,
-      body: await ledger.evaluate<Reconciliation>(Tx.reconciliation, ownScope(principal, query)),
-    }),
+    handle: async ({ query }, { ledger, principal }, req, res) => {
+      const { format, lang, ...filter } = query;
+      const totals = await ledger.evaluate<Reconciliation>(Tx.reconciliation, ownScope(principal, filter));
+      if (!wantsCsv({ format }, (types) => req.accepts(types))) return { status: 200, body: totals };
+      const rows = once(reconciliationRows(totals));
+      await sendCsv(res, 'reconciliation.csv', RECONCILIATION_COLUMNS, lang ?? 'zh', rows);
+    },
   }),
   alertList('/v1/alerts', ALL_ROLES),
   // The auditors' list of the first version, now the same list.

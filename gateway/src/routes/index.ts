@@ -1,6 +1,7 @@
 import type { RouteSpec } from '../route';
 import { auditRoutes } from './audit';
 import { authorisationRoutes } from './authorisations';
+import { clearingRoutes } from './clearing';
 import { eventRoutes } from './events';
 import { participantRoutes } from './participants';
 import { policyRoutes } from './policies';
@@ -15,5 +16,6 @@ export const ROUTES: readonly RouteSpec[] = [
   ...authorisationRoutes,
   ...settlementRoutes,
   ...auditRoutes,
+  ...clearingRoutes,
   ...eventRoutes,
 ];

@@ -4,6 +4,7 @@
  * patientRef.
  */
 import type { Page, TxName, TxResults, WriteResult } from '@settlement/chaincode/dist/api';
+import { MAX_PAGE_SIZE } from '@settlement/chaincode/dist/schemas';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type { LedgerClient } from '../ledger';
 import type { PatientId, Pseudonymiser } from '../pseudonymise';
@@ -64,7 +65,7 @@ export const PAGE = {
 };
 
 /** The transactions that answer one page of a list. */
-type PagedTx = { [N in TxName]: TxResults[N] extends Page<unknown> ? N : never }[TxName];
+export type PagedTx = { [N in TxName]: TxResults[N] extends Page<unknown> ? N : never }[TxName];
 
 /** One page of `tx` as `{items, nextCursor}`: the client's cursor goes to the chaincode as its bookmark. */
 export async function paged(
@@ -75,6 +76,16 @@ export async function paged(
   const { cursor, ...filters } = query;
   const page = await ledger.evaluate<Page<unknown>>(tx, { ...filters, bookmark: decodeCursor(cursor) });
   return { status: 200, body: { items: page.items, nextCursor: encodeCursor(page.bookmark) } };
+}
+
+/** Every page of `tx`, first to last, each as large as a page may be. */
+export async function* everyPage<T>(ledger: LedgerClient, tx: PagedTx, request: object): AsyncGenerator<T[]> {
+  let bookmark = '';
+  do {
+    const page = await ledger.evaluate<Page<T>>(tx, { ...request, limit: MAX_PAGE_SIZE, bookmark });
+    yield page.items;
+    bookmark = page.bookmark;
+  } while (bookmark !== '');
 }
 
 export function list<T>(items: T[] | undefined): Reply {
