@@ -400,7 +400,11 @@ class FakeStub {
     this.collectionsRead.add(collection);
     const start = privateSlot(collection, startKey);
     this.fabric.countRead(start);
-    const slots = this.fabric.keysInOrder(start, privateSlot(collection, endKey), this.fabric.privateState.keys());
+    const slots = this.fabric.keysInOrder(
+      start,
+      privateSlot(collection, endKey),
+      this.fabric.privateState.keys(),
+    );
     const kvs = slots.map((slot) => ({
       namespace: 'settlement',
       key: slot.slice(collection.length + 1),
