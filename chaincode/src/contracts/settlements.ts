@@ -34,7 +34,6 @@ import {
   RECOVERY,
   REVERSAL,
   applyStep,
-  takeStep,
   UPHOLDING,
   WITHDRAWAL,
   type Step,
@@ -53,6 +52,7 @@ import { withReplacement } from '../settlements/invoices';
 import { findRemittance } from '../settlements/remittances';
 import { planSettlement, submitOne } from '../settlements/submit';
 import { eventOf, sortedUnique, type EventPart } from '../events';
+import { writeResult } from '../records';
 import { check, ensure, parseRequest } from '../validation';
 
 async function visibleStub(ledger: Ledger, caller: Caller, key: SettlementKey): Promise<SettlementStub> {
@@ -73,9 +73,13 @@ async function step<S extends z.ZodType<SettlementKey & { actor: string }>, R ex
   schema: S,
   next: Step<Omit<z.output<S>, 'actor' | 'hospital' | 'settlementId'>, R>,
 ): Promise<string> {
+  const { ledger } = ctx;
   const caller = await ctx.caller(kind);
   const { actor, hospital, settlementId, ...details } = ctx.request(schema);
-  return takeStep(ctx.ledger, caller, { hospital, settlementId }, next, details, actor);
+  const key = { hospital, settlementId };
+  const { created, record, events } = await applyStep(ledger, caller, key, next, details, actor);
+  if (created) ledger.emit({ ...eventOf(next.event, events), status: record.status });
+  return writeResult(created, record);
 }
 
 export class SettlementsContract extends LedgerContract {

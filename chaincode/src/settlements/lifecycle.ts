@@ -18,9 +18,8 @@ import { visible, type Caller } from '../access';
 import { canonicalJson } from '../canonical';
 import { ChaincodeError, idConflict, invalidState } from '../errors';
 import { calendarDate, type Ledger } from '../ledger';
-import { writeResult } from '../records';
 import { raisePeriodChanged } from '../alerts';
-import { eventOf, type EventPart } from '../events';
+import type { EventPart } from '../events';
 import { ensure } from '../validation';
 import {
   allocateRecovery,
@@ -183,7 +182,7 @@ export interface StepTaken {
 
 /**
  * Takes `step` on the settlement at `key` as `caller`. A change in a month both parties had confirmed raises a
- * PERIOD_CHANGED alert numbered `alertId`.
+ * PERIOD_CHANGED alert numbered `alertId` (the transaction's id when it takes one step).
  */
 export async function applyStep<D, R extends { by: Actor }>(
   ledger: Ledger,
@@ -192,7 +191,7 @@ export async function applyStep<D, R extends { by: Actor }>(
   step: Step<D, R>,
   details: D,
   user: string,
-  alertId: string,
+  alertId = ledger.txId,
 ): Promise<StepTaken> {
   const what = `settlement ${key.hospital}/${key.settlementId}`;
   const onlyParty = (s: Pick<Settlement, 'hospital' | 'insurer'>): string[] => [s[step.party]];
@@ -211,20 +210,6 @@ export async function applyStep<D, R extends { by: Actor }>(
   if (await storeSettlement(ledger, updated, current))
     events.push(await raisePeriodChanged(ledger, user, updated, alertId));
   return { created: true, record: updated, events };
-}
-
-/** Takes `step` alone in its transaction; answers a WriteResult<Settlement> as JSON. */
-export async function takeStep<D, R extends { by: Actor }>(
-  ledger: Ledger,
-  caller: Caller,
-  key: SettlementKey,
-  step: Step<D, R>,
-  details: D,
-  user: string,
-): Promise<string> {
-  const { created, record, events } = await applyStep(ledger, caller, key, step, details, user, ledger.txId);
-  if (created) ledger.emit({ ...eventOf(step.event, events), status: record.status });
-  return writeResult(created, record);
 }
 
 /** Clocks of insurers and peers differ a little: a payment may look this much later than the transaction. */
