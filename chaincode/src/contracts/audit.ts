@@ -6,7 +6,8 @@ import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
 import * as requests from '../schemas';
 import { allSettlements } from '../settlements/queries';
-import { lineOf, reconcile } from '../settlements/statements';
+import { lineOf, linesBetween, reconcile } from '../settlements/statements';
+import { findParticipant } from '../access';
 import { parseRequest } from '../validation';
 
 export class AuditContract extends LedgerContract {
@@ -14,13 +15,27 @@ export class AuditContract extends LedgerContract {
     super('Audit');
   }
 
-  /** Over settlements discharged in [from, to] that the caller may see. */
+  /**
+   * Over settlements discharged in [from, to] that the caller may see. One hospital's with one insurer over a
+   * period read their statements' lines, month by month; anything wider reads the settlements themselves.
+   */
   @Transaction(false)
   async reconciliation(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
     const caller = await ctx.caller();
     const filter = parseRequest(request, requests.reconciliation);
-    const lines: StatementLine[] = [];
-    for await (const settlement of allSettlements(ctx.ledger, caller, filter)) lines.push(lineOf(settlement));
+    const hospital = caller.kind === 'HOSPITAL' ? caller.mspId : filter.hospital;
+    const insurer = caller.kind === 'INSURER' ? caller.mspId : filter.insurer;
+    const { from, to } = filter;
+    let lines: StatementLine[] = [];
+    if (hospital === undefined || insurer === undefined || from === undefined || to === undefined) {
+      for await (const settlement of allSettlements(ledger, caller, filter)) lines.push(lineOf(settlement));
+    } else if ((filter.hospital ?? hospital) === hospital && (filter.insurer ?? insurer) === insurer) {
+      // Only a registered hospital and insurer have a collection to read.
+      const kinds = await Promise.all([findParticipant(ledger, hospital), findParticipant(ledger, insurer)]);
+      if (kinds[0]?.kind === 'HOSPITAL' && kinds[1]?.kind === 'INSURER')
+        lines = await linesBetween(ledger, { hospital, insurer }, from, to);
+    }
     return canonicalJson(reconcile(lines));
   }
 

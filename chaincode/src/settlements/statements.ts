@@ -128,6 +128,35 @@ export async function statementLines(
   return entries.map((entry) => entry.value);
 }
 
+/** The months from that of `from` to that of `to` (dates), oldest first. */
+function monthsBetween(from: string, to: string): string[] {
+  const months: string[] = [];
+  for (let [year, month] = [Number(from.slice(0, 4)), Number(from.slice(5, 7))]; ; month += 1) {
+    if (month > 12) [year, month] = [year + 1, 1];
+    const name = `${year}-${String(month).padStart(2, '0')}`;
+    if (name > to.slice(0, 7)) return months;
+    months.push(name);
+  }
+}
+
+/**
+ * The lines of one hospital's settlements with one insurer discharged from `from` to `to`: a range read per month
+ * of their statements, whatever else the ledger holds. Read-only transactions only.
+ */
+export async function linesBetween(
+  ledger: Ledger,
+  pair: Pair,
+  from: string,
+  to: string,
+): Promise<StatementLine[]> {
+  const lines: StatementLine[] = [];
+  for (const month of monthsBetween(from, to)) {
+    for (const line of await statementLines(ledger, pair, month))
+      if (from <= line.dischargeDate && line.dischargeDate <= to) lines.push(line);
+  }
+  return lines;
+}
+
 /** A page of the month's lines, in settlement id order, from `bookmark` (as an earlier page answered it). */
 export async function pageOfLines(
   ledger: Ledger,

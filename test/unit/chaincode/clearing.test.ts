@@ -127,6 +127,23 @@ describe('Month-end statements', () => {
     for (const stranger of [H2, I2]) await refused(fabric.query(stranger, Tx.statement, month), 'NOT_FOUND');
   });
 
+  it("reconciles one hospital's settlements with one insurer over a period from the statements' lines alike", async () => {
+    const { fabric, shares } = await threeSettled();
+    const items = [{ settlementId: 'S-1', amount: shares[0] }];
+    await fabric.invoke(I1, Tx.payoutBatch, { ...payment, items });
+    const reversal = { actor: 'clerk-1', hospital: H1, settlementId: 'S-2', reason: 'wrong' };
+    await fabric.invoke(H1, Tx.reverseSettlement, reversal);
+    const period = { from: '2026-01-15', to: '2026-02-27' };
+    const fromLines = await fabric.query(REG, Tx.reconciliation, { ...period, hospital: H1, insurer: I1 });
+    expect(fromLines).to.deep.equal(await fabric.query(REG, Tx.reconciliation, period));
+    expect(fromLines).to.deep.include({ count: 2, paid: shares[0], outstanding: shares[2] });
+    expect(await fabric.query(I1, Tx.reconciliation, { ...period, hospital: H1 })).to.deep.equal(fromLines);
+    const before = { from: '2026-01-01', to: '2026-02-26' };
+    expect((await fabric.query(H1, Tx.reconciliation, { ...before, insurer: I1 })).count).to.equal(0);
+    const stranger = { ...period, hospital: H1, insurer: 'Nobody1MSP' };
+    expect((await fabric.query(REG, Tx.reconciliation, stranger)).count).to.equal(0);
+  });
+
   it('is agreed once both parties confirm the same list; a later change raises PERIOD_CHANGED', async () => {
     const { fabric } = await threeSettled();
     const { listHash } = await fabric.query(H1, Tx.statement, month);
