@@ -57,3 +57,17 @@ export function ownerNamedOrCaller(caller: Caller, named: string | undefined, fi
     throw validationFailed(`${field}: name the organisation the id belongs to`);
   return caller.mspId;
 }
+
+/**
+ * Refuses, as NOT_FOUND, a hospital and an insurer that are not registered as such: only a registered pair has
+ * records, and a collection to read them from.
+ */
+export async function ensureRegisteredPair(
+  ledger: Ledger,
+  pair: { hospital: string; insurer: string },
+  what: string,
+): Promise<void> {
+  const hospital = await findParticipant(ledger, pair.hospital);
+  const insurer = await findParticipant(ledger, pair.insurer);
+  if (hospital?.kind !== 'HOSPITAL' || insurer?.kind !== 'INSURER') throw notFound(what);
+}

@@ -84,11 +84,12 @@ function openApiLinks(links: Record<string, RouteLink>) {
 
 function operation(spec: RouteSpec) {
   const codes = [...EVERY_ROUTE, ...(spec.method === 'post' ? WRITES : []), ...(spec.errors ?? [])];
-  const { schema, mediaType } = spec.returns ?? { schema: OBJECT };
+  const { schema, mediaType, csv } = spec.returns ?? { schema: OBJECT };
   const links = spec.links && { links: openApiLinks(spec.links) };
+  const bodies = { ...content(schema, mediaType), ...(csv && content({ type: 'string' }, 'text/csv')) };
   const success = Object.entries(spec.responses).map(([status, description]) => [
     status,
-    { description, content: content(schema, mediaType), ...links },
+    { description, content: bodies, ...links },
   ]);
   return {
     operationId: operationId(spec.method, spec.path),

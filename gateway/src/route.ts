@@ -68,8 +68,8 @@ export interface RouteSpec<
   headers?: H;
   /** Success statuses this route answers, with what each means. */
   responses: Record<number, string>;
-  /** JSON schema of the success body; a JSON object when not given. */
-  returns?: { schema: Record<string, unknown>; mediaType?: string };
+  /** JSON schema of the success body (a JSON object when not given); `csv` when it also exports as CSV. */
+  returns?: { schema: Record<string, unknown>; mediaType?: string; csv?: true };
   /** Operations a success reply leads to, by link name. */
   links?: Record<string, RouteLink>;
   /** Problems this route answers besides those every route and every write can answer. */

@@ -7,7 +7,7 @@ import { LedgerContext, LedgerContract } from '../context';
 import * as requests from '../schemas';
 import { allSettlements } from '../settlements/queries';
 import { lineOf, linesBetween, reconcile } from '../settlements/statements';
-import { findParticipant } from '../access';
+import { ensureRegisteredPair } from '../access';
 import { parseRequest } from '../validation';
 
 export class AuditContract extends LedgerContract {
@@ -31,10 +31,12 @@ export class AuditContract extends LedgerContract {
     if (hospital === undefined || insurer === undefined || from === undefined || to === undefined) {
       for await (const settlement of allSettlements(ledger, caller, filter)) lines.push(lineOf(settlement));
     } else if ((filter.hospital ?? hospital) === hospital && (filter.insurer ?? insurer) === insurer) {
-      // Only a registered hospital and insurer have a collection to read.
-      const kinds = await Promise.all([findParticipant(ledger, hospital), findParticipant(ledger, insurer)]);
-      if (kinds[0]?.kind === 'HOSPITAL' && kinds[1]?.kind === 'INSURER')
-        lines = await linesBetween(ledger, { hospital, insurer }, from, to);
+      const pair = { hospital, insurer };
+      const registered = await ensureRegisteredPair(ledger, pair, 'pair').then(
+        () => true,
+        () => false,
+      );
+      if (registered) lines = await linesBetween(ledger, pair, from, to);
     }
     return canonicalJson(reconcile(lines));
   }

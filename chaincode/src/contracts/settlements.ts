@@ -20,7 +20,7 @@ import {
   type SubmitBatchItemResult,
   type SubmitSettlementBatchResult,
 } from '../api';
-import { visible, type Caller } from '../access';
+import { ensureRegisteredPair, visible, type Caller } from '../access';
 import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
 import { ChaincodeError, forbidden } from '../errors';
@@ -213,11 +213,10 @@ export class SettlementsContract extends LedgerContract {
         results.push({ settlementId, outcome: 'REJECTED', error: error.body });
       }
     }
-    const remittance = await findRemittance(
-      ledger,
-      { hospital, insurer: caller.mspId },
-      payment.paymentReference,
-    );
+    // Read only once a settlement of the pair was found: no other pair has a collection to read.
+    const found = results.some((result) => result.outcome !== 'REJECTED');
+    const pair = { hospital, insurer: caller.mspId };
+    const remittance = found ? await findRemittance(ledger, pair, payment.paymentReference) : undefined;
     await ledger.flush();
     if (parts.length > 0) ledger.emit(eventOf(EventName.SettlementsPaid, parts));
     const empty = { insurer: caller.mspId, hospital, ...payment, items: [], total: 0 };
@@ -231,6 +230,7 @@ export class SettlementsContract extends LedgerContract {
     const { paymentReference, ...pair } = parseRequest(request, requests.remittanceKey);
     const what = `payment ${paymentReference} of ${pair.insurer} to ${pair.hospital}`;
     visible(caller, pair, settlementParties, what);
+    await ensureRegisteredPair(ctx.ledger, pair, what);
     return canonicalJson(
       visible(caller, await findRemittance(ctx.ledger, pair, paymentReference), settlementParties, what),
     );

@@ -4,9 +4,10 @@
  */
 import { Transaction } from 'fabric-contract-api';
 import { EventName, type StatementParty } from '../api';
-import { visible, type Caller } from '../access';
+import { ensureRegisteredPair, visible, type Caller } from '../access';
 import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
+import type { Ledger } from '../ledger';
 import { writeResult } from '../records';
 import * as requests from '../schemas';
 import { confirmStatement, pageOfLines, statementOf } from '../settlements/statements';
@@ -14,14 +15,22 @@ import { parseRequest } from '../validation';
 
 type StatementKey = { hospital: string; insurer: string; month: string };
 
-/** The statement's key if the caller is one of its parties or a regulator; NOT_FOUND otherwise. */
-const visibleStatement = <K extends StatementKey>(caller: Caller, key: K): K =>
-  visible(
-    caller,
-    key,
-    (k) => [k.hospital, k.insurer],
-    `statement ${key.hospital}/${key.insurer}/${key.month}`,
-  );
+const statementName = (key: StatementKey) => `statement ${key.hospital}/${key.insurer}/${key.month}`;
+
+/**
+ * The statement's key if the caller may act as one of `parties` (a regulator on any), and its hospital and
+ * insurer are registered as such; NOT_FOUND otherwise.
+ */
+async function visibleStatement<K extends StatementKey>(
+  ledger: Ledger,
+  caller: Caller,
+  key: K,
+  parties: readonly StatementParty[] = ['hospital', 'insurer'],
+): Promise<K> {
+  visible(caller, key, (k) => parties.map((party) => k[party]), statementName(key));
+  await ensureRegisteredPair(ledger, key, statementName(key));
+  return key;
+}
 
 export class StatementsContract extends LedgerContract {
   constructor() {
@@ -30,18 +39,19 @@ export class StatementsContract extends LedgerContract {
 
   @Transaction(false)
   async get(ctx: LedgerContext, request: string): Promise<string> {
-    const key = visibleStatement(await ctx.caller(), parseRequest(request, requests.statementKey));
-    return canonicalJson(await statementOf(ctx.ledger, key, key.month));
+    const { ledger } = ctx;
+    const caller = await ctx.caller();
+    const key = await visibleStatement(ledger, caller, parseRequest(request, requests.statementKey));
+    return canonicalJson(await statementOf(ledger, key, key.month));
   }
 
   @Transaction(false)
   async lines(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
     const caller = await ctx.caller();
-    const { limit, bookmark, ...key } = visibleStatement(
-      caller,
-      parseRequest(request, requests.statementLines),
-    );
-    return canonicalJson(await pageOfLines(ctx.ledger, key, key.month, limit, bookmark));
+    const { limit, bookmark, ...key } = parseRequest(request, requests.statementLines);
+    await visibleStatement(ledger, caller, key);
+    return canonicalJson(await pageOfLines(ledger, key, key.month, limit, bookmark));
   }
 
   /** The caller's organisation, the statement's hospital or insurer, agrees to the list whose hash it names. */
@@ -51,16 +61,10 @@ export class StatementsContract extends LedgerContract {
     const caller = await ctx.caller('HOSPITAL', 'INSURER');
     const { actor, listHash, settlementIds, ...key } = ctx.request(requests.confirmStatement);
     const party: StatementParty = caller.kind === 'HOSPITAL' ? 'hospital' : 'insurer';
-    visible(caller, key, (k) => [k[party]], `statement ${key.hospital}/${key.insurer}/${key.month}`);
+    await visibleStatement(ledger, caller, key, [party]);
     const agreed = { listHash, settlementIds };
-    const { created, confirmation } = await confirmStatement(
-      ledger,
-      key,
-      key.month,
-      party,
-      agreed,
-      ledger.actor(actor),
-    );
+    const by = ledger.actor(actor);
+    const { created, confirmation } = await confirmStatement(ledger, key, key.month, party, agreed, by);
     if (created)
       ledger.emit({ type: EventName.StatementConfirmed, parties: [key.hospital, key.insurer], refs: [key] });
     return writeResult(created, confirmation);

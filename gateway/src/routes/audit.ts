@@ -112,7 +112,7 @@ function alertList(path: string, roles: readonly Role[]) {
     params: noParams,
     query: alertsQuery.extend(exportQuery),
     responses: { 200: '{items, nextCursor}' },
-    returns: { schema: PAGE },
+    returns: { schema: PAGE, csv: true },
     handle: async ({ query }, { ledger }, req, res) => {
       const { format, lang, ...filter } = query;
       if (!wantsCsv({ format }, (types) => req.accepts(types))) return paged(ledger, Tx.listAlerts, filter);
@@ -131,6 +131,7 @@ export const auditRoutes = [
     roles: ALL_ROLES,
     params: noParams,
     query: reconciliationQuery.extend(exportQuery),
+    returns: { schema: OBJECT, csv: true },
     responses: {
       200: '{count, total, fundShare, commercialShare, patientShare, paid, recovered, net, outstanding, byStatus, byPayee}; ?format=csv for its rows',
     },

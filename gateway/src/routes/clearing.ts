@@ -112,7 +112,7 @@ export const clearingRoutes = [
     responses: {
       200: '{hospital, insurer, month, listHash, totals, confirmations, agreed, needsReconfirmation}',
     },
-    returns: { schema: OBJECT },
+    returns: { schema: OBJECT, csv: true },
     handle: async ({ params, query }, { ledger, principal }, req, res) => {
       const key = ownPair(principal, params, statementName(params));
       if (!wantsCsv(query, (types) => req.accepts(types))) {

@@ -96,6 +96,25 @@ describe('Bulk payouts', () => {
   });
 });
 
+describe('Pairs that are not a registered hospital and insurer', () => {
+  it('have no statement, remittance or payment: NOT_FOUND, reading no collection', async () => {
+    const { fabric } = await threeSettled();
+    for (const pair of [
+      { hospital: H1, insurer: 'Nobody1MSP' },
+      { hospital: I1, insurer: H1 },
+    ]) {
+      await refused(fabric.query(REG, Tx.statement, { ...pair, month: '2026-02' }), 'NOT_FOUND');
+      await refused(fabric.query(REG, Tx.statementLines, { ...pair, month: '2026-02' }), 'NOT_FOUND');
+      const remittance = { ...pair, paymentReference: 'BANK-1' };
+      await refused(fabric.query(REG, Tx.remittance, remittance), 'NOT_FOUND');
+    }
+    const items = [{ settlementId: 'S-1', amount: 1 }];
+    const paid = await fabric.invoke(I1, Tx.payoutBatch, { ...payment, hospital: 'Nobody1MSP', items });
+    expect(paid.remittance.items).to.deep.equal([]);
+    expect(paid.results[0].outcome === 'REJECTED' && paid.results[0].error.code).to.equal('NOT_FOUND');
+  });
+});
+
 describe('Month-end statements', () => {
   const lines = async (fabric: FakeFabric) => (await fabric.query(H1, Tx.statementLines, month)).items;
   const ids = (fabric: FakeFabric) => lines(fabric).then((items) => items.map((line) => line.settlementId));
