@@ -549,9 +549,19 @@ describe('gateways on the network', function () {
     });
 
     it('lists and reconciles only what the caller may see', async () => {
-      const mine = await call('hospital1', 'GET', '/v1/settlements?limit=100&from=2026-03-01&to=2026-03-31');
-      expectStatus(mine, 200);
-      expect(mine.body.items.map((s: { settlementId: string }) => s.settlementId)).to.include(id('S1'));
+      // Page after page: a ledger kept across runs holds many more of hospital1's settlements than one page reads.
+      const mine: string[] = [];
+      for (let cursor = ''; cursor !== null && !mine.includes(id('S1'));) {
+        const page = await call(
+          'hospital1',
+          'GET',
+          `/v1/settlements?limit=100&from=2026-03-01&to=2026-03-31${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expectStatus(page, 200);
+        mine.push(...page.body.items.map((s: { settlementId: string }) => s.settlementId));
+        cursor = page.body.nextCursor;
+      }
+      expect(mine).to.include(id('S1'));
       const theirs = await call(
         'hospital2',
         'GET',
