@@ -96,6 +96,7 @@ export const clearingRoutes = [
     params: remittanceParams,
     query: noQuery,
     responses: { 200: '{insurer, hospital, paymentReference, paidAt, items, total}' },
+    errors: ['NOT_FOUND'],
     handle: async ({ params }, { ledger, principal }) => {
       const key = ownPair(principal, params, `payment ${params.paymentReference}`);
       return { status: 200, body: await ledger.evaluate<Remittance>(Tx.remittance, key) };
@@ -113,6 +114,7 @@ export const clearingRoutes = [
       200: '{hospital, insurer, month, listHash, totals, confirmations, agreed, needsReconfirmation}',
     },
     returns: { schema: OBJECT, csv: true },
+    errors: ['NOT_FOUND'],
     handle: async ({ params, query }, { ledger, principal }, req, res) => {
       const key = ownPair(principal, params, statementName(params));
       if (!wantsCsv(query, (types) => req.accepts(types))) {
@@ -133,7 +135,7 @@ export const clearingRoutes = [
     query: noQuery,
     body: confirmStatementBody,
     responses: { 201: 'confirmed', 200: 'already confirmed with this list' },
-    errors: ['INVALID_STATE'],
+    errors: ['INVALID_STATE', 'NOT_FOUND'],
     handle: async ({ params, body }, { ledger, principal }) => {
       const key = ownPair(principal, params, statementName(params));
       // The chaincode may not scan the lines in a write: it checks, line by line, those this gateway read.
