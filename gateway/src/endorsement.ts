@@ -4,7 +4,14 @@
  * sees neither, so every write names its endorsers explicitly, and the rule for each kind of write is here.
  */
 import { Tx } from '@settlement/chaincode/dist/api';
-import type { Authorisation, EndorsersResult, SettlementKey } from '@settlement/chaincode/dist/api';
+import type {
+  Authorisation,
+  EndorsersResult,
+  Participant,
+  ParticipantKind,
+  SettlementKey,
+} from '@settlement/chaincode/dist/api';
+import { ApiError, validationFailed } from './errors';
 import type { PatientPolicyRef } from '@settlement/chaincode/dist/schemas';
 import { LRUCache } from 'lru-cache';
 import type { LedgerClient } from './ledger';
@@ -86,4 +93,33 @@ export async function policyEndorsers(
 ): Promise<{ insurer: string; organisations: string[] }> {
   const { organisations, insurer } = await endorsersOf(ledger, ref);
   return { insurer: insurer as string, organisations };
+}
+
+/**
+ * An organisation a write names as an endorser must be a registered participant of `kind`, and a member of the
+ * channel. The chaincode checks the first too, but a name that is no organisation of the channel fails before it
+ * runs (no peer of it can be asked to endorse), which is the caller's mistake (a 400 naming `field`) or a
+ * registration ahead of the channel (a 409), not the ledger's 503.
+ */
+export async function requireMember(
+  ledger: LedgerClient,
+  mspId: string,
+  kind: ParticipantKind,
+  field: string,
+): Promise<void> {
+  const participant = await ledger
+    .evaluate<Participant>(Tx.getParticipant, { mspId })
+    .catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    });
+  const what = `a registered ${kind.toLowerCase()}`;
+  if (participant?.kind !== kind) {
+    throw validationFailed(`${mspId} is not ${what}`, [{ path: field, message: `not ${what}` }]);
+  }
+  // An organisation that joined a moment ago may not be in the gateway's view of the channel yet.
+  if (!ledger.channelOrganisations().includes(mspId)) await ledger.rediscover();
+  if (!ledger.channelOrganisations().includes(mspId)) {
+    throw new ApiError(409, 'INVALID_STATE', `${mspId} is registered but not yet on the channel`);
+  }
 }

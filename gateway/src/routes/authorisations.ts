@@ -1,8 +1,7 @@
 import { Tx } from '@settlement/chaincode/dist/api';
-import type { Authorisation, Participant, WriteResult } from '@settlement/chaincode/dist/api';
-import type { LedgerClient } from '../ledger';
-import { authorisationEndorsers, revocationEndorsers } from '../endorsement';
-import { ApiError, hideForbidden, notFound, validationFailed } from '../errors';
+import type { Authorisation, WriteResult } from '@settlement/chaincode/dist/api';
+import { authorisationEndorsers, requireMember, revocationEndorsers } from '../endorsement';
+import { hideForbidden, notFound } from '../errors';
 import { ALL_ROLES, route, RouteLink } from '../route';
 import {
   authorisationBody,
@@ -13,31 +12,6 @@ import {
   reasonBody,
 } from '../schemas';
 import { byRecorder, RECORD_WITH_TXID, withPatientRef, written } from './replies';
-
-/**
- * The insurer a consent names must be a registered insurer, and a member of the channel. The chaincode checks
- * the first too, but a name that is no organisation of the channel fails before it runs (no peer of it can be
- * asked to endorse), which is the caller's mistake (a 400) or a registration ahead of the channel (a 409), not
- * the ledger's 503.
- */
-async function requireInsurer(ledger: LedgerClient, mspId: string): Promise<void> {
-  const participant = await ledger
-    .evaluate<Participant>(Tx.getParticipant, { mspId })
-    .catch((error: unknown) => {
-      if (error instanceof ApiError && error.code === 'NOT_FOUND') return undefined;
-      throw error;
-    });
-  if (participant?.kind !== 'INSURER') {
-    throw validationFailed(`insurer ${mspId} is not a registered insurer`, [
-      { path: 'body.insurer', message: 'not a registered insurer' },
-    ]);
-  }
-  // An insurer that joined a moment ago may not be in the gateway's view of the channel yet.
-  if (!ledger.channelOrganisations().includes(mspId)) await ledger.rediscover();
-  if (!ledger.channelOrganisations().includes(mspId)) {
-    throw new ApiError(409, 'INVALID_STATE', `insurer ${mspId} is registered but not yet on the channel`);
-  }
-}
 
 /** Where a reply carrying a consent leads. */
 const FROM_AUTHORISATION: Record<string, RouteLink> = {
@@ -59,7 +33,7 @@ export const authorisationRoutes = [
     returns: { schema: RECORD_WITH_TXID },
     errors: ['ID_CONFLICT', 'INVALID_STATE'],
     handle: async ({ body }, { ledger, principal, pseudonymiser, membership }) => {
-      await requireInsurer(ledger, body.insurer);
+      await requireMember(ledger, body.insurer, 'INSURER', 'body.insurer');
       return written(
         await ledger.submit<WriteResult<Authorisation>>(
           Tx.recordAuthorisation,

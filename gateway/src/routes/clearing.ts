@@ -14,6 +14,7 @@ import type {
 import { confirmStatementBody, mspId, month, payoutBatchBody } from '@settlement/chaincode/dist/schemas';
 import { z } from 'zod';
 import type { Principal } from '../auth';
+import { requireMember } from '../endorsement';
 import { exportQuery, sendCsv, wantsCsv, type Column } from '../csv';
 import { fromChaincodeError, notFound, problemDocument } from '../errors';
 import { ALL_ROLES, route, type Reply } from '../route';
@@ -82,7 +83,9 @@ export const clearingRoutes = [
     query: noQuery,
     body: payoutBatchBody,
     responses: { 200: '{txId, results: [{settlementId, status, body}], remittance}' },
+    errors: ['INVALID_STATE'],
     handle: async ({ body }, { ledger, principal }) => {
+      await requireMember(ledger, body.hospital, 'HOSPITAL', 'body.hospital');
       const endorsingOrgs = [body.hospital, principal.org].sort();
       const request = { ...body, actor: principal.sub };
       return payoutReply(await ledger.submit<PayoutBatchResult>(Tx.payoutBatch, request, { endorsingOrgs }));

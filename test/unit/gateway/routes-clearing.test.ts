@@ -50,6 +50,11 @@ describe('gateway routes for clearing and month-end', () => {
 
   it('pays a batch in one transaction endorsed by the hospital and the insurer, each item answered alone', async () => {
     const insurer = gateways.insurer1;
+    insurer.ledger.on(Tx.getParticipant, (request) =>
+      request.mspId === 'Hospital1MSP'
+        ? { mspId: request.mspId, kind: 'HOSPITAL', name: 'H1' }
+        : { kind: 'INSURER' },
+    );
     insurer.ledger.on(Tx.payoutBatch, () => ({
       results: [
         { settlementId: 'S-1', outcome: 'PAID', txId: 'a'.repeat(64) },
@@ -79,6 +84,13 @@ describe('gateway routes for clearing and month-end', () => {
     expect(
       (await gateways.hospital1.call('/v1/payouts/batch', { method: 'POST', json: body })).status,
     ).to.equal(403);
+    // No peer of an organisation that is not a hospital could endorse: the caller's mistake, not the ledger's.
+    const elsewhere = { ...body, hospital: 'Insurer2MSP' };
+    const notHospital = await insurer.call('/v1/payouts/batch', { method: 'POST', json: elsewhere });
+    expect((await problemOf(notHospital)).errors).to.deep.equal([
+      { path: 'body.hospital', message: 'not a registered hospital' },
+    ]);
+    expect(insurer.ledger.submits()).to.have.length(1);
   });
 
   it("answers 404 for another hospital's or insurer's remittance and statement without asking the ledger", async () => {
