@@ -58,16 +58,16 @@ export function ownerNamedOrCaller(caller: Caller, named: string | undefined, fi
   return caller.mspId;
 }
 
-/**
- * Refuses, as NOT_FOUND, a hospital and an insurer that are not registered as such: only a registered pair has
- * records, and a collection to read them from.
- */
-export async function ensureRegisteredPair(
-  ledger: Ledger,
-  pair: { hospital: string; insurer: string },
-  what: string,
-): Promise<void> {
+type Pair = { hospital: string; insurer: string };
+
+/** Whether a hospital and an insurer are registered as such: only such a pair has a collection to read. */
+export async function isRegisteredPair(ledger: Ledger, pair: Pair): Promise<boolean> {
   const hospital = await findParticipant(ledger, pair.hospital);
   const insurer = await findParticipant(ledger, pair.insurer);
-  if (hospital?.kind !== 'HOSPITAL' || insurer?.kind !== 'INSURER') throw notFound(what);
+  return hospital?.kind === 'HOSPITAL' && insurer?.kind === 'INSURER';
+}
+
+/** Refuses, as NOT_FOUND, a pair that is not a registered hospital and insurer: it has no records. */
+export async function ensureRegisteredPair(ledger: Ledger, pair: Pair, what: string): Promise<void> {
+  if (!(await isRegisteredPair(ledger, pair))) throw notFound(what);
 }

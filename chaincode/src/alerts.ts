@@ -11,6 +11,7 @@ import { filteredPage } from './pages';
 import { writeResult } from './records';
 import { stampSeal } from './hospital-seal';
 import { findStub } from './settlements/record';
+import { monthOf } from './settlements/statements';
 import type { AlertsRequest } from './schemas';
 
 export const alertKey = (ledger: Ledger, alert: Pick<Alert, 'at' | 'alertId'>): string =>
@@ -56,7 +57,7 @@ export async function raisePeriodChanged(
   const alert = await raiseAlert(ledger, user, {
     alertId,
     type: 'PERIOD_CHANGED',
-    period: s.dischargeDate.slice(0, 7),
+    period: monthOf(s),
     attempted: { ...key, insurer: s.insurer },
     existing: key,
   });

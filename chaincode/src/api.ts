@@ -173,7 +173,6 @@ export const EventName = {
   SettlementRecovered: 'SettlementRecovered',
   SettlementsPaid: 'SettlementsPaid',
   StatementConfirmed: 'StatementConfirmed',
-  PeriodChanged: 'PeriodChanged',
   DuplicateInvoice: 'DuplicateInvoice',
   AlertTriaged: 'AlertTriaged',
   /** Perf:ping, the benchmarks' minimal write. */

@@ -97,6 +97,10 @@ function unsalted<T>(stored: string): T {
   return value as T;
 }
 
+/** A value as stored, as the contract sees it: a public one as it is, a private one without its salt. */
+const valueOf = <T>(stored: string, collection: Collection): T =>
+  collection === undefined ? (JSON.parse(stored) as T) : unsalted<T>(stored);
+
 interface Timestamp {
   seconds: number | { toNumber(): number };
   nanos: number;
@@ -185,8 +189,7 @@ export class Ledger {
 
   async get<T>(key: string, collection?: Collection): Promise<T | undefined> {
     const json = await this.getStored(key, collection);
-    if (json === undefined) return undefined;
-    return collection === undefined ? (JSON.parse(json) as T) : unsalted<T>(json);
+    return json === undefined ? undefined : valueOf<T>(json, collection);
   }
 
   /** A value exactly as stored, a private one with its salt: the bytes whose SHA-256 getPrivateDataHash answers. */
@@ -201,9 +204,9 @@ export class Ledger {
    * member to read, the transient data never is.
    */
   get request(): string {
-    const bytes = this.ctx.stub.getTransient().get('request');
-    if (bytes === undefined) throw validationFailed('a write takes its request from the transient data');
-    return Buffer.from(bytes).toString('utf8');
+    const request = this.transient('request');
+    if (request === undefined) throw validationFailed('a write takes its request from the transient data');
+    return request;
   }
 
   /** A named part of the proposal's transient data besides the request, if the client sent it, as text. */
@@ -419,11 +422,10 @@ export class Ledger {
 
   /** An entry as a contract sees it: a private one without its salt. */
   private entry<T>(kv: Iterators.KV, collection?: Collection): Entry<T> {
-    const json = Buffer.from(kv.value).toString('utf8');
     return {
       key: kv.key,
       attributes: this.ctx.stub.splitCompositeKey(kv.key).attributes,
-      value: collection === undefined ? (JSON.parse(json) as T) : unsalted<T>(json),
+      value: valueOf<T>(Buffer.from(kv.value).toString('utf8'), collection),
     };
   }
 }

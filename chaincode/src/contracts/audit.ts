@@ -7,7 +7,7 @@ import { LedgerContext, LedgerContract } from '../context';
 import * as requests from '../schemas';
 import { allSettlements } from '../settlements/queries';
 import { lineOf, linesBetween, reconcile } from '../settlements/statements';
-import { ensureRegisteredPair } from '../access';
+import { isRegisteredPair } from '../access';
 import { parseRequest } from '../validation';
 
 export class AuditContract extends LedgerContract {
@@ -32,11 +32,7 @@ export class AuditContract extends LedgerContract {
       for await (const settlement of allSettlements(ledger, caller, filter)) lines.push(lineOf(settlement));
     } else if ((filter.hospital ?? hospital) === hospital && (filter.insurer ?? insurer) === insurer) {
       const pair = { hospital, insurer };
-      const registered = await ensureRegisteredPair(ledger, pair, 'pair').then(
-        () => true,
-        () => false,
-      );
-      if (registered) lines = await linesBetween(ledger, pair, from, to);
+      if (await isRegisteredPair(ledger, pair)) lines = await linesBetween(ledger, pair, from, to);
     }
     return canonicalJson(reconcile(lines));
   }

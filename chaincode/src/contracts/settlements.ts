@@ -23,7 +23,7 @@ import {
 import { ensureRegisteredPair, visible, type Caller } from '../access';
 import { canonicalJson } from '../canonical';
 import { LedgerContext, LedgerContract } from '../context';
-import { ChaincodeError, forbidden } from '../errors';
+import { ChaincodeError, forbidden, notFound } from '../errors';
 import type { Ledger } from '../ledger';
 import { noPatientPolicy, patientPolicyInsurer } from '../policies/record';
 import * as requests from '../schemas';
@@ -231,9 +231,9 @@ export class SettlementsContract extends LedgerContract {
     const what = `payment ${paymentReference} of ${pair.insurer} to ${pair.hospital}`;
     visible(caller, pair, settlementParties, what);
     await ensureRegisteredPair(ctx.ledger, pair, what);
-    return canonicalJson(
-      visible(caller, await findRemittance(ctx.ledger, pair, paymentReference), settlementParties, what),
-    );
+    const remittance = await findRemittance(ctx.ledger, pair, paymentReference);
+    if (remittance === undefined) throw notFound(what);
+    return canonicalJson(remittance);
   }
 
   /**

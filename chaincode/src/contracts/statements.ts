@@ -10,10 +10,8 @@ import { LedgerContext, LedgerContract } from '../context';
 import type { Ledger } from '../ledger';
 import { writeResult } from '../records';
 import * as requests from '../schemas';
-import { confirmStatement, pageOfLines, statementOf } from '../settlements/statements';
+import { confirmStatement, pageOfLines, statementOf, type StatementKey } from '../settlements/statements';
 import { parseRequest } from '../validation';
-
-type StatementKey = { hospital: string; insurer: string; month: string };
 
 const statementName = (key: StatementKey) => `statement ${key.hospital}/${key.insurer}/${key.month}`;
 
@@ -42,7 +40,7 @@ export class StatementsContract extends LedgerContract {
     const { ledger } = ctx;
     const caller = await ctx.caller();
     const key = await visibleStatement(ledger, caller, parseRequest(request, requests.statementKey));
-    return canonicalJson(await statementOf(ledger, key, key.month));
+    return canonicalJson(await statementOf(ledger, key));
   }
 
   @Transaction(false)
@@ -51,7 +49,7 @@ export class StatementsContract extends LedgerContract {
     const caller = await ctx.caller();
     const { limit, bookmark, ...key } = parseRequest(request, requests.statementLines);
     await visibleStatement(ledger, caller, key);
-    return canonicalJson(await pageOfLines(ledger, key, key.month, limit, bookmark));
+    return canonicalJson(await pageOfLines(ledger, key, limit, bookmark));
   }
 
   /** The caller's organisation, the statement's hospital or insurer, agrees to the list whose hash it names. */
@@ -64,7 +62,7 @@ export class StatementsContract extends LedgerContract {
     await visibleStatement(ledger, caller, key, [party]);
     const agreed = { listHash, settlementIds };
     const by = ledger.actor(actor);
-    const { created, confirmation } = await confirmStatement(ledger, key, key.month, party, agreed, by);
+    const { created, confirmation } = await confirmStatement(ledger, key, party, agreed, by);
     if (created)
       ledger.emit({ type: EventName.StatementConfirmed, parties: [key.hospital, key.insurer], refs: [key] });
     return writeResult(created, confirmation);

@@ -89,12 +89,23 @@ export function reconcile(lines: readonly StatementLine[]): Reconciliation {
 }
 
 type Pair = { hospital: string; insurer: string };
+/** A statement: a hospital's and an insurer's month. */
+export type StatementKey = Pair & { month: string };
 
 const lineKey = (ledger: Ledger, month: string, settlementId: string): string =>
   ledger.key(KeyType.statementLine, month, settlementId);
 const confirmationsKey = (ledger: Ledger, month: string): string => ledger.key(KeyType.statement, month);
 
 type Confirmations = Partial<Record<StatementParty, StatementConfirmation>>;
+
+/** Each party's confirmation of the statement, in the pair's collection (none before the first). */
+async function confirmationsOf(
+  ledger: Ledger,
+  { hospital, insurer, month }: StatementKey,
+): Promise<Confirmations> {
+  const key = confirmationsKey(ledger, month);
+  return (await ledger.get<Confirmations>(key, settlementsCollection(hospital, insurer))) ?? {};
+}
 
 /**
  * Writes the settlement's line if this version changes it from the `previous` one (none for a new settlement).
@@ -109,8 +120,8 @@ export async function recordLine(
   const line = lineOf(s);
   if (previous && canonicalJson(lineOf(previous)) === canonicalJson(line)) return false;
   await ledger.put(lineKey(ledger, monthOf(s), s.settlementId), line, collection);
-  const confirmed = await ledger.get<Confirmations>(confirmationsKey(ledger, monthOf(s)), collection);
-  return confirmed?.hospital !== undefined && confirmed.insurer !== undefined;
+  const confirmed = await confirmationsOf(ledger, { ...s, month: monthOf(s) });
+  return confirmed.hospital !== undefined && confirmed.insurer !== undefined;
 }
 
 /** SHA-256 of the lines as canonical JSON, in settlement id order: anyone holding the lines can recompute it. */
@@ -160,8 +171,7 @@ export async function linesBetween(
 /** A page of the month's lines, in settlement id order, from `bookmark` (as an earlier page answered it). */
 export async function pageOfLines(
   ledger: Ledger,
-  { hospital, insurer }: Pair,
-  month: string,
+  { hospital, insurer, month }: StatementKey,
   limit = DEFAULT_PAGE_SIZE,
   bookmark = '',
 ): Promise<Page<StatementLine>> {
@@ -179,14 +189,15 @@ export async function pageOfLines(
 }
 
 /** The statement as it stands: totals over its lines, their hash, and each party's confirmation. */
-export async function statementOf(ledger: Ledger, pair: Pair, month: string): Promise<Statement> {
-  const lines = await statementLines(ledger, pair, month);
-  const collection = settlementsCollection(pair.hospital, pair.insurer);
-  const confirmations = (await ledger.get<Confirmations>(confirmationsKey(ledger, month), collection)) ?? {};
+export async function statementOf(ledger: Ledger, key: StatementKey): Promise<Statement> {
+  const { hospital, insurer, month } = key;
+  const lines = await statementLines(ledger, key, month);
+  const confirmations = await confirmationsOf(ledger, key);
   const listHash = listHashOf(lines);
   const confirmed = Object.values(confirmations);
   return {
-    ...pair,
+    hospital,
+    insurer,
     month,
     listHash,
     totals: reconcile(lines),
@@ -205,13 +216,13 @@ export async function statementOf(ledger: Ledger, pair: Pair, month: string): Pr
  */
 export async function confirmStatement(
   ledger: Ledger,
-  pair: Pair,
-  month: string,
+  statement: StatementKey,
   party: StatementParty,
   agreed: { listHash: string; settlementIds: readonly string[] },
   by: Actor,
 ): Promise<{ created: boolean; confirmation: StatementConfirmation }> {
-  const collection = settlementsCollection(pair.hospital, pair.insurer);
+  const { hospital, insurer, month } = statement;
+  const collection = settlementsCollection(hospital, insurer);
   const lines: StatementLine[] = [];
   for (const settlementId of [...agreed.settlementIds].sort()) {
     const line = await ledger.get<StatementLine>(lineKey(ledger, month, settlementId), collection);
@@ -221,11 +232,11 @@ export async function confirmStatement(
   }
   if (listHashOf(lines) !== agreed.listHash)
     throw invalidState(`the statement of ${month} has changed since it was read: read it again`);
-  const key = confirmationsKey(ledger, month);
-  const confirmations = (await ledger.get<Confirmations>(key, collection)) ?? {};
+  const confirmations = await confirmationsOf(ledger, statement);
   const earlier = confirmations[party];
   if (earlier?.listHash === agreed.listHash) return { created: false, confirmation: earlier };
   const confirmation = { listHash: agreed.listHash, count: lines.length, totals: reconcile(lines), by };
-  await ledger.put(key, { ...confirmations, [party]: confirmation }, collection);
+  const updated = { ...confirmations, [party]: confirmation };
+  await ledger.put(confirmationsKey(ledger, month), updated, collection);
   return { created: true, confirmation };
 }

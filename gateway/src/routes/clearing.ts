@@ -16,10 +16,10 @@ import { z } from 'zod';
 import type { Principal } from '../auth';
 import { requireMember } from '../endorsement';
 import { exportQuery, sendCsv, wantsCsv, type Column } from '../csv';
-import { fromChaincodeError, notFound, problemDocument } from '../errors';
+import { fromChaincodeError, notFound } from '../errors';
 import { ALL_ROLES, route, type Reply } from '../route';
 import { noParams, noQuery } from '../schemas';
-import { everyPage, OBJECT, written } from './replies';
+import { everyPage, refusedItem, OBJECT, written } from './replies';
 
 const pairParams = { hospital: mspId, insurer: mspId };
 const remittanceParams = z.strictObject({
@@ -62,10 +62,7 @@ const LINE_COLUMNS: readonly Column<StatementLine>[] = [
 /** A bulk payout's results in the order of its items, each answered as its own payout would be. */
 function payoutReply({ result, txId }: { result: PayoutBatchResult; txId: string }): Reply {
   const results = result.results.map((item) => {
-    if (item.outcome === 'REJECTED') {
-      const problem = fromChaincodeError(item.error);
-      return { settlementId: item.settlementId, status: problem.status, body: problemDocument(problem) };
-    }
+    if (item.outcome === 'REJECTED') return refusedItem(item.settlementId, fromChaincodeError(item.error));
     const status = item.outcome === 'PAID' ? 201 : 200;
     return { settlementId: item.settlementId, status, body: { txId: item.txId } };
   });

@@ -6,6 +6,7 @@
 import type { Page, TxName, TxResults, WriteResult } from '@settlement/chaincode/dist/api';
 import { MAX_PAGE_SIZE } from '@settlement/chaincode/dist/schemas';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { problemDocument, type ApiError } from '../errors';
 import type { LedgerClient } from '../ledger';
 import type { PatientId, Pseudonymiser } from '../pseudonymise';
 import type { Reply } from '../route';
@@ -87,6 +88,13 @@ export async function* everyPage<T>(ledger: LedgerClient, tx: PagedTx, request: 
     bookmark = page.bookmark;
   } while (bookmark !== '');
 }
+
+/** A batch item refused, answered in its place as the problem a request of its own would get. */
+export const refusedItem = (settlementId: string, problem: ApiError) => ({
+  settlementId,
+  status: problem.status,
+  body: problemDocument(problem),
+});
 
 export function list<T>(items: T[] | undefined): Reply {
   return { status: 200, body: { items: items ?? [] } };

@@ -17,7 +17,6 @@ import {
   type ProblemCode,
   hideForbidden,
   notFound,
-  problemDocument,
   validationFailed,
 } from '../errors';
 import type { LedgerClient, SubmitOptions } from '../ledger';
@@ -46,6 +45,7 @@ import {
 } from '../schemas';
 import {
   byRecorder,
+  refusedItem,
   itemsOf,
   OBJECT,
   PAGE,
@@ -175,8 +175,7 @@ function batchItemReply(outcome: SubmitSettlementResult, txId: string, settlemen
     const { status, body } = outcomeReply(outcome, txId);
     return { settlementId, status, body };
   } catch (error) {
-    const problem = error as ApiError;
-    return { settlementId, status: problem.status, body: problemDocument(problem) };
+    return refusedItem(settlementId, error as ApiError);
   }
 }
 
@@ -263,17 +262,12 @@ async function settleBatch(bodies: readonly (SettlementItem | Refused)[], ctx: R
       return submitted.txId;
     }),
   );
-  const refusal = (settlementId: string, error: ApiError) => ({
-    settlementId,
-    status: error.status,
-    body: problemDocument(error),
-  });
   let next = 0;
   const results = bodies.map((body) => {
-    if ('refusal' in body) return refusal(body.settlementId, body.refusal);
+    if ('refusal' in body) return refusedItem(body.settlementId, body.refusal);
     const item = items[next++];
     const lookup = lookupOf(item);
-    return lookup instanceof ApiError ? refusal(item.settlementId, lookup) : replies.get(item);
+    return lookup instanceof ApiError ? refusedItem(item.settlementId, lookup) : replies.get(item);
   });
   return { status: 200, body: { txId: txIds[0] ?? null, txIds, results } };
 }
