@@ -200,6 +200,16 @@ export async function refusedUnchanged(
   return failure;
 }
 
+/** Asserts the write is answered as already made (created: false) and leaves the ledger exactly as it was. */
+export async function replayedUnchanged(
+  fabric: FakeFabric,
+  call: () => Promise<{ created: boolean }>,
+): Promise<void> {
+  const before = fabric.snapshot();
+  expect((await call()).created).to.equal(false);
+  expect(fabric.snapshot()).to.equal(before);
+}
+
 /** A malformed request: what is wrong, the fields that make it so, the field the error must name. */
 export type BadInput = [label: string, change: Record<string, unknown>, field: string];
 
