@@ -60,8 +60,23 @@ export function ownerNamedOrCaller(caller: Caller, named: string | undefined, fi
 
 type Pair = { hospital: string; insurer: string };
 
+/**
+ * Every registered hospital with every registered insurer, narrowed to the hospital or insurer named: the pairs
+ * whose collections hold what a period's totals are made of. The registry is small, whatever the ledger's size.
+ */
+export async function registeredPairs(ledger: Ledger, named: Partial<Pair>): Promise<Pair[]> {
+  const participants = (await ledger.scan<Participant>(KeyType.participant)).map((entry) => entry.value);
+  const ofKind = (kind: ParticipantKind, only?: string) =>
+    participants
+      .filter((p) => p.kind === kind && (only === undefined || p.mspId === only))
+      .map((p) => p.mspId);
+  return ofKind('HOSPITAL', named.hospital).flatMap((hospital) =>
+    ofKind('INSURER', named.insurer).map((insurer) => ({ hospital, insurer })),
+  );
+}
+
 /** Whether a hospital and an insurer are registered as such: only such a pair has a collection to read. */
-export async function isRegisteredPair(ledger: Ledger, pair: Pair): Promise<boolean> {
+async function isRegisteredPair(ledger: Ledger, pair: Pair): Promise<boolean> {
   const hospital = await findParticipant(ledger, pair.hospital);
   const insurer = await findParticipant(ledger, pair.insurer);
   return hospital?.kind === 'HOSPITAL' && insurer?.kind === 'INSURER';

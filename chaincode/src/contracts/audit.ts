@@ -7,7 +7,7 @@ import { LedgerContext, LedgerContract } from '../context';
 import * as requests from '../schemas';
 import { allSettlements } from '../settlements/queries';
 import { lineOf, linesBetween, reconcile } from '../settlements/statements';
-import { isRegisteredPair } from '../access';
+import { registeredPairs } from '../access';
 import { parseRequest } from '../validation';
 
 export class AuditContract extends LedgerContract {
@@ -16,8 +16,9 @@ export class AuditContract extends LedgerContract {
   }
 
   /**
-   * Over settlements discharged in [from, to] that the caller may see. One hospital's with one insurer over a
-   * period read their statements' lines, month by month; anything wider reads the settlements themselves.
+   * Over settlements discharged in [from, to] that the caller may see. Over a period, the statements' lines of
+   * every registered pair the caller may see and named are read month by month, so the cost follows the answer;
+   * without a period, the settlements themselves.
    */
   @Transaction(false)
   async reconciliation(ctx: LedgerContext, request: string): Promise<string> {
@@ -28,11 +29,11 @@ export class AuditContract extends LedgerContract {
     const insurer = caller.kind === 'INSURER' ? caller.mspId : filter.insurer;
     const { from, to } = filter;
     let lines: StatementLine[] = [];
-    if (hospital === undefined || insurer === undefined || from === undefined || to === undefined) {
+    if (from === undefined || to === undefined) {
       for await (const settlement of allSettlements(ledger, caller, filter)) lines.push(lineOf(settlement));
     } else if ((filter.hospital ?? hospital) === hospital && (filter.insurer ?? insurer) === insurer) {
-      const pair = { hospital, insurer };
-      if (await isRegisteredPair(ledger, pair)) lines = await linesBetween(ledger, pair, from, to);
+      for (const pair of await registeredPairs(ledger, { hospital, insurer }))
+        lines = lines.concat(await linesBetween(ledger, pair, from, to));
     }
     return canonicalJson(reconcile(lines));
   }
