@@ -4,7 +4,8 @@
 # scaling chart, then tears the network down (--keep leaves it up). --orgs N (5, 7, 9, ... 129) runs it on a
 # generated consortium of N organisations: the regulator and as many hospitals as insurers (the workloads use
 # hospital1, hospital2, insurer1 and insurer2; the others' peers validate and commit every block, as members
-# do). Other options go to main.ts (--help).
+# do). --scale runs the scale benchmark (bench/src/scale.ts) instead of the throughput rounds. Other options go
+# to the benchmark (--help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,16 +17,21 @@ export CHAINCODE_PERF=true
 VENV=${BENCH_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/settlement-bench/venv}
 KEEP=0
 ORG_COUNT=''
+ENTRY=bench/src/main.ts
+USAGE="require('./bench/src/options').USAGE"
+HELP=0
 ARGS=()
 for arg in "$@"; do
   case $arg in
     --keep) KEEP=1 ;;
     --orgs=*) ORG_COUNT=${arg#*=} ;;
-    # Printed without main.ts: fabric-common's config (nconf) would take --help for itself.
-    --help | -h) exec node -r ts-node/register -e "console.log(require('./bench/src/options').USAGE)" ;;
+    --scale) ENTRY=bench/src/scale.ts USAGE="require('./bench/src/scale').SCALE_USAGE" ;;
+    --help | -h) HELP=1 ;;
     *) ARGS+=("$arg") ;;
   esac
 done
+# Printed without running the benchmark: fabric-common's config (nconf) would take --help for itself.
+[[ $HELP == 0 ]] || exec node -r ts-node/register -e "console.log($USAGE)"
 
 log() { echo "[bench] $*"; }
 
@@ -75,7 +81,7 @@ main() {
   log "building"
   npx tsc -b chaincode gateway
   # fabric-network warns on every TLS connection to 127.0.0.1 (an IP as server name): noise here.
-  NODE_OPTIONS=--no-deprecation node -r ts-node/register bench/src/main.ts "${ARGS[@]}"
+  NODE_OPTIONS=--no-deprecation node -r ts-node/register "$ENTRY" "${ARGS[@]}"
 }
 
 main

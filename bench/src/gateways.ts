@@ -23,6 +23,8 @@ export interface GatewayOptions {
   runDir: string;
   /** Extra gateway configuration (e.g. FABRIC_COMMIT_TIMEOUT_SECONDS, LOG_LEVEL). */
   env: Record<string, string>;
+  /** How long the tokens minted for the bench's requests last (default an hour). */
+  tokenTtlSeconds?: number;
 }
 
 async function healthy(url: string): Promise<boolean> {
@@ -39,7 +41,7 @@ export class Gateways {
   private readonly exited: string[] = [];
   private stopping = false;
 
-  async start({ runDir, env }: GatewayOptions): Promise<void> {
+  async start({ runDir, env, tokenTtlSeconds = 3600 }: GatewayOptions): Promise<void> {
     setUpDevGateways(runDir);
     const dir = join(runDir, 'gateway');
     for (const org of readTopology(runDir).orgs) {
@@ -51,7 +53,12 @@ export class Gateways {
         if (!this.stopping) this.exited.push(`${org.id} (${signal ?? `exit code ${code}`})`);
       });
       const pem = readFileSync(keyFiles(keyDir(runDir), org).privateKey, 'utf8');
-      const token = mintToken(pem, { org, role: ROLE_OF_KIND[org.kind], sub: 'bench', ttlSeconds: 3600 });
+      const token = mintToken(pem, {
+        org,
+        role: ROLE_OF_KIND[org.kind],
+        sub: 'bench',
+        ttlSeconds: tokenTtlSeconds,
+      });
       this.byOrg.set(org.id, { org, url: gatewayUrlOf(org), pid: child.pid as number, token });
     }
     const deadline = Date.now() + 90_000;

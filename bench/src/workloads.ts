@@ -131,7 +131,7 @@ export async function seedPool(
 }
 
 /** The slot's next policy; a slot is never used by two operations at once, so the counter needs no lock. */
-function nextPolicy(entry: PoolEntry): SeededPolicy {
+export function nextPolicy(entry: PoolEntry): SeededPolicy {
   return entry.policies[entry.used++ % entry.policies.length];
 }
 
@@ -150,7 +150,7 @@ function directItem(policy: SeededPolicy): Partial<SubmitSettlementRequest> {
 }
 
 /** The gateway's request body for a settlement: the invoice number in clear (the gateway hashes it). */
-function httpItem(policy: SeededPolicy) {
+export function httpItem(policy: SeededPolicy) {
   const item = directItem(policy);
   delete item.invoiceHash;
   return { ...item, invoiceNumber: invoiceNumberFor(uniqueId('INV')) };
