@@ -133,7 +133,8 @@ class Loader {
     // A client sends a batch only if the batches in flight may still fall short of the target.
     let claimed = this.recorded;
     const client = async (slot: number): Promise<void> => {
-      for (; claimed < target; claimed += BATCH) {
+      while (claimed < target) {
+        claimed += BATCH;
         const start = performance.now();
         await this.batch(slot, measuredMonthOpen);
         latencies.push(performance.now() - start);
