@@ -119,6 +119,8 @@ export const Tx = {
   listSettlements: 'Settlements:list',
   /** The current version of a settlement's details exactly as stored, salt included (what its stub hashes). */
   storedSettlement: 'Settlements:stored',
+  /** Where the settlement's record and every version of its details are kept, those versions as stored. */
+  settlementEvidence: 'Settlements:evidence',
   /** Which organisations must endorse a write to a settlement (its hospital and its insurer). */
   settlementEndorsers: 'Settlements:endorsers',
 
@@ -427,6 +429,18 @@ export function settlementOfBatchItem(
   return { outcome: result.outcome, settlement: { ...result.added, ...fields } as Settlement };
 }
 
+/**
+ * A settlement's ledger keys and private versions, for its evidence package: the public record's key, the
+ * collection of its details, and each version of them (one per transaction that wrote the record, oldest first)
+ * under its key, exactly as stored.
+ */
+export interface SettlementRecordKeys {
+  insurer: string;
+  key: string;
+  collection: string;
+  versions: { txId: string; key: string; stored: string }[];
+}
+
 export interface HistoryEntry<T> {
   txId: string;
   timestamp: string;
@@ -615,6 +629,7 @@ export interface TxResults {
   'Settlements:get': Settlement;
   'Settlements:history': HistoryEntry<Settlement>[];
   'Settlements:stored': { stored: string };
+  'Settlements:evidence': SettlementRecordKeys;
   /** A page holds fewer than `limit` items while its bookmark says more follow only when the scan bound was hit. */
   'Settlements:list': Page<Settlement>;
   'Settlements:endorsers': EndorsersResult;

@@ -21,6 +21,7 @@ import {
 } from 'fabric-network';
 import { CHAINCODE_NAME, CHANNEL_NAME, openReply, writeTransient } from '@settlement/chaincode/dist/api';
 import type { LedgerEvent, TxName } from '@settlement/chaincode/dist/api';
+import { decodeChainInfo, type PeerView } from '@settlement/evidence';
 import { DecodedBlock, TransactionInfo, transactionInBlock } from './blocks';
 import { CommitTimes } from './commit-times';
 import { CommitWatcher } from './commit-watcher';
@@ -65,6 +66,12 @@ export interface LedgerClient {
   rediscover(): Promise<void>;
   /** A committed transaction as the ledger records it; undefined when there is none with this id. */
   transaction(txId: string): Promise<TransactionInfo | undefined>;
+  /** Block `number` as this organisation's peer stores it (protobuf common.Block). */
+  block(number: number): Promise<Buffer>;
+  /** The block holding transaction `txId`, as stored; undefined when there is none with this id. */
+  blockOfTransaction(txId: string): Promise<Buffer | undefined>;
+  /** What each peer discovery knows, of every organisation, says its chain's height and latest block hash are. */
+  peerChainViews(): Promise<PeerView[]>;
   /** Calls onEvent for every chaincode event of a valid transaction from fromBlock on, in ledger order. */
   subscribe(fromBlock: number, onEvent: (record: LedgerEventRecord) => void): Promise<() => void>;
   close(): Promise<void>;
@@ -499,16 +506,50 @@ export class FabricLedgerClient implements LedgerClient {
   }
 
   async transaction(txId: string): Promise<TransactionInfo | undefined> {
-    let bytes: Buffer;
+    const bytes = await this.blockOfTransaction(txId);
+    const info = bytes && transactionInBlock(BlockDecoder.decode(bytes), txId);
+    return info && { ...info, committedAt: this.watcher?.times.get(info.blockNumber) };
+  }
+
+  async blockOfTransaction(txId: string): Promise<Buffer | undefined> {
     try {
-      bytes = await this.network.getContract(QSCC).evaluateTransaction('GetBlockByTxID', CHANNEL_NAME, txId);
+      return await this.network.getContract(QSCC).evaluateTransaction('GetBlockByTxID', CHANNEL_NAME, txId);
     } catch (error) {
       // qscc answers "no such transaction ID" as an error; a reachable peer with that answer means not found.
       if (/not found|no such transaction/i.test(String((error as Error).message))) return undefined;
       throw unavailable(error, this.logger);
     }
-    const info = transactionInBlock(BlockDecoder.decode(bytes), txId);
-    return info && { ...info, committedAt: this.watcher?.times.get(info.blockNumber) };
+  }
+
+  async block(number: number): Promise<Buffer> {
+    try {
+      return await this.network
+        .getContract(QSCC)
+        .evaluateTransaction('GetBlockByNumber', CHANNEL_NAME, String(number));
+    } catch (error) {
+      throw unavailable(error, this.logger);
+    }
+  }
+
+  async peerChainViews(): Promise<PeerView[]> {
+    const qscc = this.network.getContract(QSCC);
+    const views = await Promise.all(
+      this.network
+        .getChannel()
+        .getEndorsers()
+        .map(async (peer) => {
+          try {
+            const tx = qscc.createTransaction('GetChainInfo').setEndorsingPeers([peer]);
+            const { height, currentBlockHash } = decodeChainInfo(await tx.evaluate(CHANNEL_NAME));
+            return { mspId: peer.mspid, peer: peer.name, height, currentBlockHash };
+          } catch (error) {
+            // A peer that does not answer is left out: the package shows the views that could be obtained.
+            this.logger.warn({ err: error, peer: peer.name }, 'no chain information from a peer');
+            return undefined;
+          }
+        }),
+    );
+    return views.filter((view) => view !== undefined).sort((a, b) => a.peer.localeCompare(b.peer));
   }
 
   async subscribe(fromBlock: number, onEvent: (record: LedgerEventRecord) => void): Promise<() => void> {

@@ -9,6 +9,7 @@ import { authenticate, principalOf, Principal, requireRole, TokenVerifier } from
 import type { GatewayConfig } from './config';
 import { ApiError, ProblemCode, validationFailed } from './errors';
 import type { EventHub } from './events';
+import type { EvidenceAssembler } from './evidence';
 import type { LedgerClient } from './ledger';
 import type { Pseudonymiser } from './pseudonymise';
 import type { Membership, Role } from './membership';
@@ -19,6 +20,7 @@ export interface RouteContext {
   ledger: LedgerClient;
   pseudonymiser: Pseudonymiser;
   events: EventHub;
+  evidence: EvidenceAssembler;
   principal: Principal;
 }
 
@@ -123,6 +125,7 @@ export interface RouteDeps {
   ledger: LedgerClient;
   pseudonymiser: Pseudonymiser;
   events: EventHub;
+  evidence: EvidenceAssembler;
 }
 
 /**

@@ -46,6 +46,7 @@ import {
   settlementKey,
   settlementParties,
   storedVersion,
+  storedVersions,
   type SettlementStub,
 } from '../settlements/record';
 import { withReplacement } from '../settlements/invoices';
@@ -276,6 +277,15 @@ export class SettlementsContract extends LedgerContract {
     const caller = await ctx.caller();
     const stub = await visibleStub(ledger, caller, parseRequest(request, requests.settlementKey));
     return canonicalJson({ stored: await storedVersion(ledger, stub) });
+  }
+
+  /** The settlement's keys and every version of its details as stored, for its evidence package. */
+  @Transaction(false)
+  async evidence(ctx: LedgerContext, request: string): Promise<string> {
+    const { ledger } = ctx;
+    const caller = await ctx.caller();
+    const stub = await visibleStub(ledger, caller, parseRequest(request, requests.settlementKey));
+    return canonicalJson(await storedVersions(ledger, stub));
   }
 
   /**

@@ -3,7 +3,7 @@
  * version of its details is a key of its own in the collection of its hospital and insurer (Fabric keeps no
  * history of private data), and the stub names the version that is current.
  */
-import type { Actor, Settlement, SettlementKey, SettlementStatus } from '../api';
+import type { Actor, Settlement, SettlementKey, SettlementRecordKeys, SettlementStatus } from '../api';
 import { settlementsCollection } from '../collections';
 import { KeyType, type Ledger } from '../ledger';
 import { PAYEE_OF_MODE, type Payee } from '../schemas';
@@ -43,6 +43,22 @@ export async function settlementAt(
 ): Promise<Settlement> {
   const collection = settlementsCollection(stub.hospital, stub.insurer);
   return (await ledger.get<Settlement>(versionKey(ledger, stub, txId), collection)) as Settlement;
+}
+
+/** Every version of the details, oldest first, under its key and exactly as stored: one per write of the stub. */
+export async function storedVersions(ledger: Ledger, stub: SettlementStub): Promise<SettlementRecordKeys> {
+  const collection = settlementsCollection(stub.hospital, stub.insurer);
+  const key = settlementKey(ledger, stub);
+  const versions: SettlementRecordKeys['versions'] = [];
+  for (const { txId, value } of await ledger.history<SettlementStub>(key)) {
+    if (value === null) continue;
+    versions.push({
+      txId,
+      key: versionKey(ledger, stub, txId),
+      stored: await storedVersion(ledger, stub, txId),
+    });
+  }
+  return { insurer: stub.insurer, key, collection, versions };
 }
 
 /** The version `txId` wrote (the current one by default) exactly as stored, salt included. */

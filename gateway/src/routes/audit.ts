@@ -18,6 +18,7 @@ import {
   noParams,
   noQuery,
   reconciliationQuery,
+  settlementParams,
   triageBody,
   txParams,
 } from '../schemas';
@@ -179,6 +180,19 @@ export const auditRoutes = [
         }),
         (alert) => alert.triage?.by.txId ?? alert.submitter.txId,
       ),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/audit/evidence/:hospital/:settlementId',
+    summary:
+      "A settlement's evidence package: its transactions' blocks, every header from the genesis block and the channel's configurations, to check offline with `npm run verify`",
+    roles: ALL_ROLES,
+    params: settlementParams,
+    query: noQuery,
+    responses: { 200: 'the package (format settlement-evidence, version 1; evidence/EVIDENCE.md)' },
+    returns: { schema: OBJECT },
+    errors: ['NOT_FOUND'],
+    handle: async ({ params }, { evidence }) => ({ status: 200, body: await evidence.assemble(params) }),
   }),
   route({
     method: 'get',

@@ -19,6 +19,7 @@ const readOnly = new Set<TxName>([
   Tx.previewSettlement,
   Tx.settlementHistory,
   Tx.storedSettlement,
+  Tx.settlementEvidence,
   Tx.remittance,
   Tx.statement,
   Tx.statementLines,

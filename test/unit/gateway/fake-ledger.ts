@@ -2,6 +2,7 @@
  * An in-memory LedgerClient for the gateway's unit tests: each transaction name answers through a handler the
  * test sets, every call is recorded, and events are pushed by the test.
  */
+import type { PeerView } from '@settlement/evidence';
 import type { TxName } from '@settlement/chaincode/dist/api';
 import type { ChaincodeErrorBody } from '@settlement/chaincode/dist/api';
 import { fromChaincodeError, parseChaincodeError } from '../../../gateway/src/errors';
@@ -97,6 +98,26 @@ export class FakeLedger implements LedgerClient {
 
   async transaction(txId: string): Promise<TransactionInfo | undefined> {
     return this.transactions.get(txId);
+  }
+
+  /** Blocks as a peer stores them, by number; and which block holds which transaction. */
+  readonly blocks: Buffer[] = [];
+  readonly blockOf = new Map<string, number>();
+  peerViews: PeerView[] = [];
+
+  async block(number: number): Promise<Buffer> {
+    const block = this.blocks[number];
+    if (!block) throw new Error(`FakeLedger: no block ${number}`);
+    return block;
+  }
+
+  async blockOfTransaction(txId: string): Promise<Buffer | undefined> {
+    const number = this.blockOf.get(txId);
+    return number === undefined ? undefined : this.block(number);
+  }
+
+  async peerChainViews(): Promise<PeerView[]> {
+    return this.peerViews;
   }
 
   /**
