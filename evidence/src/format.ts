@@ -1,6 +1,6 @@
 /**
  * The evidence package: everything needed to check one settlement's whole life offline. JSON; binary Fabric
- * structures as base64 of their protobuf bytes exactly as the ledger holds them. EVIDENCE.md documents each field.
+ * structures as base64 of their protobuf bytes exactly as the ledger holds them. README.md documents each field.
  */
 export const EVIDENCE_FORMAT = 'settlement-evidence';
 export const EVIDENCE_VERSION = 1;

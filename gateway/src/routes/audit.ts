@@ -189,7 +189,7 @@ export const auditRoutes = [
     roles: ALL_ROLES,
     params: settlementParams,
     query: noQuery,
-    responses: { 200: 'the package (format settlement-evidence, version 1; evidence/EVIDENCE.md)' },
+    responses: { 200: 'the package (format settlement-evidence, version 1; evidence/README.md)' },
     returns: { schema: OBJECT },
     errors: ['NOT_FOUND'],
     handle: async ({ params }, { evidence }) => ({ status: 200, body: await evidence.assemble(params) }),
