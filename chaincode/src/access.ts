@@ -2,7 +2,7 @@
  * Who the caller is (MSP ID from the transaction's creator, kind from the participants registry) and what
  * it may see. Records outside the caller's view are reported as NOT_FOUND, so their existence does not leak.
  */
-import type { Participant, ParticipantKind } from './api';
+import type { Pair, Participant, ParticipantKind } from './api';
 import { forbidden, notFound, validationFailed } from './errors';
 import { KeyType, type Ledger } from './ledger';
 
@@ -57,8 +57,6 @@ export function ownerNamedOrCaller(caller: Caller, named: string | undefined, fi
     throw validationFailed(`${field}: name the organisation the id belongs to`);
   return caller.mspId;
 }
-
-type Pair = { hospital: string; insurer: string };
 
 /**
  * Every registered hospital with every registered insurer, narrowed to the hospital or insurer named: the pairs

@@ -32,6 +32,12 @@ import type {
 // Callers that type requests import them from here with the records.
 export type * from './schemas';
 
+/** A hospital and an insurer: a settlement's two parties, whose collection holds what they share. */
+export interface Pair {
+  hospital: string;
+  insurer: string;
+}
+
 /** Bytes of salt and of reply key per write: far beyond guessing; AES-256 takes a key of this size. */
 export const REPLY_KEY_BYTES = 32;
 const TAG_BYTES = 16;

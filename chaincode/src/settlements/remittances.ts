@@ -3,13 +3,12 @@
  * reference. Every payout joins the remittance of its reference, whether paid alone or in a bulk payout; the
  * record is in the pair's collection, since amounts are the pair's business.
  */
-import type { Remittance, Settlement } from '../api';
+import type { Pair, Remittance, Settlement } from '../api';
 import { settlementsCollection } from '../collections';
 import { idConflict } from '../errors';
 import { KeyType, type Ledger } from '../ledger';
 
 type Payout = NonNullable<Settlement['payout']>;
-type Pair = Pick<Settlement, 'hospital' | 'insurer'>;
 
 const remittanceKey = (ledger: Ledger, insurer: string, paymentReference: string): string =>
   ledger.key(KeyType.remittance, insurer, paymentReference);

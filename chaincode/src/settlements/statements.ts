@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type {
   Actor,
   Page,
+  Pair,
   PayeeTotals,
   Reconciliation,
   Settlement,
@@ -88,7 +89,6 @@ export function reconcile(lines: readonly StatementLine[]): Reconciliation {
   return totals;
 }
 
-type Pair = { hospital: string; insurer: string };
 /** A statement: a hospital's and an insurer's month. */
 export type StatementKey = Pair & { month: string };
 

@@ -6,6 +6,7 @@
 import {
   SETTLEMENT_ITEM_FIELDS,
   type Alert,
+  type Pair,
   type Settlement,
   type SettlementKey,
   type SubmitSettlementResult,
@@ -205,7 +206,7 @@ export async function submitOne(
 /** One alert per attempt to reuse an invoice, however often the attempt is retried. */
 async function recordDuplicate(
   ledger: Ledger,
-  { hospital, insurer }: { hospital: string; insurer: string },
+  { hospital, insurer }: Pair,
   user: string,
   item: SettlementItem,
   alertId: string,

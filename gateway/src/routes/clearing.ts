@@ -4,6 +4,7 @@
  */
 import { Tx } from '@settlement/chaincode/dist/api';
 import type {
+  Pair,
   PayoutBatchResult,
   Remittance,
   Statement,
@@ -27,7 +28,6 @@ const remittanceParams = z.strictObject({
   paymentReference: payoutBatchBody.shape.paymentReference,
 });
 const statementParams = z.strictObject({ ...pairParams, month });
-type Pair = { hospital: string; insurer: string };
 
 /**
  * A hospital's clerk reads its own hospital's records of a pair, an insurer's adjuster its own insurer's, an
