@@ -100,11 +100,12 @@ function parseOptions(argv: string[]): Options {
   return { sizes, samples, concurrency, out: values.out };
 }
 
+const MONTHS = Array.from({ length: 12 }, (_, i) => `${YEAR}-${String(i + 1).padStart(2, '0')}`);
+const OTHER_MONTHS = MONTHS.filter((month) => month !== MEASURED_MONTH);
+
 /** The months settlements are spread over: all twelve while the measured one fills, then the eleven others. */
 function dateOf(n: number, measuredMonthOpen: boolean): string {
-  const months = Array.from({ length: 12 }, (_, i) => `${YEAR}-${String(i + 1).padStart(2, '0')}`).filter(
-    (month) => measuredMonthOpen || month !== MEASURED_MONTH,
-  );
+  const months = measuredMonthOpen ? MONTHS : OTHER_MONTHS;
   const month = months[n % months.length];
   return `${month}-${String(1 + (Math.floor(n / months.length) % 28)).padStart(2, '0')}`;
 }

@@ -37,24 +37,34 @@ export const hex = (bytes: Bytes): string => Buffer.from(bytes).toString('hex');
 const toNumber = (value: Long | number | undefined): number =>
   typeof value === 'number' ? value : (value?.toNumber() ?? 0);
 
-export function decodeHeader(bytes: Bytes): BlockHeader {
-  const h = common.BlockHeader.decode(bytes) as unknown as {
-    number?: Long;
-    previous_hash: Bytes;
-    data_hash: Bytes;
-  };
-  return { number: toNumber(h.number), previousHash: h.previous_hash, dataHash: h.data_hash };
+interface DecodedHeader {
+  number?: Long;
+  previous_hash: Bytes;
+  data_hash: Bytes;
+}
+interface DecodedBlock {
+  header: DecodedHeader;
+  data: { data: Bytes[] };
+  metadata: { metadata: Bytes[] };
 }
 
-export function decodeBlock(bytes: Bytes): Block {
-  const b = common.Block.decode(bytes) as unknown as {
-    header: object;
-    data: { data: Bytes[] };
-    metadata: { metadata: Bytes[] };
-  };
-  const header = decodeHeader(common.BlockHeader.encode(b.header).finish());
-  return { header, data: b.data?.data ?? [], metadata: b.metadata?.metadata ?? [] };
-}
+const headerOf = (h: DecodedHeader): BlockHeader => ({
+  number: toNumber(h.number),
+  previousHash: h.previous_hash,
+  dataHash: h.data_hash,
+});
+
+export const decodeHeader = (bytes: Bytes): BlockHeader =>
+  headerOf(common.BlockHeader.decode(bytes) as unknown as DecodedHeader);
+
+const blockOf = (b: DecodedBlock): Block => ({
+  header: headerOf(b.header),
+  data: b.data?.data ?? [],
+  metadata: b.metadata?.metadata ?? [],
+});
+
+export const decodeBlock = (bytes: Bytes): Block =>
+  blockOf(common.Block.decode(bytes) as unknown as DecodedBlock);
 
 /** DER of SEQUENCE { INTEGER number, OCTET STRING previousHash, OCTET STRING dataHash }: protoutil.BlockHeaderBytes. */
 export function headerBytes({ number, previousHash, dataHash }: BlockHeader): Buffer {
@@ -341,23 +351,25 @@ export function decodeChainInfo(bytes: Bytes): { height: number; currentBlockHas
   return { height: toNumber(info.height), currentBlockHash: hex(info.currentBlockHash ?? []) };
 }
 
-/** A block as a chain link carries it: its header (protobuf) and its signatures metadata; and whether it is a configuration block. */
+/** Whether the block holds a channel configuration (its one envelope's header type is CONFIG). */
+export const isConfigBlock = (block: Block): boolean => envelopeId(block.data[0]).type === HEADER_TYPE_CONFIG;
+
+/**
+ * A block as a chain link carries it: its header as the block holds it (protobuf) and its signatures metadata;
+ * and whether it is a configuration block.
+ */
 export function linkOf(bytes: Bytes): {
   number: number;
   header: Buffer;
   signatures: Buffer;
   isConfig: boolean;
 } {
-  const b = common.Block.decode(bytes) as unknown as {
-    header: object;
-    data: { data: Bytes[] };
-    metadata: { metadata: Bytes[] };
-  };
-  const header = Buffer.from(common.BlockHeader.encode(b.header).finish());
+  const decoded = common.Block.decode(bytes) as unknown as DecodedBlock;
+  const block = blockOf(decoded);
   return {
-    number: decodeHeader(header).number,
-    header,
-    signatures: Buffer.from(b.metadata?.metadata?.[common.BlockMetadataIndex.SIGNATURES] ?? []),
-    isConfig: envelopeId(b.data.data[0]).type === HEADER_TYPE_CONFIG,
+    number: block.header.number,
+    header: Buffer.from(common.BlockHeader.encode(decoded.header as object).finish()),
+    signatures: Buffer.from(block.metadata[common.BlockMetadataIndex.SIGNATURES] ?? []),
+    isConfig: isConfigBlock(block),
   };
 }

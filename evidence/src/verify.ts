@@ -14,6 +14,7 @@ import {
   envelopeId,
   hex,
   headerHash,
+  isConfigBlock,
   sha256,
   validationCodes,
   type Block,
@@ -108,7 +109,7 @@ function readChain(checks: Checks, pkg: EvidencePackage): Chain | undefined {
     blocks.set(Number(number), block);
   }
   const configNumbers = new Set([0]);
-  for (const [number, block] of blocks) if (envelopeId(block.data[0]).type === 1) configNumbers.add(number);
+  for (const [number, block] of blocks) if (isConfigBlock(block)) configNumbers.add(number);
   const configs: [number, MspDefinition[]][] = [];
   for (const number of [...configNumbers].sort((a, b) => a - b)) {
     const block = blocks.get(number);

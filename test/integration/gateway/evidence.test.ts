@@ -40,21 +40,32 @@ const flipLast = (bytes: Uint8Array): Buffer => {
   return copy;
 };
 
-/** The package with one transaction's envelope in its block changed by `change` (the block re-encoded). */
-function withEnvelope(
+/**
+ * The package with transaction `t`'s block changed by `change`, which gets the decoded block and the
+ * transaction's position in it (the block re-encoded).
+ */
+function withBlockOf(
   pkg: EvidencePackage,
   t: number,
-  change: (envelope: Buffer) => Buffer,
+  change: (block: { data: { data: Buffer[] }; metadata: { metadata: Buffer[] } }, index: number) => void,
 ): EvidencePackage {
   const { txId, blockNumber } = pkg.transactions[t];
   const block = Buffer.from(pkg.blocks[blockNumber], 'base64');
   const changed = edit(common.Block)(block, (b) => {
-    const data = (b.data as { data: Buffer[] }).data;
-    const index = data.findIndex((e) => Buffer.from(e).includes(Buffer.from(txId)));
-    data[index] = change(data[index]);
+    const decoded = b as unknown as Parameters<typeof change>[0];
+    change(
+      decoded,
+      decoded.data.data.findIndex((e) => Buffer.from(e).includes(Buffer.from(txId))),
+    );
   });
   return { ...pkg, blocks: { ...pkg.blocks, [blockNumber]: changed.toString('base64') } };
 }
+
+/** The package with transaction `t`'s envelope changed by `change`. */
+const withEnvelope = (pkg: EvidencePackage, t: number, change: (envelope: Buffer) => Buffer) =>
+  withBlockOf(pkg, t, ({ data }, index) => {
+    data.data[index] = change(data.data[index]);
+  });
 
 /** An envelope whose endorser transaction's one action payload is changed by `change`. */
 const inAction = (change: (action: Message) => void) => (envelope: Buffer) =>
@@ -241,18 +252,11 @@ describe('evidence packages', function () {
       ],
       [
         'a transaction marked invalid presented as valid',
-        (() => {
-          const { blockNumber, txId } = pkg.transactions[2];
-          const block = Buffer.from(pkg.blocks[blockNumber], 'base64');
-          const changed = edit(common.Block)(block, (b) => {
-            const data = (b.data as { data: Buffer[] }).data;
-            const index = data.findIndex((e) => Buffer.from(e).includes(Buffer.from(txId)));
-            const metadata = (b.metadata as { metadata: Buffer[] }).metadata;
-            metadata[2] = Buffer.from(metadata[2]);
-            metadata[2][index] = 11;
-          });
-          return { ...pkg, blocks: { ...pkg.blocks, [blockNumber]: changed.toString('base64') } };
-        })(),
+        withBlockOf(pkg, 2, ({ metadata }, index) => {
+          // TRANSACTIONS_FILTER: the committing peer's verdict on each transaction of the block.
+          metadata.metadata[2] = Buffer.from(metadata.metadata[2]);
+          metadata.metadata[2][index] = 11;
+        }),
         /is marked invalid \(code 11\)/,
       ],
       [
