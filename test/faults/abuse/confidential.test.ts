@@ -14,7 +14,7 @@ import { call } from '../support/http';
 import { RUN_DIR } from '../support/instance';
 import { chainInfo, peersAgree } from '../support/ledger';
 import { until } from '../support/processes';
-import { RUN, seedPolicy, settlementBody, uniqueId } from '../support/scenario';
+import { readableBy, RUN, seedPolicy, settlementBody, uniqueId } from '../support/scenario';
 
 const peerDir = (org: OrgId): string => join(RUN_DIR, 'data', `peer-${org}`);
 const blockFiles = (org: OrgId): string => join(peerDir(org), 'ledger', 'ledgersData', 'chains');
@@ -52,6 +52,7 @@ describe('abuse: a competitor reading settlements', function () {
         paidAt: new Date().toISOString(),
         paymentReference,
       };
+      for (const answer of [paid, disputed]) await readableBy('insurer1', path(answer.body));
       expect((await call('insurer1', 'POST', `${path(paid.body)}/payout`, payout)).status).to.equal(201);
       const dispute = { reason: disputeReason };
       expect((await call('insurer1', 'POST', `${path(disputed.body)}/dispute`, dispute)).status).to.equal(

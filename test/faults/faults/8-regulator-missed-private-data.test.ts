@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { startGateways } from '../support/gateways';
 import { call } from '../support/http';
 import { killProcess, networkUp, sleep, until } from '../support/processes';
-import { loadLanes, settlementBody, uniqueId } from '../support/scenario';
+import { loadLanes, readableBy, settlementBody, uniqueId } from '../support/scenario';
 
 /** Longer than a pull at commit (5 s) and a reconciliation round (10 s) several times over. */
 const CATCH_UP_BOUND_MS = 120_000;
@@ -27,6 +27,7 @@ describe('fault: the regulator missed private data', function () {
       const recorded = await call(org, 'POST', '/v1/settlements', body);
       expect(recorded.status, JSON.stringify(recorded.body)).to.equal(201);
       const path = `/v1/settlements/${recorded.body.hospital}/${body.settlementId}`;
+      await readableBy(policy.insurer, path);
       if (index % 2 === 0) {
         const paymentReference = uniqueId('PAY');
         const payout = {

@@ -10,6 +10,7 @@ import { invoiceNumberFor } from '../../integration/support/fixtures';
 import { mspOf, OrgId } from './gateways';
 import type { Lane } from './load';
 import { call } from './http';
+import { until } from './processes';
 
 export const RUN = randomBytes(4).toString('hex');
 let counter = 0;
@@ -17,6 +18,14 @@ let counter = 0;
 export function uniqueId(prefix: string): string {
   counter += 1;
   return `${prefix}-${RUN}-${counter}`;
+}
+
+/**
+ * Waits until an organisation's gateway reads a record another one wrote: a 201 means the writer's own peer
+ * committed it, and the insurer acts once its peer has too, as its clerk would on the settlement's event.
+ */
+export async function readableBy(org: OrgId, path: string): Promise<void> {
+  await until(`${org} to read ${path}`, async () => (await call(org, 'GET', path)).status === 200);
 }
 
 export const DISCHARGE_YEAR = '2026';
