@@ -5,6 +5,7 @@
  */
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { MAX_PSEUDONYM_KEYS } from './pseudonymise';
 
@@ -54,6 +55,8 @@ export interface GatewayConfig {
     maxStreamsPerSubject: number;
   };
   shutdownGraceSeconds: number;
+  /** The web console's production build, served at /console. */
+  consoleDir: string;
 }
 
 export class ConfigError extends Error {
@@ -191,6 +194,7 @@ export const ENVIRONMENT = z.object({
   EVENTS_MAX_STREAMS_PER_SUBJECT: int(1, 1000).default(5),
   // Longer than a write's deadline (FABRIC_REQUEST_DEADLINE_SECONDS), so a draining write still answers.
   SHUTDOWN_GRACE_SECONDS: int(0, 600).default(50),
+  CONSOLE_DIR: text.optional(),
 });
 
 /**
@@ -248,5 +252,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       maxStreamsPerSubject: env.EVENTS_MAX_STREAMS_PER_SUBJECT,
     },
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
+    consoleDir: env.CONSOLE_DIR ?? resolve(__dirname, '../../console/dist'),
   };
 }

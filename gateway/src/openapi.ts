@@ -169,6 +169,20 @@ export function openApiDocument(routes: readonly RouteSpec[], serverUrl?: string
         responses: { 200: { description: 'OpenAPI 3.1', content: content(OBJECT) } },
       },
     },
+    '/console': {
+      get: {
+        operationId: operationId('get', '/console'),
+        summary:
+          'The web console (its data needs a token); assets under /console/assets are cached for a year',
+        responses: {
+          200: { description: 'the page', content: content({ type: 'string' }, 'text/html') },
+          404: {
+            description: 'the console is not built',
+            content: content(problem, 'application/problem+json'),
+          },
+        },
+      },
+    },
   };
   for (const spec of routes) {
     const path = openApiPath(spec.path);

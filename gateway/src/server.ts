@@ -2,6 +2,7 @@
  * The HTTP application, assembled from its parts. It takes a LedgerClient rather than connecting itself, so
  * tests run it against a fake ledger and main.ts against Fabric.
  */
+import { CONSOLE_PATH, consoleRouter } from './console';
 import { EvidenceAssembler } from './evidence';
 import type { Server } from 'node:http';
 import express, { Express, NextFunction, Request, Response } from 'express';
@@ -131,9 +132,14 @@ export function createServer({
     res.json(openapi);
   });
 
+  app.use(CONSOLE_PATH, consoleRouter(config.consoleDir));
+
   const evidence = new EvidenceAssembler(ledger, membership.mspId);
   mountRoutes(app, ROUTES, { config, membership, ledger, pseudonymiser, events, evidence });
-  const operational = ['/healthz', '/metrics', '/openapi.json'].map((path) => ({ method: 'get', path }));
+  const operational = ['/healthz', '/metrics', '/openapi.json', CONSOLE_PATH].map((path) => ({
+    method: 'get',
+    path,
+  }));
   mountMethodGuards(app, [...operational, ...ROUTES]);
 
   app.use(() => {

@@ -3,6 +3,8 @@
  * captured log, and mints tokens the way an organisation's identity provider would.
  */
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -19,6 +21,18 @@ export function newKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
 }
 
 export const idpKeys = newKeyPair();
+
+/** A console build as the gateway finds it: the page and one content-hashed asset. */
+export const CONSOLE_FIXTURE = ((): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'console-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><script type="module" src="/console/assets/a-1.js"></script>',
+  );
+  writeFileSync(join(dir, 'assets', 'a-1.js'), `console.log(${JSON.stringify('x'.repeat(4000))});`);
+  return dir;
+})();
 export const PSEUDONYM_KEY = Buffer.alloc(32, 7);
 export const ISSUER = 'test-idp';
 export const AUDIENCE = 'test-gateway';
@@ -85,6 +99,7 @@ export function testConfig(orgId: string, overrides: Partial<GatewayConfig> = {}
       maxStreamsPerSubject: 5,
     },
     shutdownGraceSeconds: 1,
+    consoleDir: CONSOLE_FIXTURE,
     ...overrides,
   };
 }

@@ -1,0 +1,235 @@
+/** The settlements the caller may see, filtered by status, counterparty and discharge date; a page at a time. */
+import { useState } from 'preact/hooks';
+import { get, saveBlob } from '../api';
+import { Key, useI18n } from '../i18n';
+import { href } from '../route';
+import type { Settlement } from '../types';
+import { Field, Money, Problem, Section, Status, useLive, useLoad } from '../ui';
+import { useSession } from '../App';
+
+const STATUSES = ['AWAITING_PAYOUT', 'NOTHING_DUE', 'PAID', 'DISPUTED', 'REJECTED', 'REVERSED'];
+
+/** A listing's rows as CSV, amounts in yuan, for a spreadsheet. */
+function csvOf(items: Settlement[], t: (key: Key) => string): Blob {
+  const header = [
+    'hospital',
+    'settlementId',
+    'insurer',
+    'policyRef',
+    'dischargeDate',
+    'status',
+    'total',
+    'fundShare',
+    'commercialShare',
+    'patientShare',
+  ];
+  const yuan = (fen: number) => (fen / 100).toFixed(2);
+  const rows = items.map((s) => [
+    s.hospital,
+    s.settlementId,
+    s.insurer,
+    s.policyRef,
+    s.dischargeDate,
+    t(`status_${s.status}` as Key),
+    yuan(s.costs.total),
+    yuan(s.split.fundShare),
+    yuan(s.split.commercialShare),
+    yuan(s.split.patientShare),
+  ]);
+  const quote = (cell: string) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+  // The byte-order mark makes spreadsheet programs read the Chinese as UTF-8.
+  return new Blob(['\ufeff' + [header, ...rows].map((row) => row.map(quote).join(',')).join('\r\n')], {
+    type: 'text/csv;charset=utf-8',
+  });
+}
+
+export function SettlementTable({
+  items,
+  select,
+}: {
+  items: Settlement[];
+  select?: { chosen: Set<string>; toggle: (s: Settlement) => void };
+}) {
+  const { t } = useI18n();
+  return (
+    <table class="settlements">
+      <thead>
+        <tr>
+          {select && <th scope="col">{t('select')}</th>}
+          <th scope="col">{t('settlementId')}</th>
+          <th scope="col">{t('hospital')}</th>
+          <th scope="col">{t('insurer')}</th>
+          <th scope="col">{t('dischargeDate')}</th>
+          <th scope="col">{t('total')}</th>
+          <th scope="col">{t('commercialShare')}</th>
+          <th scope="col">{t('status')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((s) => {
+          const key = `${s.hospital}/${s.settlementId}`;
+          return (
+            <tr key={key} data-settlement={s.settlementId}>
+              {select && (
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`${t('select')} ${s.settlementId}`}
+                    checked={select.chosen.has(key)}
+                    onChange={() => select.toggle(s)}
+                  />
+                </td>
+              )}
+              <td>
+                <a href={href('settlement', s.hospital, s.settlementId)}>{s.settlementId}</a>
+              </td>
+              <td>{s.hospital}</td>
+              <td>{s.insurer}</td>
+              <td>{s.dischargeDate}</td>
+              <td>
+                <Money fen={s.costs.total} />
+              </td>
+              <td>
+                <Money fen={s.split.commercialShare} />
+              </td>
+              <td>
+                <Status status={s.status} />
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export function Settlements({ fixedStatus }: { fixedStatus?: string }) {
+  const { t } = useI18n();
+  const { session, participants } = useSession();
+  const live = useLive();
+  const [filter, setFilter] = useState({ status: fixedStatus ?? '', counterparty: '', from: '', to: '' });
+  const [applied, setApplied] = useState(filter);
+  const [pageCount, setPageCount] = useState(1);
+  const counterpartyKind = session.role === 'clerk' ? 'INSURER' : 'HOSPITAL';
+  const counterparties = participants.filter((p) =>
+    session.role === 'auditor' ? p.kind !== 'REGULATOR' : p.kind === counterpartyKind,
+  );
+  const query = (cursor?: string) => {
+    const party = participants.find((p) => p.mspId === applied.counterparty);
+    return {
+      status: fixedStatus ?? applied.status,
+      ...(party && { [party.kind === 'HOSPITAL' ? 'hospital' : 'insurer']: party.mspId }),
+      from: applied.from,
+      to: applied.to,
+      limit: '50',
+      cursor,
+    };
+  };
+  const listing = useLoad(async () => {
+    const items: Settlement[] = [];
+    let cursor: string | undefined;
+    for (let read = 0; read < pageCount; read++) {
+      const page = await get<{ items: Settlement[]; nextCursor?: string }>('/v1/settlements', query(cursor));
+      items.push(...page.items);
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    return { items, nextCursor: cursor };
+  }, [applied, pageCount, live, participants]);
+  const title = fixedStatus ? t('nav_disputes') : t('nav_settlements');
+  return (
+    <Section
+      title={title}
+      actions={
+        <button
+          type="button"
+          disabled={!listing.data?.items.length}
+          onClick={() => listing.data && saveBlob(csvOf(listing.data.items, t), 'settlements.csv')}
+        >
+          {t('csv')}
+        </button>
+      }
+    >
+      <form
+        class="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setPageCount(1);
+          setApplied(filter);
+        }}
+      >
+        {!fixedStatus && (
+          <Field label={t('status')}>
+            {(id) => (
+              <select
+                id={id}
+                value={filter.status}
+                onChange={(e) => setFilter({ ...filter, status: e.currentTarget.value })}
+              >
+                <option value="">{t('any')}</option>
+                {STATUSES.map((status) => (
+                  <option key={status} value={status}>
+                    {t(`status_${status}` as Key)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+        <Field
+          label={
+            session.role === 'clerk'
+              ? t('insurer')
+              : session.role === 'adjuster'
+                ? t('hospital')
+                : `${t('hospital')} / ${t('insurer')}`
+          }
+        >
+          {(id) => (
+            <select
+              id={id}
+              value={filter.counterparty}
+              onChange={(e) => setFilter({ ...filter, counterparty: e.currentTarget.value })}
+            >
+              <option value="">{t('any')}</option>
+              {counterparties.map((p) => (
+                <option key={p.mspId} value={p.mspId}>
+                  {p.mspId}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={`${t('dischargeDate')} ${t('from')}`}>
+          {(id) => (
+            <input
+              id={id}
+              type="date"
+              value={filter.from}
+              onInput={(e) => setFilter({ ...filter, from: e.currentTarget.value })}
+            />
+          )}
+        </Field>
+        <Field label={`${t('dischargeDate')} ${t('to')}`}>
+          {(id) => (
+            <input
+              id={id}
+              type="date"
+              value={filter.to}
+              onInput={(e) => setFilter({ ...filter, to: e.currentTarget.value })}
+            />
+          )}
+        </Field>
+        <button type="submit">{t('filter')}</button>
+      </form>
+      <Problem error={listing.error} />
+      {listing.data &&
+        (listing.data.items.length ? <SettlementTable items={listing.data.items} /> : <p>{t('none')}</p>)}
+      {listing.data?.nextCursor && (
+        <button type="button" onClick={() => setPageCount(pageCount + 1)}>
+          {t('more')}
+        </button>
+      )}
+    </Section>
+  );
+}
