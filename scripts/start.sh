@@ -68,6 +68,7 @@ main() {
   bash network/up.sh
   log "building"
   npx tsc -b chaincode gateway
+  npm run --silent build -w console >/dev/null
   mkdir -p "$RUN_DIR"
   npx ts-node network/profiles/dev-keys.ts --run-dir network/run
   # One gateway per organisation of the network's consortium (network/run/topology.json), on its host: its

@@ -17,11 +17,14 @@ suite() {
 }
 
 bash scripts/ensure-deps.sh
+bash scripts/ensure-browser.sh
 echo "[test] lint and type check"
 npx eslint .
 npx prettier --check .
 npx tsc -b chaincode gateway
 npx tsc --noEmit -p tsconfig.json
+echo "[test] the console's production build"
+npm run --silent build -w console
 if command -v shellcheck >/dev/null; then
   shellcheck -x network/*.sh network/lib/*.sh network/builders/ccaas/bin/* scripts/*.sh scripts/lib/*.sh \
     test/faults/run.sh .ci/run

@@ -8,6 +8,7 @@ import * as requests from '../schemas';
 import { allSettlements } from '../settlements/queries';
 import { lineOf, linesBetween, reconcile } from '../settlements/statements';
 import { registeredPairs } from '../access';
+import { isServingInsurer } from '../policies/record';
 import { parseRequest } from '../validation';
 
 export class AuditContract extends LedgerContract {
@@ -32,8 +33,10 @@ export class AuditContract extends LedgerContract {
     if (from === undefined || to === undefined) {
       for await (const settlement of allSettlements(ledger, caller, filter)) lines.push(lineOf(settlement));
     } else if ((filter.hospital ?? hospital) === hospital && (filter.insurer ?? insurer) === insurer) {
+      // An insurer registered ahead of joining the channel has no collections yet: reading one would fail.
       for (const pair of await registeredPairs(ledger, { hospital, insurer }))
-        lines = lines.concat(await linesBetween(ledger, pair, from, to));
+        if (await isServingInsurer(ledger, pair.insurer))
+          lines = lines.concat(await linesBetween(ledger, pair, from, to));
     }
     return canonicalJson(reconcile(lines));
   }
