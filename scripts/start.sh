@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # npm start: brings up the development network (deploying the chaincode and bootstrapping the participants),
-# builds, prepares development keys, starts one gateway per organisation and stays in the foreground.
+# builds (the gateway and the console), prepares development keys, starts one gateway per organisation, loads
+# the demo data (scripts/demo-data.ts; --empty skips it) and stays in the foreground.
 # Ctrl-C stops the gateways and then the network, unless the network was already up before (or --keep-network
 # or KEEP_NETWORK=1): it stops only what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 KEEP_NETWORK=${KEEP_NETWORK:-0}
-[[ ${1:-} == --keep-network ]] && KEEP_NETWORK=1
+DEMO_DATA=1
+for arg in "$@"; do
+  case "$arg" in
+    --keep-network) KEEP_NETWORK=1 ;;
+    --empty) DEMO_DATA=0 ;;
+    *)
+      echo "usage: npm start [-- --keep-network] [-- --empty]" >&2
+      exit 2
+      ;;
+  esac
+done
 RUN_DIR=network/run/gateway
 PIDS=()
 
@@ -100,6 +111,11 @@ main() {
     wait_healthy "$org" "${PIDS[$i]}" "$url"
   done
 
+  if ((DEMO_DATA)); then
+    log "loading the demo data through the gateways (npm start -- --empty skips it)"
+    npx ts-node scripts/demo-data.ts
+  fi
+
   echo
   log "gateways (logs in $RUN_DIR/<org>.log):"
   for i in "${!orgs[@]}"; do printf '  %-10s %s\n' "${orgs[$i]}" "${urls[$i]}"; done
@@ -109,6 +125,7 @@ main() {
     TOKEN=\$(npm run --silent token -- --org ${orgs[example - 1]} --role clerk --sub alice)
     curl -H "Authorization: Bearer \$TOKEN" ${urls[example - 1]}/v1/participants
   The contract: ${urls[example - 1]}/openapi.json
+  The console: ${urls[example - 1]}/console (sign in with a token as above)
 
   Ctrl-C stops the gateways, and the network unless it was up before.
 USAGE
