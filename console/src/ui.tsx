@@ -108,3 +108,27 @@ export function Done({ show, children }: { show: boolean; children?: ComponentCh
 }
 
 export const useLive = (): number => useContext(LiveTick);
+
+/** A labelled choice among `options` (value and words), the first choice being "any". */
+export function Choice(props: {
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <Field label={props.label}>
+      {(id) => (
+        <select id={id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+          <option value="">{t('any')}</option>
+          {props.options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}

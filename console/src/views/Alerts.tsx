@@ -4,7 +4,7 @@ import { get, post } from '../api';
 import { Key, useI18n } from '../i18n';
 import { href } from '../route';
 import type { Alert } from '../types';
-import { Field, Problem, Section, Time, useAction, useLive, useLoad } from '../ui';
+import { Choice, Field, Problem, Section, Time, useAction, useLive, useLoad } from '../ui';
 import { useSession } from '../App';
 
 const TYPES = ['DUPLICATE_INVOICE', 'OVERLAPPING_STAY', 'PERIOD_CHANGED'];
@@ -51,38 +51,18 @@ export function Alerts() {
   return (
     <Section title={t('nav_alerts')}>
       <div class="row">
-        <Field label={t('alertType')}>
-          {(id) => (
-            <select
-              id={id}
-              value={filter.type}
-              onChange={(e) => setFilter({ ...filter, type: e.currentTarget.value })}
-            >
-              <option value="">{t('any')}</option>
-              {TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {t(`alert_${type}` as Key)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('status')}>
-          {(id) => (
-            <select
-              id={id}
-              value={filter.status}
-              onChange={(e) => setFilter({ ...filter, status: e.currentTarget.value })}
-            >
-              <option value="">{t('any')}</option>
-              {STATUSES.map((status) => (
-                <option key={status} value={status}>
-                  {t(`alertStatus_${status}` as Key)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <Choice
+          label={t('alertType')}
+          value={filter.type}
+          options={TYPES.map((type) => ({ value: type, label: t(`alert_${type}` as Key) }))}
+          onChange={(type) => setFilter({ ...filter, type })}
+        />
+        <Choice
+          label={t('status')}
+          value={filter.status}
+          options={STATUSES.map((status) => ({ value: status, label: t(`alertStatus_${status}` as Key) }))}
+          onChange={(status) => setFilter({ ...filter, status })}
+        />
       </div>
       <Problem error={alerts.error} />
       {alerts.data && !alerts.data.items.length && <p>{t('none')}</p>}

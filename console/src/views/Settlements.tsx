@@ -4,7 +4,7 @@ import { get, saveBlob } from '../api';
 import { Key, useI18n } from '../i18n';
 import { href } from '../route';
 import type { Settlement } from '../types';
-import { Field, Money, Problem, Section, Status, useLive, useLoad } from '../ui';
+import { Choice, Field, Money, Problem, Section, Status, useLive, useLoad } from '../ui';
 import { useSession } from '../App';
 
 const STATUSES = ['AWAITING_PAYOUT', 'NOTHING_DUE', 'PAID', 'DISPUTED', 'REJECTED', 'REVERSED'];
@@ -159,24 +159,14 @@ export function Settlements({ fixedStatus }: { fixedStatus?: string }) {
         }}
       >
         {!fixedStatus && (
-          <Field label={t('status')}>
-            {(id) => (
-              <select
-                id={id}
-                value={filter.status}
-                onChange={(e) => setFilter({ ...filter, status: e.currentTarget.value })}
-              >
-                <option value="">{t('any')}</option>
-                {STATUSES.map((status) => (
-                  <option key={status} value={status}>
-                    {t(`status_${status}` as Key)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <Choice
+            label={t('status')}
+            value={filter.status}
+            options={STATUSES.map((status) => ({ value: status, label: t(`status_${status}` as Key) }))}
+            onChange={(status) => setFilter({ ...filter, status })}
+          />
         )}
-        <Field
+        <Choice
           label={
             session.role === 'clerk'
               ? t('insurer')
@@ -184,22 +174,10 @@ export function Settlements({ fixedStatus }: { fixedStatus?: string }) {
                 ? t('hospital')
                 : `${t('hospital')} / ${t('insurer')}`
           }
-        >
-          {(id) => (
-            <select
-              id={id}
-              value={filter.counterparty}
-              onChange={(e) => setFilter({ ...filter, counterparty: e.currentTarget.value })}
-            >
-              <option value="">{t('any')}</option>
-              {counterparties.map((p) => (
-                <option key={p.mspId} value={p.mspId}>
-                  {p.mspId}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+          value={filter.counterparty}
+          options={counterparties.map((p) => ({ value: p.mspId, label: p.mspId }))}
+          onChange={(counterparty) => setFilter({ ...filter, counterparty })}
+        />
         <Field label={`${t('dischargeDate')} ${t('from')}`}>
           {(id) => (
             <input
