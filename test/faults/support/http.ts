@@ -62,3 +62,24 @@ export async function call(
     return { status: 0, body: { error: (error as Error).message }, ms: Date.now() - started };
   }
 }
+
+/** Answers worth retrying: no answer, ledger unavailable, commit outcome unknown. */
+export const RETRYABLE = new Set([0, 502, 503, 504]);
+
+/**
+ * An idempotent write sent again while its answer says to retry, for at most `retryForMs`, as a client of the
+ * API would: the answer that ended it is returned.
+ */
+export async function writeRetrying(
+  org: OrgId,
+  path: string,
+  json: unknown,
+  retryForMs = 30_000,
+): Promise<Answer> {
+  const deadline = Date.now() + retryForMs;
+  for (;;) {
+    const answer = await call(org, 'POST', path, json);
+    if (!RETRYABLE.has(answer.status) || Date.now() > deadline) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

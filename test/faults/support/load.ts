@@ -5,7 +5,7 @@
  */
 import type { Split } from '../../../chaincode/src/api';
 import { OrgId } from './gateways';
-import { call } from './http';
+import { call, RETRYABLE } from './http';
 import { Policy, settlementBody, SettlementBody } from './scenario';
 import { sleep } from './processes';
 
@@ -40,9 +40,6 @@ export interface LoadResult {
   /** Milliseconds of every answer that was not an acknowledgement, by status. */
   failureMs: Record<string, number[]>;
 }
-
-/** Answers worth retrying: no answer, ledger unavailable, commit outcome unknown. */
-const RETRYABLE = new Set([0, 502, 503, 504]);
 
 async function submitUntilAcknowledged(item: Submitted, options: LoadOptions, result: LoadResult) {
   const deadline = Date.now() + options.retryForMs;
