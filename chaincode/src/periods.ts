@@ -3,9 +3,8 @@
  * run by calendar year, or by policy year from an anniversary of the policy's validFrom (inclusive) to the next
  * (exclusive). Pure date arithmetic on YYYY-MM-DD strings; no Fabric import.
  */
+import { isLeapYear } from './calendar';
 import type { AccumulatorPeriod } from './schemas';
-
-const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
 const pad = (value: number, width: number): string => String(value).padStart(width, '0');
 

@@ -17,6 +17,7 @@ import type {
   StatementLine,
   StatementParty,
 } from '../api';
+import { monthsBetween } from '../calendar';
 import { canonicalJson } from '../canonical';
 import { settlementsCollection } from '../collections';
 import { invalidState, validationFailed } from '../errors';
@@ -137,17 +138,6 @@ export async function statementLines(
   const collection = settlementsCollection(hospital, insurer);
   const entries = await ledger.scanCollection<StatementLine>(collection, KeyType.statementLine, [month]);
   return entries.map((entry) => entry.value);
-}
-
-/** The months from that of `from` to that of `to` (dates), oldest first. */
-function monthsBetween(from: string, to: string): string[] {
-  const months: string[] = [];
-  for (let [year, month] = [Number(from.slice(0, 4)), Number(from.slice(5, 7))]; ; month += 1) {
-    if (month > 12) [year, month] = [year + 1, 1];
-    const name = `${year}-${String(month).padStart(2, '0')}`;
-    if (name > to.slice(0, 7)) return months;
-    months.push(name);
-  }
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { expect } from 'chai';
 import type { Browser } from 'puppeteer-core';
+import { lastDayOf, monthBefore, monthsBetween } from '../../../chaincode/src/calendar';
 import { invoiceNumberFor } from '../support/fixtures';
 import { call, ensureGateways, stopStartedGateways, urlOf } from '../gateway/harness';
 import { cover, id, idNumber, publishProduct } from '../gateway/run-fixtures';
@@ -136,18 +137,12 @@ describe('the console in a browser', function () {
     const shown = Number(
       await page.$eval('#by-hospital-count tr[data-category=Hospital1MSP] td', (el) => el.textContent),
     );
-    const months = [0, 1, 2].map((back) => {
-      const d = new Date(`${month}-15T00:00:00Z`);
-      d.setUTCMonth(d.getUTCMonth() - back);
-      return d.toISOString().slice(0, 7);
-    });
     let expected = 0;
-    for (const m of months) {
-      const last = new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).getUTCDate();
+    for (const m of monthsBetween(monthBefore(month, 2), month)) {
       const rec = await call(
         'regulator',
         'GET',
-        `/v1/audit/reconciliation?from=${m}-01&to=${m}-${last}&hospital=Hospital1MSP`,
+        `/v1/audit/reconciliation?from=${m}-01&to=${lastDayOf(m)}&hospital=Hospital1MSP`,
       );
       expected += rec.body.count as number;
     }
