@@ -5,7 +5,7 @@ import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { get, holdToken } from './api';
 import { subscribe } from './events';
 import { I18nContext, i18nOf, Key, Lang, useI18n } from './i18n';
-import { href, useRoute } from './route';
+import { href, Route, useRoute } from './route';
 import { Role, Session, sessionOf } from './session';
 import type { Participant } from './types';
 import { Field, LiveTick } from './ui';
@@ -39,10 +39,16 @@ function Dashboard() {
   return View ? <View /> : null;
 }
 
-function Page({ page, args, role }: { page: string; args: string[]; role: Role }) {
-  if (page === 'settlement' && args.length === 2)
-    return <SettlementView hospital={args[0]} settlementId={args[1]} />;
-  switch (PAGES[role].includes(page) ? page : PAGES[role][0]) {
+/** The page a route shows to a role: a settlement, one of the role's pages, else the role's first page. */
+function pageOf({ page, args }: Route, role: Role): string {
+  if (page === 'settlement' && args.length === 2) return page;
+  return PAGES[role].includes(page) ? page : PAGES[role][0];
+}
+
+function Page({ page, args }: { page: string; args: string[] }) {
+  switch (page) {
+    case 'settlement':
+      return <SettlementView hospital={args[0]} settlementId={args[1]} />;
     case 'eligibility':
       return <Eligibility />;
     case 'new':
@@ -123,7 +129,7 @@ function Frame({ session, signOut }: { session: Session; signOut: () => void }) 
   }, [session]);
   const context = useMemo(() => ({ session, participants }), [session, participants]);
   const pages = PAGES[session.role];
-  const current = pages.includes(route.page) ? route.page : route.page === 'settlement' ? '' : pages[0];
+  const current = pageOf(route, session.role);
   return (
     <SessionContext.Provider value={context}>
       <LiveTick.Provider value={tick}>
@@ -148,7 +154,7 @@ function Frame({ session, signOut }: { session: Session; signOut: () => void }) 
           </button>
         </nav>
         <main>
-          <Page page={route.page} args={route.args} role={session.role} />
+          <Page page={current} args={route.args} />
         </main>
       </LiveTick.Provider>
     </SessionContext.Provider>

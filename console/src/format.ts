@@ -20,23 +20,18 @@ export function todayInChina(now = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
 }
 
-/** `YYYY-MM` of the month `offset` months before the date's own. */
-export function monthBefore(date: string, offset: number): string {
-  const [year, month] = date.split('-').map(Number);
-  const index = year * 12 + (month - 1) - offset;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
-export function lastDayOf(month: string): string {
-  const [year, m] = month.split('-').map(Number);
-  return `${month}-${String(new Date(Date.UTC(year, m, 0)).getUTCDate()).padStart(2, '0')}`;
-}
-
 /** Yuan as typed ("1234.5") to integer fen through its digits, never through floating point; undefined if not money. */
 export function fenOf(text: string): number | undefined {
   const match = /^\s*(\d{1,12})(?:\.(\d{1,2}))?\s*$/.exec(text);
   if (!match) return undefined;
   return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+/** Yuan typed into the field `label` as fen; an error naming the field when it is not money. */
+export function fenFrom(text: string, label: string): number {
+  const fen = fenOf(text);
+  if (fen === undefined) throw new Error(`${label}: not an amount in yuan: ${text}`);
+  return fen;
 }
 
 /** Fen as an editable yuan string ("1234.50"). */

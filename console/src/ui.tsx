@@ -10,14 +10,13 @@ import { Key, useI18n } from './i18n';
 export const LiveTick = createContext(0);
 
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
-  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; error?: unknown }>({});
   const [again, setAgain] = useState(0);
   useEffect(() => {
     let current = true;
-    setState((s) => ({ ...s, loading: true }));
     load().then(
-      (data) => current && setState({ data, loading: false }),
-      (error) => current && setState({ error, loading: false }),
+      (data) => current && setState({ data }),
+      (error) => current && setState({ error }),
     );
     return () => {
       current = false;

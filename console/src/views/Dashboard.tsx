@@ -6,7 +6,8 @@
 import { useMemo, useState } from 'preact/hooks';
 import { get, getAll } from '../api';
 import { Bars, Series } from '../chart';
-import { lastDayOf, monthBefore, todayInChina } from '../format';
+import { lastDayOf, monthBefore, monthsBetween } from '../../../chaincode/src/calendar';
+import { todayInChina } from '../format';
 import { Key, useI18n } from '../i18n';
 import type { Alert, Reconciliation, Settlement } from '../types';
 import { Field, Problem, Section, useLive, useLoad } from '../ui';
@@ -14,15 +15,8 @@ import { useSession } from '../App';
 
 const DAY_BUCKETS = [7, 14, 30, 60, Infinity];
 
-function monthsBetween(from: string, to: string): string[] {
-  const months: string[] = [];
-  for (let back = 0; months.length < 36; back++) {
-    const month = monthBefore(`${to}-01`, back);
-    if (month < from) break;
-    months.unshift(month);
-  }
-  return months;
-}
+/** Longest span the dashboard reads: each month costs a reconciliation per hospital and insurer. */
+const MAX_MONTHS = 36;
 
 const daysBetween = (from: string, to: string) =>
   Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
@@ -35,7 +29,7 @@ export function Dashboard() {
   const [span, setSpan] = useState({ from: monthBefore(today, 2), to: monthBefore(today, 0) });
   const hospitals = participants.filter((p) => p.kind === 'HOSPITAL').map((p) => p.mspId);
   const insurers = participants.filter((p) => p.kind === 'INSURER').map((p) => p.mspId);
-  const months = useMemo(() => monthsBetween(span.from, span.to), [span]);
+  const months = useMemo(() => monthsBetween(span.from, span.to).slice(-MAX_MONTHS), [span]);
 
   const figures = useLoad(async () => {
     const period = (month: string) => ({ from: `${month}-01`, to: lastDayOf(month) });

@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { post } from '../api';
-import { fenOf, todayInChina } from '../format';
+import { fenFrom, todayInChina } from '../format';
 import { Key, useI18n } from '../i18n';
 import { href } from '../route';
 import type { Settlement, SettlementPreview, Split } from '../types';
@@ -67,11 +67,7 @@ export function NewSettlement() {
 
   const body = () => {
     const fen = Object.fromEntries(
-      [...FUND, ...SELF].map((name) => {
-        const value = fenOf(form[name]);
-        if (value === undefined) throw new Error(`${t(name)}: ${form[name]}`);
-        return [name, value];
-      }),
+      [...FUND, ...SELF].map((name) => [name, fenFrom(form[name], t(name))]),
     ) as Record<Amount, number>;
     const fund = { pooled: fen.pooled, seriousIllness: fen.seriousIllness, assistance: fen.assistance };
     const total = [...FUND, ...SELF].reduce((sum, name) => sum + fen[name], 0);

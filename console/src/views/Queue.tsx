@@ -48,9 +48,17 @@ export function Queue() {
             await post(`${settlementPath(s.hospital, s.settlementId)}/payout`, payout);
             continue;
           }
-          const items = batch.map((s) => ({ settlementId: s.settlementId, amount: s.split.commercialShare }));
+          const payouts = batch.map((s) => ({
+            settlementId: s.settlementId,
+            amount: s.split.commercialShare,
+          }));
           results.push(
-            await post<PayoutBatchResult>('/v1/payouts/batch', { paymentReference, paidAt, hospital, items }),
+            await post<PayoutBatchResult>('/v1/payouts/batch', {
+              paymentReference,
+              paidAt,
+              hospital,
+              items: payouts,
+            }),
           );
         }
         return results;

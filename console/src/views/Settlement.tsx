@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { download, get, post, settlementPath } from '../api';
-import { fenOf, yuanText } from '../format';
+import { fenFrom, yuanText } from '../format';
 import { Key, useI18n } from '../i18n';
 import type { Settlement, TransactionInfo, Version } from '../types';
 import { Done, Field, Money, Problem, Section, Status, Time, useAction, useLive, useLoad } from '../ui';
@@ -62,13 +62,8 @@ function ActionForm(props: {
   );
 }
 
-function money(text: string): number {
-  const fen = fenOf(text);
-  if (fen === undefined) throw new Error(`not an amount in yuan: ${text}`);
-  return fen;
-}
-
 function Actions({ s, done }: { s: Settlement; done: () => void }) {
+  const { t } = useI18n();
   const { session } = useSession();
   const path = settlementPath(s.hospital, s.settlementId);
   const forms: Parameters<typeof ActionForm>[0][] = [];
@@ -137,7 +132,7 @@ function Actions({ s, done }: { s: Settlement; done: () => void }) {
           { name: 'reference', label: 'recoveryReference' },
         ],
         toBody: (v) => ({
-          amount: money(v.amount),
+          amount: fenFrom(v.amount, t('amount')),
           reason: v.reason,
           reference: v.reference,
           recoveredAt: new Date().toISOString(),

@@ -1,6 +1,7 @@
 /** The settlements the caller may see, filtered by status, counterparty and discharge date; a page at a time. */
 import { useState } from 'preact/hooks';
 import { get, saveBlob } from '../api';
+import { yuanText } from '../format';
 import { Key, useI18n } from '../i18n';
 import { href } from '../route';
 import type { Settlement } from '../types';
@@ -23,7 +24,6 @@ function csvOf(items: Settlement[], t: (key: Key) => string): Blob {
     'commercialShare',
     'patientShare',
   ];
-  const yuan = (fen: number) => (fen / 100).toFixed(2);
   const rows = items.map((s) => [
     s.hospital,
     s.settlementId,
@@ -31,10 +31,10 @@ function csvOf(items: Settlement[], t: (key: Key) => string): Blob {
     s.policyRef,
     s.dischargeDate,
     t(`status_${s.status}` as Key),
-    yuan(s.costs.total),
-    yuan(s.split.fundShare),
-    yuan(s.split.commercialShare),
-    yuan(s.split.patientShare),
+    yuanText(s.costs.total),
+    yuanText(s.split.fundShare),
+    yuanText(s.split.commercialShare),
+    yuanText(s.split.patientShare),
   ]);
   const quote = (cell: string) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
   // The byte-order mark makes spreadsheet programs read the Chinese as UTF-8.

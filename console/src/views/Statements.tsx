@@ -1,7 +1,7 @@
 /** A hospital's and an insurer's month: totals, the hash of its lines, who confirmed it; confirm; its CSV. */
 import { useState } from 'preact/hooks';
 import { download, get, post } from '../api';
-import { monthBefore, todayInChina } from '../format';
+import { todayInChina } from '../format';
 import { useI18n } from '../i18n';
 import type { Statement } from '../types';
 import { Done, Field, Money, Problem, Section, useAction } from '../ui';
@@ -15,7 +15,7 @@ export function Statements() {
   const [key, setKey] = useState({
     hospital: own('HOSPITAL'),
     insurer: own('INSURER'),
-    month: monthBefore(todayInChina(), 0),
+    month: todayInChina().slice(0, 7),
   });
   const shown = useAction<Statement>();
   const confirm = useAction<unknown>();
