@@ -17,6 +17,7 @@ import { mintToken } from '../network/profiles/token';
 import { gatewayUrlOf, readTopology, type OrgNode } from '../network/profiles/topology';
 import { ROLE_OF_KIND } from '../gateway/src/membership';
 import type { Settlement } from '../chaincode/src/api';
+import { mapLimit } from '../bench/src/load';
 
 const PATIENTS = 36;
 const CONCURRENCY = 4;
@@ -51,16 +52,6 @@ async function write(org: Org, path: string, body: unknown, allowed: string[] = 
   if (answer.status === 200 || answer.status === 201 || allowed.includes(answer.body?.code))
     return answer.body;
   throw new Error(`${org.id} POST ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-}
-
-/** Runs `work` over `items`, a few at a time. */
-async function inParallel<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -170,7 +161,7 @@ async function main(): Promise<void> {
       productId: `${product.productId}-${insurer.id.toUpperCase()}`,
     };
   });
-  await inParallel(patients, async ({ n, insurer, policyRef, productId }) => {
+  await mapLimit(patients, CONCURRENCY, async ({ n, insurer, policyRef, productId }) => {
     const validity = {
       validFrom: `${from.getUTCFullYear()}-01-01`,
       validTo: `${from.getUTCFullYear() + 1}-12-31`,
@@ -216,21 +207,22 @@ async function main(): Promise<void> {
       };
     }),
   );
-  const recorded = new Map<string, Settlement>();
+  const recordedList = await mapLimit(
+    settlements,
+    CONCURRENCY,
+    async ({ hospital, body }): Promise<Settlement> => {
+      // Loaded on an earlier day, with other dates: the one recorded then stands.
+      const answer = await write(hospital, '/v1/settlements', body, ['ID_CONFLICT']);
+      if (answer.code !== 'ID_CONFLICT') return answer;
+      return (await call(hospital, 'GET', `/v1/settlements/${hospital.mspId}/${body.settlementId}`)).body;
+    },
+  );
+  const recorded = new Map(recordedList.map((settlement) => [settlement.settlementId, settlement]));
   const recordedAs = (id: string): Settlement => {
     const settlement = recorded.get(id);
     if (!settlement) throw new Error(`settlement ${id} was not recorded`);
     return settlement;
   };
-  await inParallel(settlements, async ({ hospital, body }) => {
-    // Loaded on an earlier day, with other dates: the one recorded then stands.
-    const answer = await write(hospital, '/v1/settlements', body, ['ID_CONFLICT']);
-    const settlement =
-      answer.code === 'ID_CONFLICT'
-        ? (await call(hospital, 'GET', `/v1/settlements/${hospital.mspId}/${body.settlementId}`)).body
-        : answer;
-    recorded.set(body.settlementId, settlement);
-  });
 
   // The first two months paid in bulk, a remittance per hospital and insurer, except the claims set aside below.
   const cutoff = day(monthStart(0), -1);
