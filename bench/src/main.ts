@@ -14,7 +14,7 @@ import { DirectConnections } from './fabric';
 import { Gateways } from './gateways';
 import { HttpClient } from './http-client';
 import { gitCommit, loadAverage, machineFacts, machineSpeed } from './machine';
-import { Options, parseOptions, USAGE, WorkloadId } from './options';
+import { Options, parseOptions, runCommand, USAGE, WorkloadId } from './options';
 import { networkProcesses } from './processes';
 import { waitForEqualHeights, waitForGossip } from './prometheus';
 import { cpuMsPerItem, cycleLines, ratios, table, targetLines, targets } from './report';
@@ -250,14 +250,4 @@ async function main(options: Options): Promise<void> {
   }
 }
 
-let options: Options;
-try {
-  options = parseOptions(process.argv.slice(2));
-} catch (error) {
-  console.error(`[bench] ${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-main(options).catch((error: unknown) => {
-  console.error(`[bench] ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runCommand('bench', USAGE, parseOptions, main);

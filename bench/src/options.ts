@@ -127,3 +127,26 @@ export function parseOptions(argv: string[]): Options {
     label: values.label,
   };
 }
+
+/**
+ * Runs a bench command: its options parsed from the command line (wrong ones exit 2 with the usage), then `main`
+ * (a failure exits 1), each reported under `[tag]`.
+ */
+export function runCommand<O>(
+  tag: string,
+  usage: string,
+  parse: (argv: string[]) => O,
+  main: (options: O) => Promise<void>,
+): void {
+  let options: O;
+  try {
+    options = parse(process.argv.slice(2));
+  } catch (error) {
+    console.error(`[${tag}] ${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  main(options).catch((error: unknown) => {
+    console.error(`[${tag}] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -18,6 +18,7 @@ import { HttpClient } from './http-client';
 import { gitCommit, machineFacts, machineSpeed } from './machine';
 import { waitForEqualHeights, waitForGossip } from './prometheus';
 import { latencySummary, round, type LatencySummary } from './stats';
+import { runCommand } from './options';
 import { httpItem, nextPolicy, seedPool, type PoolEntry } from './workloads';
 
 const ROOT = resolve(__dirname, '../..');
@@ -295,16 +296,4 @@ async function main(options: Options): Promise<void> {
 }
 
 // Run as a script; imported (for SCALE_USAGE) it does nothing.
-if (require.main === module) {
-  let options: Options;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    console.error(`[scale] ${(error as Error).message}\n${SCALE_USAGE}`);
-    process.exit(2);
-  }
-  main(options).catch((error: unknown) => {
-    console.error(`[scale] ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCommand('scale', SCALE_USAGE, parseOptions, main);
