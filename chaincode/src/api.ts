@@ -462,36 +462,34 @@ export interface Page<T> {
   bookmark: string;
 }
 
-export interface Reconciliation {
-  count: number;
+/** The amounts (fen) of one settlement as a statement lists it, or of many added up. */
+export interface SettlementAmounts {
   total: number;
   fundShare: number;
   commercialShare: number;
   patientShare: number;
   paid: number;
-  /** Taken back after payment (recoveries); net = paid − recovered. */
+  /** Taken back after payment (recoveries). */
   recovered: number;
-  net: number;
+  /** The commercial share still to pay: of settlements AWAITING_PAYOUT or DISPUTED. */
   outstanding: number;
+}
+
+export interface Reconciliation extends SettlementAmounts {
+  count: number;
+  /** paid − recovered. */
+  net: number;
   byStatus: Record<SettlementStatus, { count: number; commercialShare: number }>;
   /** The settlements that stand, by whom their commercial share is owed: hospitals (PARALLEL) or patients (SERIES). */
   byPayee: Record<Payee, PayeeTotals>;
 }
 
 /** A settlement as a month's statement lists it (amounts in fen). */
-export interface StatementLine {
+export interface StatementLine extends SettlementAmounts {
   settlementId: string;
   dischargeDate: string;
   status: SettlementStatus;
   payee: Payee;
-  total: number;
-  fundShare: number;
-  commercialShare: number;
-  patientShare: number;
-  paid: number;
-  recovered: number;
-  /** The commercial share still to pay: of a settlement AWAITING_PAYOUT or DISPUTED. */
-  outstanding: number;
   paymentReference?: string;
 }
 
