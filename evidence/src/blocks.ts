@@ -2,17 +2,18 @@
  * Fabric's block and transaction structures as the verifier reads them: protobuf decoding through fabric-protos
  * (the same .proto files Fabric is built from), and the two hashes Fabric computes over a block itself.
  */
-import { createHash } from 'node:crypto';
-import * as protos from 'fabric-protos';
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient module cannot be imported
+/// <reference path="./fabric-protos-bundle.d.ts" />
+import * as protos from 'fabric-protos/bundle';
+import { concat, fromHex, hex, sha256, utf8, type Bytes } from './bytes';
 
 const { common, msp, rwset, kvrwset } = protos;
 const peer = protos.protos;
 
-/** Decoded messages carry Buffers for bytes fields and Longs for 64-bit integers. */
+/** Decoded messages carry Uint8Arrays (Buffers in Node) for bytes fields and Longs for 64-bit integers. */
 interface Long {
   toNumber(): number;
 }
-type Bytes = Uint8Array;
 
 export interface BlockHeader {
   number: number;
@@ -25,14 +26,6 @@ export interface Block {
   data: Bytes[];
   metadata: Bytes[];
 }
-
-export const sha256 = (...parts: Bytes[]): Buffer => {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
-};
-
-export const hex = (bytes: Bytes): string => Buffer.from(bytes).toString('hex');
 
 const toNumber = (value: Long | number | undefined): number =>
   typeof value === 'number' ? value : (value?.toNumber() ?? 0);
@@ -67,36 +60,24 @@ export const decodeBlock = (bytes: Bytes): Block =>
   blockOf(common.Block.decode(bytes) as unknown as DecodedBlock);
 
 /** DER of SEQUENCE { INTEGER number, OCTET STRING previousHash, OCTET STRING dataHash }: protoutil.BlockHeaderBytes. */
-export function headerBytes({ number, previousHash, dataHash }: BlockHeader): Buffer {
-  const tlv = (tag: number, value: Buffer): Buffer => {
+export function headerBytes({ number, previousHash, dataHash }: BlockHeader): Bytes {
+  const tlv = (tag: number, value: Bytes): Bytes => {
     const n = value.length;
-    const length =
-      n < 0x80
-        ? Buffer.from([n])
-        : n < 0x100
-          ? Buffer.from([0x81, n])
-          : Buffer.from([0x82, n >> 8, n & 0xff]);
-    return Buffer.concat([Buffer.from([tag]), length, value]);
+    const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+    return concat(Uint8Array.from([tag, ...length]), value);
   };
   // A DER INTEGER is minimal two's complement: a leading zero byte only when the top bit is set.
   const digits = number.toString(16);
-  let integer = Buffer.from(digits.length % 2 === 0 ? digits : `0${digits}`, 'hex');
-  if (integer[0] & 0x80) integer = Buffer.concat([Buffer.from([0]), integer]);
-  return tlv(
-    0x30,
-    Buffer.concat([
-      tlv(0x02, integer),
-      tlv(0x04, Buffer.from(previousHash)),
-      tlv(0x04, Buffer.from(dataHash)),
-    ]),
-  );
+  let integer = fromHex(digits.length % 2 === 0 ? digits : `0${digits}`);
+  if (integer[0] & 0x80) integer = concat(Uint8Array.from([0]), integer);
+  return tlv(0x30, concat(tlv(0x02, integer), tlv(0x04, previousHash), tlv(0x04, dataHash)));
 }
 
 /** The hash the next block names as its previous one. */
-export const headerHash = (header: BlockHeader): Buffer => sha256(headerBytes(header));
+export const headerHash = (header: BlockHeader): Bytes => sha256(headerBytes(header));
 
 /** protoutil.BlockDataHash: SHA-256 of the block's envelopes laid end to end. */
-export const dataHash = (block: Block): Buffer => sha256(...block.data);
+export const dataHash = (block: Block): Bytes => sha256(...block.data);
 
 export interface Identity {
   mspId: string;
@@ -106,13 +87,13 @@ export interface Identity {
 
 function identity(serialised: Bytes): Identity {
   const id = msp.SerializedIdentity.decode(serialised) as unknown as { mspid: string; id_bytes: Bytes };
-  return { mspId: id.mspid, certificate: Buffer.from(id.id_bytes).toString('utf8') };
+  return { mspId: id.mspid, certificate: utf8(id.id_bytes) };
 }
 
 /** One signature by the ordering service over a block: value ‖ signatureHeader ‖ headerBytes. */
 export interface BlockSignature {
   signer: Identity;
-  signedBytes: Buffer;
+  signedBytes: Bytes;
   signature: Bytes;
 }
 
@@ -132,7 +113,7 @@ export function decodeSignatures(metadata: Bytes, header: BlockHeader): Signatur
     const sh = common.SignatureHeader.decode(s.signature_header) as unknown as { creator: Bytes };
     return {
       signer: identity(sh.creator),
-      signedBytes: Buffer.concat([m.value, s.signature_header, headerBytes(header)]),
+      signedBytes: concat(m.value, s.signature_header, headerBytes(header)),
       signature: s.signature,
     };
   });
@@ -145,7 +126,7 @@ export const validationCodes = (block: Block): Bytes =>
 
 export interface Endorsement {
   endorser: Identity;
-  signedBytes: Buffer;
+  signedBytes: Bytes;
   signature: Bytes;
 }
 
@@ -157,9 +138,9 @@ export interface KeyRead {
 
 export interface NamespaceWrites {
   reads: KeyRead[];
-  writes: { key: string; value: Buffer; isDelete: boolean }[];
+  writes: { key: string; value: Bytes; isDelete: boolean }[];
   /** Per collection, the SHA-256 of each private key written and of its value. */
-  privateWrites: Map<string, { keyHash: Buffer; valueHash: Buffer; isDelete: boolean }[]>;
+  privateWrites: Map<string, { keyHash: Bytes; valueHash: Bytes; isDelete: boolean }[]>;
 }
 
 export interface EndorsedTransaction {
@@ -168,10 +149,10 @@ export interface EndorsedTransaction {
   type: number;
   /** When the client made the proposal (its own clock), ISO-8601. */
   timestamp: string;
-  nonce: Buffer;
+  nonce: Bytes;
   creator: Identity;
-  creatorBytes: Buffer;
-  payload: Buffer;
+  creatorBytes: Bytes;
+  payload: Bytes;
   signature: Bytes;
   endorsements: Endorsement[];
   chaincode: string;
@@ -193,7 +174,7 @@ interface ChannelHeader {
 }
 
 function payloadOf(envelope: Bytes) {
-  const env = common.Envelope.decode(envelope) as unknown as { payload: Buffer; signature: Bytes };
+  const env = common.Envelope.decode(envelope) as unknown as { payload: Bytes; signature: Bytes };
   const payload = common.Payload.decode(env.payload) as unknown as Payload;
   const channelHeader = common.ChannelHeader.decode(
     payload.header.channel_header,
@@ -219,18 +200,18 @@ function decodeRwsets(results: Bytes): Map<string, NamespaceWrites> {
   for (const ns of txRwset.ns_rwset ?? []) {
     const kv = kvrwset.KVRWSet.decode(ns.rwset) as unknown as {
       reads: { key: string; version?: { block_num?: Long; tx_num?: Long } }[];
-      writes: { key: string; value: Buffer; is_delete?: boolean }[];
+      writes: { key: string; value: Bytes; is_delete?: boolean }[];
     };
-    const privateWrites = new Map<string, { keyHash: Buffer; valueHash: Buffer; isDelete: boolean }[]>();
+    const privateWrites = new Map<string, { keyHash: Bytes; valueHash: Bytes; isDelete: boolean }[]>();
     for (const c of ns.collection_hashed_rwset ?? []) {
       const hashed = kvrwset.HashedRWSet.decode(c.hashed_rwset) as unknown as {
-        hashed_writes: { key_hash: Buffer; value_hash: Buffer; is_delete?: boolean }[];
+        hashed_writes: { key_hash: Bytes; value_hash: Bytes; is_delete?: boolean }[];
       };
       privateWrites.set(
         c.collection_name,
         (hashed.hashed_writes ?? []).map((w) => ({
-          keyHash: Buffer.from(w.key_hash),
-          valueHash: Buffer.from(w.value_hash ?? []),
+          keyHash: w.key_hash,
+          valueHash: w.value_hash ?? new Uint8Array(),
           isDelete: w.is_delete === true,
         })),
       );
@@ -245,7 +226,7 @@ function decodeRwsets(results: Bytes): Map<string, NamespaceWrites> {
       })),
       writes: (kv.writes ?? []).map((w) => ({
         key: w.key,
-        value: Buffer.from(w.value ?? []),
+        value: w.value ?? new Uint8Array(),
         isDelete: w.is_delete === true,
       })),
       privateWrites,
@@ -260,14 +241,14 @@ export function decodeTransaction(envelope: Bytes): EndorsedTransaction {
   if ((channelHeader.type ?? 0) !== HEADER_TYPE_ENDORSER_TRANSACTION)
     throw new Error(`envelope ${channelHeader.tx_id} is not an endorser transaction`);
   const signatureHeader = common.SignatureHeader.decode(payload.header.signature_header) as unknown as {
-    creator: Buffer;
-    nonce: Buffer;
+    creator: Bytes;
+    nonce: Bytes;
   };
   const tx = peer.Transaction.decode(payload.data) as unknown as { actions: { payload: Bytes }[] };
   if (tx.actions?.length !== 1)
     throw new Error(`transaction ${channelHeader.tx_id} has ${tx.actions?.length} actions`);
   const actionPayload = peer.ChaincodeActionPayload.decode(tx.actions[0].payload) as unknown as {
-    action: { proposal_response_payload: Buffer; endorsements: { endorser: Buffer; signature: Bytes }[] };
+    action: { proposal_response_payload: Bytes; endorsements: { endorser: Bytes; signature: Bytes }[] };
   };
   const { proposal_response_payload: responsePayload, endorsements } = actionPayload.action;
   const prp = peer.ProposalResponsePayload.decode(responsePayload) as unknown as { extension: Bytes };
@@ -282,14 +263,14 @@ export function decodeTransaction(envelope: Bytes): EndorsedTransaction {
     channel: channelHeader.channel_id,
     type: channelHeader.type ?? 0,
     timestamp: new Date(seconds * 1000 + Math.floor(nanos / 1e6)).toISOString(),
-    nonce: Buffer.from(signatureHeader.nonce),
+    nonce: signatureHeader.nonce,
     creator: identity(signatureHeader.creator),
-    creatorBytes: Buffer.from(signatureHeader.creator),
+    creatorBytes: signatureHeader.creator,
     payload: env.payload,
     signature: env.signature,
     endorsements: (endorsements ?? []).map((e) => ({
       endorser: identity(e.endorser),
-      signedBytes: Buffer.concat([responsePayload, e.endorser]),
+      signedBytes: concat(responsePayload, e.endorser),
       signature: e.signature,
     })),
     chaincode: action.chaincode_id?.name ?? '',
@@ -333,7 +314,7 @@ export function decodeConfig(block: Block): MspDefinition[] {
         root_certs: Bytes[];
         intermediate_certs: Bytes[];
       };
-      const pem = (certs: Bytes[] | undefined) => (certs ?? []).map((c) => Buffer.from(c).toString('utf8'));
+      const pem = (certs: Bytes[] | undefined) => (certs ?? []).map(utf8);
       definitions.push({
         mspId: fabric.name,
         rootCerts: pem(fabric.root_certs),
@@ -360,16 +341,16 @@ export const isConfigBlock = (block: Block): boolean => envelopeId(block.data[0]
  */
 export function linkOf(bytes: Bytes): {
   number: number;
-  header: Buffer;
-  signatures: Buffer;
+  header: Bytes;
+  signatures: Bytes;
   isConfig: boolean;
 } {
   const decoded = common.Block.decode(bytes) as unknown as DecodedBlock;
   const block = blockOf(decoded);
   return {
     number: block.header.number,
-    header: Buffer.from(common.BlockHeader.encode(decoded.header as object).finish()),
-    signatures: Buffer.from(block.metadata[common.BlockMetadataIndex.SIGNATURES] ?? []),
+    header: common.BlockHeader.encode(decoded.header as object).finish(),
+    signatures: block.metadata[common.BlockMetadataIndex.SIGNATURES] ?? new Uint8Array(),
     isConfig: isConfigBlock(block),
   };
 }

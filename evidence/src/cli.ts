@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { verifyPackage } from './verify';
 
-function main(args: string[]): number {
+async function main(args: string[]): Promise<number> {
   if (args.length !== 1 || args[0].startsWith('-')) {
     console.error('usage: npm run verify -- PACKAGE.json');
     return 2;
@@ -18,10 +18,12 @@ function main(args: string[]): number {
     console.error(`cannot read ${args[0]}: ${(error as Error).message}`);
     return 2;
   }
-  const verdict = verifyPackage(pkg);
+  const verdict = await verifyPackage(pkg);
   for (const check of verdict.checks) console.log(`${check.ok ? 'ok  ' : 'FAIL'} ${check.message}`);
   console.log(verdict.failure ? `NOT VERIFIED: ${verdict.failure.message}` : 'VERIFIED');
   return verdict.ok ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

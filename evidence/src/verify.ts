@@ -12,16 +12,15 @@ import {
   decodeSignatures,
   decodeTransaction,
   envelopeId,
-  hex,
   headerHash,
   isConfigBlock,
-  sha256,
   validationCodes,
   type Block,
   type BlockHeader,
   type EndorsedTransaction,
   type MspDefinition,
 } from './blocks';
+import { fromBase64, fromUtf8, hex, sameBytes, sha256, utf8 } from './bytes';
 import { EVIDENCE_FORMAT, EVIDENCE_VERSION, type EvidencePackage, type EvidenceTransaction } from './format';
 import { identityProblem, signatureValid } from './identities';
 
@@ -38,8 +37,6 @@ export interface Verdict {
   failure?: Check;
 }
 
-const bytes = (base64: string): Buffer => Buffer.from(base64, 'base64');
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
 const sameHeader = (a: BlockHeader, b: BlockHeader): boolean =>
   a.number === b.number && sameBytes(a.previousHash, b.previousHash) && sameBytes(a.dataHash, b.dataHash);
 
@@ -87,7 +84,7 @@ function readChain(checks: Checks, pkg: EvidencePackage): Chain | undefined {
   const headers: BlockHeader[] = [];
   for (const [index, link] of pkg.chain.entries()) {
     const header = attempt(checks, `the header of block ${link.number}`, () =>
-      decodeHeader(bytes(link.header)),
+      decodeHeader(fromBase64(link.header)),
     );
     if (!header) return undefined;
     if (header.number !== index) {
@@ -104,7 +101,7 @@ function readChain(checks: Checks, pkg: EvidencePackage): Chain | undefined {
   }
   const blocks = new Map<number, Block>();
   for (const [number, base64] of Object.entries(pkg.blocks)) {
-    const block = attempt(checks, `block ${number}`, () => decodeBlock(bytes(base64)));
+    const block = attempt(checks, `block ${number}`, () => decodeBlock(fromBase64(base64)));
     if (!block) return undefined;
     blocks.set(Number(number), block);
   }
@@ -141,7 +138,7 @@ function checkBlocks(checks: Checks, pkg: EvidencePackage, chain: Chain): void {
       checks.fail(`block ${number}: its data hash does not match its transactions`);
     else if (
       number > 0 &&
-      !sameBytes(block.metadata[0] ?? new Uint8Array(), bytes(pkg.chain[number].signatures))
+      !sameBytes(block.metadata[0] ?? new Uint8Array(), fromBase64(pkg.chain[number].signatures))
     )
       checks.fail(`block ${number}: its signatures differ from those given with its header`);
     else
@@ -166,10 +163,10 @@ function checkLinks(checks: Checks, chain: Chain): void {
 }
 
 /** Every block after the genesis block carries a valid signature of an orderer organisation of its configuration. */
-function checkOrdererSignatures(checks: Checks, pkg: EvidencePackage, chain: Chain): void {
+async function checkOrdererSignatures(checks: Checks, pkg: EvidencePackage, chain: Chain): Promise<void> {
   for (let n = 1; n < chain.headers.length; n++) {
     const metadata = attempt(checks, `block ${n}'s signatures`, () =>
-      decodeSignatures(bytes(pkg.chain[n].signatures), chain.headers[n]),
+      decodeSignatures(fromBase64(pkg.chain[n].signatures), chain.headers[n]),
     );
     if (!metadata) return;
     const config = chain.configs.find(([at]) => at === metadata.lastConfig)?.[1];
@@ -178,12 +175,14 @@ function checkOrdererSignatures(checks: Checks, pkg: EvidencePackage, chain: Cha
       return;
     }
     const orderers = config.filter((m) => m.role === 'orderer');
-    const problems = metadata.signatures.map(
-      (s) =>
-        identityProblem(s.signer, orderers) ??
-        (signatureValid(s.signer, s.signedBytes, s.signature)
-          ? undefined
-          : `${s.signer.mspId}'s signature is invalid`),
+    const problems = await Promise.all(
+      metadata.signatures.map(
+        async (s) =>
+          (await identityProblem(s.signer, orderers)) ??
+          ((await signatureValid(s.signer, s.signedBytes, s.signature))
+            ? undefined
+            : `${s.signer.mspId}'s signature is invalid`),
+      ),
     );
     if (!problems.includes(undefined)) {
       checks.fail(`block ${n}: no valid ordering-service signature (${problems.join('; ') || 'none given'})`);
@@ -222,12 +221,12 @@ const endorsersOf = (tx: EndorsedTransaction): string[] =>
   [...new Set(tx.endorsements.map((e) => e.endorser.mspId))].sort();
 
 /** Why the transaction is not one the settlement's parties made and the channel accepted, if it is not. */
-function signatureProblem(
+async function signatureProblem(
   pkg: EvidencePackage,
   chain: Chain,
   blockNumber: number,
   found: Found,
-): string | undefined {
+): Promise<string | undefined> {
   const { tx, code } = found;
   const msps = configFor(chain, blockNumber).filter((m) => m.role === 'application');
   if (tx.channel !== pkg.channel) return `it is on channel ${tx.channel}`;
@@ -236,18 +235,19 @@ function signatureProblem(
   if (code !== 0) return `it is marked invalid (code ${code}) in block ${blockNumber}`;
   // Endorsements first: they sign only the response, so a change elsewhere in the envelope is the creator's alone.
   for (const e of tx.endorsements) {
-    const endorser = identityProblem(e.endorser, msps, tx.timestamp);
+    const endorser = await identityProblem(e.endorser, msps, tx.timestamp);
     if (endorser !== undefined) return endorser;
-    if (!signatureValid(e.endorser, e.signedBytes, e.signature))
+    if (!(await signatureValid(e.endorser, e.signedBytes, e.signature)))
       return `the endorsement signature of ${e.endorser.mspId} is invalid`;
   }
   const endorsers = endorsersOf(tx);
   const missing = [pkg.settlement.hospital, pkg.settlement.insurer].filter((org) => !endorsers.includes(org));
   if (missing.length > 0)
     return `it is endorsed by ${endorsers.join(', ')}; the settlement needs ${missing.join(' and ')} too`;
-  const creator = identityProblem(tx.creator, msps, tx.timestamp);
+  const creator = await identityProblem(tx.creator, msps, tx.timestamp);
   if (creator !== undefined) return creator;
-  if (!signatureValid(tx.creator, tx.payload, tx.signature)) return "its creator's signature is invalid";
+  if (!(await signatureValid(tx.creator, tx.payload, tx.signature)))
+    return "its creator's signature is invalid";
   return undefined;
 }
 
@@ -280,15 +280,15 @@ function checkWrites(
   }
   let stub: Stub;
   try {
-    stub = JSON.parse(write.value.toString('utf8')) as Stub;
+    stub = JSON.parse(utf8(write.value)) as Stub;
   } catch {
     checks.fail(`transaction ${tx.txId}: the record it wrote is not JSON`);
     return undefined;
   }
-  const stored = Buffer.from(evidence.details.stored, 'utf8');
+  const stored = fromUtf8(evidence.details.stored);
   const privateWrite = rwset.privateWrites
     .get(collection)
-    ?.find((w) => sameBytes(w.keyHash, sha256(Buffer.from(evidence.details.key, 'utf8'))));
+    ?.find((w) => sameBytes(w.keyHash, sha256(fromUtf8(evidence.details.key))));
   const read = rwset.reads.find((r) => r.key === key);
   const expectedVersion = previous && { blockNumber: previous.blockNumber, txNumber: previous.index };
   const problem =
@@ -342,24 +342,20 @@ function checkFormat(checks: Checks, pkg: Partial<EvidencePackage>): pkg is Evid
   );
 }
 
-export function verifyPackage(pkg: unknown): Verdict {
-  const checks = new Checks();
-  const verdict = (): Verdict => {
-    const failure = checks.list.find((c) => !c.ok);
-    return { ok: failure === undefined, checks: checks.list, failure };
-  };
-  if (!checkFormat(checks, pkg as Partial<EvidencePackage>)) return verdict();
+/** Every check over the package, in order; stops at a fault the later checks rest on. */
+async function runChecks(checks: Checks, pkg: unknown): Promise<void> {
+  if (!checkFormat(checks, pkg as Partial<EvidencePackage>)) return;
   const evidence = pkg as EvidencePackage;
   const chain = readChain(checks, evidence);
-  if (!chain) return verdict();
+  if (!chain) return;
   if (evidence.transactions.length === 0) checks.fail('the package holds no transaction of the settlement');
   let previous: { blockNumber: number; index: number } | undefined;
   let last: Stub | undefined;
   for (const t of evidence.transactions) {
     const found = findTransaction(checks, chain, t);
-    if (!found) return verdict();
+    if (!found) return;
     const { tx } = found;
-    const problem = signatureProblem(evidence, chain, t.blockNumber, found);
+    const problem = await signatureProblem(evidence, chain, t.blockNumber, found);
     checks.expect(
       problem && `transaction ${tx.txId}: ${problem}`,
       `transaction ${tx.txId} (block ${t.blockNumber}): valid, signed by ${tx.creator.mspId}, ` +
@@ -370,9 +366,20 @@ export function verifyPackage(pkg: unknown): Verdict {
   }
   checkBlocks(checks, evidence, chain);
   checkLinks(checks, chain);
-  checkOrdererSignatures(checks, evidence, chain);
+  await checkOrdererSignatures(checks, evidence, chain);
   checkPeers(checks, evidence, chain);
   if (last)
     checks.pass(`settlement ${last.settlementId} of ${last.hospital} with ${last.insurer} is ${last.status}`);
-  return verdict();
+}
+
+export async function verifyPackage(pkg: unknown): Promise<Verdict> {
+  const checks = new Checks();
+  try {
+    await runChecks(checks, pkg);
+  } catch (error) {
+    // A field of the wrong shape (a number for a base64 string, a missing list) is a package that does not verify.
+    checks.fail(`the package cannot be read: ${(error as Error).message}`);
+  }
+  const failure = checks.list.find((c) => !c.ok);
+  return { ok: failure === undefined, checks: checks.list, failure };
 }

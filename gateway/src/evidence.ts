@@ -82,8 +82,8 @@ export class EvidenceAssembler {
         if (isConfig) this.configBlocks.set(number, bytes.toString('base64'));
         this.links[number] = {
           number,
-          header: header.toString('base64'),
-          signatures: signatures.toString('base64'),
+          header: Buffer.from(header).toString('base64'),
+          signatures: Buffer.from(signatures).toString('base64'),
         };
       }
     };

@@ -4,13 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { headerBytes } from '../../../evidence/src/blocks';
+import { hex } from '../../../evidence/src/bytes';
 import { verifyPackage } from '../../../evidence/src/verify';
 
 describe('Evidence verifier', () => {
   it('encodes a block header in DER as Fabric hashes it: minimal integers, short-form lengths', () => {
     const hash = Buffer.alloc(32, 0xab);
     const der = (number: number, previous: Buffer) =>
-      headerBytes({ number, previousHash: previous, dataHash: hash }).toString('hex');
+      hex(headerBytes({ number, previousHash: previous, dataHash: hash }));
     // The genesis block has no previous hash: an empty OCTET STRING.
     expect(der(0, Buffer.alloc(0))).to.equal(`3027020100${'0400'}0420${'ab'.repeat(32)}`);
     expect(der(127, hash)).to.equal(`304702017f0420${'ab'.repeat(32)}0420${'ab'.repeat(32)}`);
@@ -19,9 +20,9 @@ describe('Evidence verifier', () => {
     expect(der(256, hash).slice(0, 12)).to.equal('304802020100');
   });
 
-  it('refuses what is not a package of its format and version, naming both', () => {
+  it('refuses what is not a package of its format and version, naming both', async () => {
     for (const text of [{}, { format: 'settlement-evidence', version: 2 }, null]) {
-      const verdict = verifyPackage(text);
+      const verdict = await verifyPackage(text);
       expect(verdict.ok).to.equal(false);
       expect(verdict.failure?.message).to.equal('not a settlement-evidence package of version 1');
     }
