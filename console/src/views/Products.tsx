@@ -1,23 +1,62 @@
-/** An insurer's products and policies, looked up by their ids. */
+/**
+ * An insurer's products (its own listed, any other looked up by id), each one's benefits, and a policy looked up
+ * by its reference.
+ */
 import { useState } from 'preact/hooks';
-import { get } from '../api';
+import { get, getAll } from '../api';
 import { useI18n } from '../i18n';
 import type { Policy, Product } from '../types';
-import { Field, Money, Problem, Section, useAction } from '../ui';
+import { Field, Money, Problem, Section, useAction, useLoad } from '../ui';
+import { useSession } from '../App';
 
 export function Products() {
   const { t } = useI18n();
+  const { session } = useSession();
   const [productId, setProductId] = useState('');
   const [policyRef, setPolicyRef] = useState('');
+  const own = useLoad(() => getAll<Product>('/v1/products', { insurer: session.org }), [session.org]);
   const product = useAction<Product>();
   const policy = useAction<Policy>();
+  const show = (id: string) => void product.run(() => get<Product>(`/v1/products/${encodeURIComponent(id)}`));
   return (
     <Section title={t('nav_products')}>
+      <Problem error={own.error} />
+      {own.data &&
+        (own.data.length ? (
+          <table class="products">
+            <thead>
+              <tr>
+                <th scope="col">{t('productId')}</th>
+                <th scope="col">{t('productName')}</th>
+                <th scope="col">{t('version')}</th>
+                <th scope="col">{t('annualCap')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {own.data.map((p) => (
+                <tr key={p.productId} data-product={p.productId}>
+                  <td>
+                    <button type="button" class="link" onClick={() => show(p.productId)}>
+                      {p.productId}
+                    </button>
+                  </td>
+                  <td>{p.name}</td>
+                  <td>{p.version}</td>
+                  <td>
+                    <Money fen={p.annualCap} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p>{t('none')}</p>
+        ))}
       <form
         class="row"
         onSubmit={(event) => {
           event.preventDefault();
-          void product.run(() => get<Product>(`/v1/products/${encodeURIComponent(productId)}`));
+          show(productId);
         }}
       >
         <Field label={t('productId')}>

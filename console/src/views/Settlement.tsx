@@ -1,15 +1,16 @@
 /**
  * One settlement: its figures, every transaction that wrote it (who, when, which organisations endorsed), and
  * what the signed-in role may do next: reverse or answer a dispute (clerk), pay, dispute, decide or recover
- * (adjuster); anyone who may read it downloads its evidence package.
+ * (adjuster); anyone who may read it downloads its evidence package or checks it in the page.
  */
 import { useState } from 'preact/hooks';
-import { download, get, post, settlementPath } from '../api';
+import { get, post, settlementPath } from '../api';
 import { fenFrom, yuanText } from '../format';
 import { Key, useI18n } from '../i18n';
 import type { Settlement, TransactionInfo, Version } from '../types';
 import { Done, Field, Money, Problem, Section, Status, Time, useAction, useLive, useLoad } from '../ui';
 import { useSession } from '../App';
+import { Evidence } from './Evidence';
 
 interface Step {
   version: Version<Settlement>;
@@ -169,7 +170,6 @@ export function SettlementView({ hospital, settlementId }: { hospital: string; s
     );
     return { record, steps };
   }, [path, live]);
-  const evidence = useAction<void>();
   const s = loaded.data?.record;
   return (
     <Section title={`${t('settlementId')} ${settlementId}`}>
@@ -236,21 +236,6 @@ export function SettlementView({ hospital, settlementId }: { hospital: string; s
               </>
             )}
           </dl>
-          <button
-            type="button"
-            disabled={evidence.busy}
-            onClick={() =>
-              void evidence.run(() =>
-                download(
-                  `/v1/audit/evidence/${encodeURIComponent(hospital)}/${encodeURIComponent(settlementId)}`,
-                  `evidence-${hospital}-${settlementId}.json`,
-                ),
-              )
-            }
-          >
-            {t('evidence')}
-          </button>
-          <Problem error={evidence.error} />
           <h3>{t('timeline')}</h3>
           <ol class="timeline">
             {loaded.data!.steps.map(({ version, tx }) => (
@@ -265,6 +250,7 @@ export function SettlementView({ hospital, settlementId }: { hospital: string; s
             ))}
           </ol>
           <Actions s={s} done={loaded.reload} />
+          <Evidence hospital={hospital} settlementId={settlementId} />
         </>
       )}
     </Section>

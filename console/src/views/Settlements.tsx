@@ -1,4 +1,5 @@
 /** The settlements the caller may see, filtered by status, counterparty and discharge date; a page at a time. */
+import type { ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, saveBlob } from '../api';
 import { yuanText } from '../format';
@@ -43,6 +44,30 @@ function csvOf(items: Settlement[], t: (key: Key) => string): Blob {
   });
 }
 
+/** The listing's columns: heading, the value it sorts by, and the cell. */
+const COLUMNS: {
+  key: Key;
+  value: (s: Settlement) => string | number;
+  cell: (s: Settlement) => ComponentChild;
+}[] = [
+  {
+    key: 'settlementId',
+    value: (s) => s.settlementId,
+    cell: (s) => <a href={href('settlement', s.hospital, s.settlementId)}>{s.settlementId}</a>,
+  },
+  { key: 'hospital', value: (s) => s.hospital, cell: (s) => s.hospital },
+  { key: 'insurer', value: (s) => s.insurer, cell: (s) => s.insurer },
+  { key: 'dischargeDate', value: (s) => s.dischargeDate, cell: (s) => s.dischargeDate },
+  { key: 'total', value: (s) => s.costs.total, cell: (s) => <Money fen={s.costs.total} /> },
+  {
+    key: 'commercialShare',
+    value: (s) => s.split.commercialShare,
+    cell: (s) => <Money fen={s.split.commercialShare} />,
+  },
+  { key: 'status', value: (s) => s.status, cell: (s) => <Status status={s.status} /> },
+];
+
+/** Settlements as a table in the order given, or sorted by a column its heading's button chose. */
 export function SettlementTable({
   items,
   select,
@@ -51,22 +76,36 @@ export function SettlementTable({
   select?: { chosen: Set<string>; toggle: (s: Settlement) => void };
 }) {
   const { t } = useI18n();
+  const [sort, setSort] = useState<{ column: number; descending: boolean }>();
+  const rows = sort ? [...items].sort(byColumn(COLUMNS[sort.column].value, sort.descending)) : items;
   return (
     <table class="settlements">
       <thead>
         <tr>
           {select && <th scope="col">{t('select')}</th>}
-          <th scope="col">{t('settlementId')}</th>
-          <th scope="col">{t('hospital')}</th>
-          <th scope="col">{t('insurer')}</th>
-          <th scope="col">{t('dischargeDate')}</th>
-          <th scope="col">{t('total')}</th>
-          <th scope="col">{t('commercialShare')}</th>
-          <th scope="col">{t('status')}</th>
+          {COLUMNS.map(({ key }, column) => {
+            const sorted = sort?.column === column ? sort : undefined;
+            return (
+              <th
+                scope="col"
+                key={key}
+                aria-sort={sorted ? (sorted.descending ? 'descending' : 'ascending') : undefined}
+              >
+                <button
+                  type="button"
+                  class="sort"
+                  onClick={() => setSort({ column, descending: sorted ? !sorted.descending : false })}
+                >
+                  {t(key)}
+                  {sorted && (sorted.descending ? ' ▼' : ' ▲')}
+                </button>
+              </th>
+            );
+          })}
         </tr>
       </thead>
       <tbody>
-        {items.map((s) => {
+        {rows.map((s) => {
           const key = `${s.hospital}/${s.settlementId}`;
           return (
             <tr key={key} data-settlement={s.settlementId}>
@@ -80,21 +119,9 @@ export function SettlementTable({
                   />
                 </td>
               )}
-              <td>
-                <a href={href('settlement', s.hospital, s.settlementId)}>{s.settlementId}</a>
-              </td>
-              <td>{s.hospital}</td>
-              <td>{s.insurer}</td>
-              <td>{s.dischargeDate}</td>
-              <td>
-                <Money fen={s.costs.total} />
-              </td>
-              <td>
-                <Money fen={s.split.commercialShare} />
-              </td>
-              <td>
-                <Status status={s.status} />
-              </td>
+              {COLUMNS.map(({ key, cell }) => (
+                <td key={key}>{cell(s)}</td>
+              ))}
             </tr>
           );
         })}
@@ -102,6 +129,18 @@ export function SettlementTable({
     </table>
   );
 }
+
+/** Ascending or descending by `value`; ties keep the order given. */
+const byColumn =
+  (value: (s: Settlement) => string | number, descending: boolean) =>
+  (a: Settlement, b: Settlement): number => {
+    const [x, y] = [value(a), value(b)];
+    const order = x < y ? -1 : x > y ? 1 : 0;
+    return descending ? -order : order;
+  };
+
+const PAGE_SIZE = 50;
+const MAX_READS = 40;
 
 export function Settlements({ fixedStatus }: { fixedStatus?: string }) {
   const { t } = useI18n();
@@ -121,14 +160,16 @@ export function Settlements({ fixedStatus }: { fixedStatus?: string }) {
       ...(party && { [party.kind === 'HOSPITAL' ? 'hospital' : 'insurer']: party.mspId }),
       from: applied.from,
       to: applied.to,
-      limit: '50',
+      limit: String(PAGE_SIZE),
       cursor,
     };
   };
   const listing = useLoad(async () => {
     const items: Settlement[] = [];
     let cursor: string | undefined;
-    for (let read = 0; read < pageCount; read++) {
+    // A filtered page may come back short, even empty, with a cursor (the ledger scans a bounded range per
+    // request): read on until the pages shown are full or the list ends, within a bound per showing.
+    for (let read = 0; read < MAX_READS && items.length < PAGE_SIZE * pageCount; read++) {
       const page = await get<{ items: Settlement[]; nextCursor?: string }>('/v1/settlements', query(cursor));
       items.push(...page.items);
       cursor = page.nextCursor;

@@ -2,10 +2,14 @@
 /**
  * The console in a real browser against the real network: a clerk finds a patient's cover, previews and
  * submits a settlement and sees it listed; the insurer's queue shows it without a reload and the adjuster pays
- * it; the auditor's dashboard counts it; another hospital's clerk sees nothing of it; English replaces the
+ * it; the auditor's dashboard counts it and the auditor verifies its evidence in the page; another hospital's
+ * clerk sees nothing of it; English replaces the
  * Chinese labels; axe finds no serious violation on each role's main page.
  */
 import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { lastDayOf, monthBefore, monthsBetween } from '../../../chaincode/src/calendar';
 import { invoiceNumberFor } from '../support/fixtures';
@@ -149,6 +153,50 @@ describe('the console in a browser', function () {
     expect(shown).to.equal(expected).and.be.greaterThan(0);
     expect(await accessibilityViolations(page)).to.deep.equal([]);
     await screenshot(page, 'auditor');
+  });
+
+  it("verifies the settlement's evidence in the auditor's browser, and refuses a tampered package file", async () => {
+    expect(settlementId, 'the clerk test recorded a settlement').not.to.equal('');
+    const { page } = await open('regulator');
+    await page.goto(`${page.url().split('#')[0]}#/settlement/Hospital1MSP/${settlementId}`);
+    await clickButton(page, '在浏览器中核验');
+    await waitForText(page, '[data-testid=verdict]', '核验通过', 60_000);
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
+    // The same package with its first transaction's private details altered, as a file from elsewhere.
+    const pkg = (await call('regulator', 'GET', `/v1/audit/evidence/Hospital1MSP/${settlementId}`)).body;
+    pkg.transactions[0].details.stored += ' ';
+    const file = join(mkdtempSync(join(tmpdir(), 'console-evidence-')), 'tampered.json');
+    writeFileSync(file, JSON.stringify(pkg));
+    const input = await page.$('input[type=file]');
+    await input!.uploadFile(file);
+    await waitForText(page, '[data-testid=verdict]', '核验未通过', 60_000);
+    expect(await page.$eval('[data-testid=verdict]', (el) => el.textContent)).to.contain(
+      'the private details in the package do not match the hash in its block',
+    );
+  });
+
+  it("lists the insurer's own products, and sorts a listing by the column chosen", async () => {
+    const { page } = await open('insurer1');
+    const base = page.url().split('#')[0];
+    await page.goto(`${base}#/products`);
+    await page.waitForSelector(`tr[data-product="${productId}"]`, { timeout: 30_000 });
+    await page.click(`tr[data-product="${productId}"] button`);
+    await waitForText(page, 'main h3', productId);
+    await page.goto(`${base}#/settlements`);
+    await page.waitForSelector('table.settlements tbody tr', { timeout: 30_000 });
+    const shares = () =>
+      page.$$eval('table.settlements tbody tr td:nth-child(6)', (cells) =>
+        cells.map((cell) => Number(cell.textContent!.replace(/[^\d.]/g, ''))),
+      );
+    const heading = 'table.settlements th:nth-child(6)';
+    await page.click(`${heading} button`);
+    expect(await page.$eval(heading, (el) => el.getAttribute('aria-sort'))).to.equal('ascending');
+    const ascending = await shares();
+    expect(ascending).to.deep.equal([...ascending].sort((a, b) => a - b));
+    await page.click(`${heading} button`);
+    expect(await page.$eval(heading, (el) => el.getAttribute('aria-sort'))).to.equal('descending');
+    expect(await shares()).to.deep.equal([...ascending].sort((a, b) => b - a));
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
   });
 
   it("shows another hospital's clerk nothing of it, and the API answers 404", async () => {
