@@ -2,14 +2,18 @@
  * Bearer-token authentication. Only ES256 is accepted (pinning the algorithm defeats `alg: none` and HS256
  * forgeries keyed with the public key), `iat` and `exp` are required and a token may live at most the configured
  * lifetime (a leaked long-lived token is not a standing credential), and the token must be issued for this
- * gateway's organisation. Roles are checked per route.
+ * gateway's organisation. Roles are checked per route. A token is verified with the configured key
+ * (JWT_PUBLIC_KEY_FILE, issuer JWT_ISSUER) or, when it names the organisation's OpenID Connect provider as its
+ * issuer, with that provider's key of the token's `kid`: every other check is the same.
  */
 import type { NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
+import type { KeyObject } from 'node:crypto';
 import type { GatewayConfig } from './config';
 import { ApiError, forbidden } from './errors';
 import type { Membership, Role } from './membership';
+import type { IdentityProvider } from './oidc';
 import { ID_PATTERN } from '@settlement/chaincode/dist/schemas';
 
 export interface Principal {
@@ -32,11 +36,22 @@ function unauthenticated(detail: string): ApiError {
  */
 const SUBJECT = ID_PATTERN;
 
-export function verifyToken(token: string, config: GatewayConfig, membership: Membership): Principal {
-  const { publicKey, issuer, audience, maxTtlSeconds, clockToleranceSeconds } = config.jwt;
+/** The key that must have signed a token, and the issuer it must name. */
+export interface Signer {
+  key: KeyObject;
+  issuer: string;
+}
+
+export function verifyToken(
+  token: string,
+  { key, issuer }: Signer,
+  config: GatewayConfig,
+  membership: Membership,
+): Principal {
+  const { audience, maxTtlSeconds, clockToleranceSeconds } = config.jwt;
   let claims: jwt.JwtPayload | string;
   try {
-    claims = jwt.verify(token, publicKey, {
+    claims = jwt.verify(token, key, {
       algorithms: ['ES256'],
       issuer,
       audience,
@@ -76,17 +91,30 @@ export class TokenVerifier {
   constructor(
     private readonly config: GatewayConfig,
     private readonly membership: Membership,
+    private readonly identityProvider?: IdentityProvider,
     max = VERIFIED_TOKENS,
     private readonly nowSeconds = () => Date.now() / 1000,
   ) {
     this.verified = new LRUCache({ max });
   }
 
+  /** The provider's key when the token names the provider as its issuer (and has that key), else the configured one. */
+  private async signerOf(token: string): Promise<Signer> {
+    const provider = this.identityProvider;
+    const decoded = provider && jwt.decode(token, { complete: true });
+    if (provider && typeof decoded?.payload === 'object' && decoded.payload.iss === provider.config.issuer) {
+      const key = await provider.key(decoded.header.kid);
+      if (!key) throw unauthenticated('invalid token');
+      return { key, issuer: provider.config.issuer };
+    }
+    return { key: this.config.jwt.publicKey, issuer: this.config.jwt.issuer };
+  }
+
   get size(): number {
     return this.verified.size;
   }
 
-  verify(token: string): Principal {
+  async verify(token: string): Promise<Principal> {
     const known = this.verified.get(token);
     if (known) {
       if (this.nowSeconds() < known.expiresAt + this.config.jwt.clockToleranceSeconds) return known;
@@ -94,18 +122,19 @@ export class TokenVerifier {
       throw unauthenticated('token expired');
     }
     // Shared by every request that brings this token (and kept by its event streams): frozen.
-    const principal = Object.freeze(verifyToken(token, this.config, this.membership));
+    const signer = await this.signerOf(token);
+    const principal = Object.freeze(verifyToken(token, signer, this.config, this.membership));
     this.verified.set(token, principal);
     return principal;
   }
 }
 
 export function authenticate(verifier: TokenVerifier) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
     if (!match) throw unauthenticated('missing bearer token');
-    res.locals.principal = verifier.verify(match[1]);
+    res.locals.principal = await verifier.verify(match[1]);
     next();
   };
 }

@@ -7,6 +7,7 @@ import { createPublicKey, KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { OidcConfig } from './oidc';
 import { MAX_PSEUDONYM_KEYS } from './pseudonymise';
 
 export interface GatewayConfig {
@@ -57,6 +58,8 @@ export interface GatewayConfig {
   shutdownGraceSeconds: number;
   /** The web console's production build, served at /console. */
   consoleDir: string;
+  /** The organisation's OpenID Connect provider, whose ES256 access tokens are accepted too (oidc.ts). */
+  oidc?: OidcConfig;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +161,20 @@ const corsOrigins = z
     return origins;
   });
 
+/** An issuer is an https URL (http only on this machine, for development), with no query or fragment. */
+const issuerUrl = text.refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+      return (url.protocol === 'https:' || (url.protocol === 'http:' && local)) && !url.search && !url.hash;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an https URL (http only for localhost) with no query or fragment' },
+);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Every variable the gateway reads, with its default. */
@@ -195,6 +212,9 @@ export const ENVIRONMENT = z.object({
   // Longer than a write's deadline (FABRIC_REQUEST_DEADLINE_SECONDS), so a draining write still answers.
   SHUTDOWN_GRACE_SECONDS: int(0, 600).default(50),
   CONSOLE_DIR: text.optional(),
+  OIDC_ISSUER: issuerUrl.optional(),
+  OIDC_CLIENT_ID: text.optional(),
+  OIDC_SCOPE: text.default('openid'),
 });
 
 /**
@@ -216,6 +236,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
   const parsed = ENVIRONMENT.safeParse(set);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => problem(issue, set)));
   const env = parsed.data;
+  const oidc =
+    env.OIDC_ISSUER !== undefined && env.OIDC_CLIENT_ID !== undefined
+      ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, scope: env.OIDC_SCOPE }
+      : undefined;
+  if (!oidc && (env.OIDC_ISSUER !== undefined || env.OIDC_CLIENT_ID !== undefined))
+    throw new ConfigError(['OIDC_ISSUER and OIDC_CLIENT_ID: set both, or neither']);
+  // The issuer decides which key verifies a token: the two must not be confused.
+  if (env.OIDC_ISSUER === env.JWT_ISSUER) throw new ConfigError(['OIDC_ISSUER must differ from JWT_ISSUER']);
   return {
     mspId: env.FABRIC_CONNECTION_PROFILE.mspId,
     host: env.GATEWAY_HOST,
@@ -253,5 +281,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
     },
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
     consoleDir: env.CONSOLE_DIR ?? resolve(__dirname, '../../console/dist'),
+    oidc,
   };
 }

@@ -183,6 +183,19 @@ export function openApiDocument(routes: readonly RouteSpec[], serverUrl?: string
         },
       },
     },
+    '/console/config.json': {
+      get: {
+        operationId: operationId('get', '/console/config.json'),
+        summary:
+          "How the console signs users in: the organisation's OpenID Connect provider (null when none is set)",
+        responses: {
+          200: {
+            description: '{oidc: {issuer, clientId, scope, authorizationEndpoint, tokenEndpoint} | null}',
+            content: content(OBJECT),
+          },
+        },
+      },
+    },
   };
   for (const spec of routes) {
     const path = openApiPath(spec.path);

@@ -6,6 +6,7 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { authenticate, principalOf, Principal, requireRole, TokenVerifier } from './auth';
+import type { IdentityProvider } from './oidc';
 import type { GatewayConfig } from './config';
 import { ApiError, ProblemCode, validationFailed } from './errors';
 import type { EventHub } from './events';
@@ -126,6 +127,7 @@ export interface RouteDeps {
   pseudonymiser: Pseudonymiser;
   events: EventHub;
   evidence: EvidenceAssembler;
+  identityProvider?: IdentityProvider;
 }
 
 /**
@@ -148,7 +150,7 @@ export function mountMethodGuards(app: Express, served: readonly { method: strin
 export function mountRoutes(app: Express, routes: readonly RouteSpec[], deps: RouteDeps): void {
   // Bodies are read only once the caller is known and allowed: a stranger's large or broken body gets 401.
   const jsonBody = express.json({ limit: deps.config.bodyLimit, strict: true });
-  const authenticated = authenticate(new TokenVerifier(deps.config, deps.membership));
+  const authenticated = authenticate(new TokenVerifier(deps.config, deps.membership, deps.identityProvider));
   for (const spec of routes) {
     app[spec.method](spec.path, (_req, res, next) => {
       // Metrics and logs label requests by pattern: raw paths would explode label cardinality.

@@ -2,7 +2,7 @@
  * The HTTP application, assembled from its parts. It takes a LedgerClient rather than connecting itself, so
  * tests run it against a fake ledger and main.ts against Fabric.
  */
-import { CONSOLE_PATH, consoleRouter } from './console';
+import { CONSOLE_PATH, CONSOLE_SETTINGS, consoleRouter } from './console';
 import { EvidenceAssembler } from './evidence';
 import type { Server } from 'node:http';
 import express, { Express, NextFunction, Request, Response } from 'express';
@@ -13,6 +13,7 @@ import { EventHub } from './events';
 import type { LedgerClient } from './ledger';
 import { Logger, requestLogging } from './logger';
 import { createMetrics, Metrics } from './metrics';
+import { IdentityProvider } from './oidc';
 import { openApiDocument } from './openapi';
 import { createPseudonymiser } from './pseudonymise';
 import { mountMethodGuards, mountRoutes } from './route';
@@ -132,14 +133,17 @@ export function createServer({
     res.json(openapi);
   });
 
-  app.use(CONSOLE_PATH, consoleRouter(config.consoleDir));
+  const identityProvider = config.oidc && new IdentityProvider(config.oidc, logger);
+  app.use(CONSOLE_PATH, consoleRouter(config.consoleDir, identityProvider));
 
   const evidence = new EvidenceAssembler(ledger, membership.mspId);
-  mountRoutes(app, ROUTES, { config, membership, ledger, pseudonymiser, events, evidence });
-  const operational = ['/healthz', '/metrics', '/openapi.json', CONSOLE_PATH].map((path) => ({
-    method: 'get',
-    path,
-  }));
+  mountRoutes(app, ROUTES, { config, membership, ledger, pseudonymiser, events, evidence, identityProvider });
+  const operational = ['/healthz', '/metrics', '/openapi.json', CONSOLE_PATH, CONSOLE_SETTINGS].map(
+    (path) => ({
+      method: 'get',
+      path,
+    }),
+  );
   mountMethodGuards(app, [...operational, ...ROUTES]);
 
   app.use(() => {

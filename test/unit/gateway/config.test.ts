@@ -101,6 +101,18 @@ describe('gateway configuration', () => {
     'a deadline out of range': [{ FABRIC_REQUEST_DEADLINE_SECONDS: '0' }, /FABRIC_REQUEST_DEADLINE_SECONDS/],
     'a token lifetime out of range': [{ JWT_MAX_TTL_SECONDS: '10' }, /JWT_MAX_TTL_SECONDS/],
     'a stream cap of zero': [{ EVENTS_MAX_STREAMS_PER_SUBJECT: '0' }, /EVENTS_MAX_STREAMS_PER_SUBJECT/],
+    'an identity provider over plain http': [
+      { OIDC_ISSUER: 'http://idp.example', OIDC_CLIENT_ID: 'console' },
+      /OIDC_ISSUER: must be an https URL/,
+    ],
+    'an identity provider without a client id': [
+      { OIDC_ISSUER: 'https://idp.example' },
+      /OIDC_ISSUER and OIDC_CLIENT_ID: set both, or neither/,
+    ],
+    'the development issuer as the provider': [
+      { JWT_ISSUER: 'https://idp.example', OIDC_ISSUER: 'https://idp.example', OIDC_CLIENT_ID: 'console' },
+      /OIDC_ISSUER must differ from JWT_ISSUER/,
+    ],
   };
   for (const [name, [overrides, message]] of Object.entries(malformed)) {
     it(`explains ${name}`, () => {
