@@ -5,6 +5,7 @@ import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { get, holdToken } from './api';
 import { subscribe } from './events';
 import { I18nContext, i18nOf, Key, Lang, useI18n } from './i18n';
+import { finishSignIn, oidcSettings, startSignIn, type OidcSettings } from './oidc';
 import { href, Route, useRoute } from './route';
 import { Role, Session, sessionOf } from './session';
 import type { Participant } from './types';
@@ -70,19 +71,39 @@ function Page({ page, args }: { page: string; args: string[] }) {
   }
 }
 
+/** Sign-in through the organisation's provider when the gateway names one, and by pasting a token always. */
 function SignIn({ onSession }: { onSession: (session: Session) => void }) {
   const { t } = useI18n();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string>();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    const session = sessionOf(token);
+  const [provider, setProvider] = useState<OidcSettings>();
+  const accept = (value: string) => {
+    const session = sessionOf(value);
     if (session) onSession(session);
     else setError(t('tokenInvalid'));
+  };
+  useEffect(() => {
+    void (async () => {
+      const settings = await oidcSettings().catch(() => undefined);
+      setProvider(settings);
+      const issued = await finishSignIn(settings);
+      if (issued) accept(issued);
+    })().catch((failure: Error) => setError(`${t('signInFailed')}: ${failure.message}`));
+  }, []);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    accept(token);
   };
   return (
     <main class="sign-in">
       <h1>{t('appTitle')}</h1>
+      {provider && (
+        <p>
+          <button type="button" onClick={() => void startSignIn(provider)}>
+            {t('signInWithProvider')}
+          </button>
+        </p>
+      )}
       <form onSubmit={submit}>
         <Field label={t('tokenLabel')} hint={t('tokenHelp')}>
           {(id) => (

@@ -7,6 +7,8 @@ export type Lang = 'zh' | 'en';
 const zh = {
   appTitle: '医保商保同步结算',
   signIn: '登录',
+  signInWithProvider: '使用本机构账号登录',
+  signInFailed: '登录未完成',
   signOut: '退出',
   tokenLabel: '访问令牌（JWT）',
   tokenHelp: '粘贴本机构身份提供方签发的令牌；开发环境可用 npm run token 生成。令牌只保存在本页内存中。',
@@ -163,6 +165,8 @@ export type Key = keyof typeof zh;
 const en: Record<Key, string> = {
   appTitle: 'Synchronised medical insurance settlement',
   signIn: 'Sign in',
+  signInWithProvider: "Sign in with your organisation's account",
+  signInFailed: 'Sign-in did not complete',
   signOut: 'Sign out',
   tokenLabel: 'Access token (JWT)',
   tokenHelp:

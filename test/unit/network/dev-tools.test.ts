@@ -107,11 +107,14 @@ describe('development tooling', () => {
         ...devTokenClaims(org),
       },
     });
-    expect(verifyToken(token, config, testMembership('insurer1'))).to.deep.include({
+    const signer = { key: config.jwt.publicKey, issuer: config.jwt.issuer };
+    expect(verifyToken(token, signer, config, testMembership('insurer1'))).to.deep.include({
       org: 'Insurer1MSP',
       role: 'adjuster',
       sub: 'ann',
     });
-    expect(() => verifyToken(token, config, testMembership('insurer2'))).to.throw(/not for Insurer2MSP/);
+    expect(() => verifyToken(token, signer, config, testMembership('insurer2'))).to.throw(
+      /not for Insurer2MSP/,
+    );
   });
 });
