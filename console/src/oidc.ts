@@ -21,12 +21,14 @@ const base64url = (bytes: Uint8Array): string =>
     .replace(/=+$/, '');
 const random = (): string => base64url(crypto.getRandomValues(new Uint8Array(32)));
 
-/** Where the provider sends the user back: this page, without its query or fragment. */
-const redirectUri = (): string => `${location.origin}${location.pathname}`;
+/** Where the provider sends the user back: the console's page, however it was entered (/console, /console/). */
+const redirectUri = (): string => `${location.origin}${import.meta.env.BASE_URL}`;
 
 /** The provider the gateway names, or undefined when it names none (or cannot reach it). */
 export async function oidcSettings(): Promise<OidcSettings | undefined> {
-  const response = await fetch('config.json', { headers: { accept: 'application/json' } });
+  const response = await fetch(`${import.meta.env.BASE_URL}config.json`, {
+    headers: { accept: 'application/json' },
+  });
   if (!response.ok) return undefined;
   return ((await response.json()) as { oidc: OidcSettings | null }).oidc ?? undefined;
 }
@@ -64,11 +66,12 @@ export async function finishSignIn(settings: OidcSettings | undefined): Promise<
   };
   sessionStorage.removeItem(PENDING);
   history.replaceState(null, '', `${location.pathname}${location.hash}`);
-  if (answer.has('error')) throw new Error(answer.get('error_description') ?? answer.get('error') ?? '');
-  // The state ties the answer to this tab's request; the issuer, when given (RFC 9207), to the provider asked.
+  // The state ties the answer to this tab's request (checked before the answer's own words are shown, which a
+  // crafted link could otherwise put on this page); the issuer, when given (RFC 9207), to the provider asked.
   const issuer = answer.get('iss');
   if (!settings || !pending.state || !pending.verifier || answer.get('state') !== pending.state)
     throw new Error('the answer does not belong to a sign-in started here');
+  if (answer.has('error')) throw new Error(answer.get('error_description') ?? answer.get('error') ?? '');
   if (issuer !== null && issuer !== settings.issuer) throw new Error(`the answer comes from ${issuer}`);
   const response = await fetch(settings.tokenEndpoint, {
     method: 'POST',

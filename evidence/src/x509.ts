@@ -77,24 +77,49 @@ function time(element: Element | undefined): string {
 
 // Object identifiers as the hex of their DER content.
 const EC_PUBLIC_KEY = '2a8648ce3d0201';
-/** Each curve's name in Web Crypto, and the bytes of each of r and s in a signature on it. */
-const CURVES: Record<string, { namedCurve: string; size: number }> = {
-  '2a8648ce3d030107': { namedCurve: 'P-256', size: 32 },
-  '2b81040022': { namedCurve: 'P-384', size: 48 },
+/** Each curve's name in Web Crypto, the bytes of each of r and s in a signature on it, and its order. */
+interface Curve {
+  namedCurve: string;
+  size: number;
+  order: bigint;
+}
+const CURVES: Record<string, Curve> = {
+  '2a8648ce3d030107': {
+    namedCurve: 'P-256',
+    size: 32,
+    order: BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'),
+  },
+  '2b81040022': {
+    namedCurve: 'P-384',
+    size: 48,
+    order: BigInt(
+      '0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
+    ),
+  },
 };
 export type Hash = 'SHA-256' | 'SHA-384';
 const HASHES: Record<string, Hash> = { '2a8648ce3d040302': 'SHA-256', '2a8648ce3d040303': 'SHA-384' };
 
-/** An ECDSA signature as DER (SEQUENCE of INTEGER r, s) in Web Crypto's form: r and s, each `size` bytes. */
-function rawSignature(der: Bytes, size: number): Uint8Array<ArrayBuffer> {
-  const raw = new Uint8Array(2 * size);
-  children(elements(der)[0]).forEach((integer, i) => {
-    if (integer.tag !== 0x02 || i > 1) throw new Error('not an ECDSA signature');
-    let value = integer.content;
-    while (value.length > size && value[0] === 0) value = value.subarray(1);
-    if (value.length > size) throw new Error('not an ECDSA signature');
-    raw.set(value, (i + 1) * size - value.length);
+/**
+ * An ECDSA signature in canonical DER (one SEQUENCE of two minimal positive INTEGERs r and s, nothing after it)
+ * in Web Crypto's form: r and s, each `size` bytes. With `lowS`, s must be at most half the curve's order, as
+ * Fabric requires of every signature its identities make, so that no one can alter a signature and keep it valid.
+ */
+function rawSignature(der: Bytes, curve: Curve, lowS: boolean): Uint8Array<ArrayBuffer> {
+  const [sequence, ...after] = elements(der);
+  const integers = children(sequence);
+  if (after.length > 0 || integers.length !== 2) throw new Error('not an ECDSA signature');
+  const raw = new Uint8Array(2 * curve.size);
+  integers.forEach(({ tag, content }, i) => {
+    const negative = (content[0] ?? 0x80) & 0x80;
+    const padded = content.length > 1 && content[0] === 0 && !(content[1] & 0x80);
+    if (tag !== 0x02 || negative || padded) throw new Error('not an ECDSA signature');
+    const value = content[0] === 0 ? content.subarray(1) : content;
+    if (value.length > curve.size) throw new Error('not an ECDSA signature');
+    raw.set(value, (i + 1) * curve.size - value.length);
   });
+  if (lowS && BigInt(`0x${hex(raw.subarray(curve.size)) || '0'}`) > curve.order >> 1n)
+    throw new Error('a high-S signature');
   return raw;
 }
 
@@ -103,8 +128,11 @@ export interface Certificate {
   subject: string;
   validFrom: string;
   validTo: string;
-  /** Whether `signature` (ECDSA, DER) over `data` hashed with `hash` is by the certificate's key. */
-  verifies(data: Bytes, signature: Bytes, hash?: Hash): Promise<boolean>;
+  /**
+   * Whether `signature` (ECDSA, canonical DER) over `data` hashed with `hash` is by the certificate's key; low-S
+   * required unless `lowS` is false (a CA's signature over a certificate need not be).
+   */
+  verifies(data: Bytes, signature: Bytes, hash?: Hash, lowS?: boolean): Promise<boolean>;
   /** Whether `issuer` issued this certificate: its subject is this one's issuer and its key signed it. */
   signedBy(issuer: Certificate): Promise<boolean>;
 }
@@ -126,7 +154,12 @@ export function readCertificate(pem: string): Certificate {
   const tbsHash: Hash | undefined = HASHES[oid(children(algorithm)[0])];
   const issuerSignature = bitString(signatureValue);
   let key: ReturnType<typeof crypto.subtle.importKey> | undefined;
-  const verifies = async (data: Bytes, signature: Bytes, hash: Hash = 'SHA-256'): Promise<boolean> => {
+  const verifies = async (
+    data: Bytes,
+    signature: Bytes,
+    hash: Hash = 'SHA-256',
+    lowS = true,
+  ): Promise<boolean> => {
     try {
       // Web Crypto takes bytes over a plain ArrayBuffer: copies of the views decoding gave.
       key ??= crypto.subtle.importKey(
@@ -136,7 +169,7 @@ export function readCertificate(pem: string): Certificate {
         false,
         ['verify'],
       );
-      const raw = rawSignature(signature, curve.size);
+      const raw = rawSignature(signature, curve, lowS);
       return await crypto.subtle.verify({ name: 'ECDSA', hash }, await key, raw, new Uint8Array(data));
     } catch {
       return false;
@@ -150,6 +183,6 @@ export function readCertificate(pem: string): Certificate {
     signedBy: async (parent) =>
       tbsHash !== undefined &&
       parent.subject === hex(issuer.der) &&
-      parent.verifies(tbs.der, issuerSignature, tbsHash),
+      parent.verifies(tbs.der, issuerSignature, tbsHash, false),
   };
 }

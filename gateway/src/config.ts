@@ -7,7 +7,7 @@ import { createPublicKey, KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { OidcConfig } from './oidc';
+import { isProviderUrl, type OidcConfig } from './oidc';
 import { MAX_PSEUDONYM_KEYS } from './pseudonymise';
 
 export interface GatewayConfig {
@@ -161,19 +161,9 @@ const corsOrigins = z
     return origins;
   });
 
-/** An issuer is an https URL (http only on this machine, for development), with no query or fragment. */
-const issuerUrl = text.refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-      return (url.protocol === 'https:' || (url.protocol === 'http:' && local)) && !url.search && !url.hash;
-    } catch {
-      return false;
-    }
-  },
-  { error: 'must be an https URL (http only for localhost) with no query or fragment' },
-);
+const issuerUrl = text.refine(isProviderUrl, {
+  error: 'must be an https URL (http only for localhost) with no query or fragment',
+});
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -244,6 +234,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
     throw new ConfigError(['OIDC_ISSUER and OIDC_CLIENT_ID: set both, or neither']);
   // The issuer decides which key verifies a token: the two must not be confused.
   if (env.OIDC_ISSUER === env.JWT_ISSUER) throw new ConfigError(['OIDC_ISSUER must differ from JWT_ISSUER']);
+  // An ID token is addressed to the client: with the same audience it could pass for an access token.
+  if (env.OIDC_CLIENT_ID === env.JWT_AUDIENCE)
+    throw new ConfigError(['OIDC_CLIENT_ID must differ from JWT_AUDIENCE']);
   return {
     mspId: env.FABRIC_CONNECTION_PROFILE.mspId,
     host: env.GATEWAY_HOST,

@@ -31,9 +31,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 export function consoleRouter(dir: string, identityProvider?: IdentityProvider): Router {
   const router = express.Router();
   const index = join(dir, 'index.html');
-  const pageHeaders = async (_req: Request, res: Response, next: NextFunction): Promise<void> => {
-    // The provider's endpoints are read before the policy that must name them (once; kept afterwards).
-    await identityProvider?.settings();
+  const pageHeaders = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    // The page's policy must name the provider's token endpoint: read it first (kept afterwards); assets need not wait.
+    if (!req.path.startsWith('/assets/')) await identityProvider?.settings();
     res.set({
       'Content-Security-Policy': policy(identityProvider?.connectOrigins() ?? []),
       'Cross-Origin-Opener-Policy': 'same-origin',

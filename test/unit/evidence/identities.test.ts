@@ -90,14 +90,39 @@ describe('Evidence verifier: identities', () => {
     );
   });
 
-  it("checks an ECDSA signature over SHA-256 by the certificate's key, and nothing else", async () => {
+  /** DER of SEQUENCE { INTEGER r, INTEGER s } from their values: minimal, positive. */
+  const der = (r: bigint, s: bigint): Buffer => {
+    const integer = (n: bigint) => {
+      let bytes = Buffer.from(n.toString(16).padStart(2 * Math.ceil(n.toString(16).length / 2), '0'), 'hex');
+      if (bytes[0] & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+      return Buffer.concat([Buffer.from([0x02, bytes.length]), bytes]);
+    };
+    const body = Buffer.concat([integer(r), integer(s)]);
+    return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+  };
+  const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+
+  it("checks an ECDSA signature over SHA-256 by the certificate's key, low-S and canonical as Fabric's", async () => {
     const data = Buffer.from('a settlement');
-    const signature = sign('sha256', data, createPrivateKey(readFileSync(file('leaf.key'))));
+    const raw = sign('sha256', data, {
+      key: createPrivateKey(readFileSync(file('leaf.key'))),
+      dsaEncoding: 'ieee-p1363',
+    });
+    const r = BigInt(`0x${raw.subarray(0, 32).toString('hex')}`);
+    const s = BigInt(`0x${raw.subarray(32).toString('hex')}`);
+    // Both (r, s) and (r, n − s) are valid ECDSA signatures; Fabric accepts only the one with the lower s.
+    const [low, high] = s <= P256_ORDER >> 1n ? [s, P256_ORDER - s] : [P256_ORDER - s, s];
+    const signature = der(r, low);
     expect(await signatureValid(identity('leaf'), data, signature)).to.equal(true);
+    expect(await signatureValid(identity('leaf'), data, der(r, high)), 'high S').to.equal(false);
     expect(await signatureValid(identity('leaf'), Buffer.from('another settlement'), signature)).to.equal(
       false,
     );
     expect(await signatureValid(identity('other'), data, signature)).to.equal(false);
     expect(await signatureValid(identity('leaf'), data, signature.subarray(1))).to.equal(false);
+    expect(
+      await signatureValid(identity('leaf'), data, Buffer.concat([signature, Buffer.from([0])])),
+      'trailing',
+    ).to.equal(false);
   });
 });

@@ -113,6 +113,10 @@ describe('gateway configuration', () => {
       { JWT_ISSUER: 'https://idp.example', OIDC_ISSUER: 'https://idp.example', OIDC_CLIENT_ID: 'console' },
       /OIDC_ISSUER must differ from JWT_ISSUER/,
     ],
+    "the gateway's audience as the console's client id": [
+      { JWT_AUDIENCE: 'console', OIDC_ISSUER: 'https://idp.example', OIDC_CLIENT_ID: 'console' },
+      /OIDC_CLIENT_ID must differ from JWT_AUDIENCE/,
+    ],
   };
   for (const [name, [overrides, message]] of Object.entries(malformed)) {
     it(`explains ${name}`, () => {

@@ -69,7 +69,7 @@ describe('gateway sign-in through an OpenID Connect provider', () => {
     expect(await status(token({}))).to.equal(200);
   });
 
-  it('fetches the keys again for a kid not seen before, at most once per interval', async () => {
+  it('fetches the keys again for a kid not seen before and once they are old, at most once per interval', async () => {
     let clock = Date.now();
     const idp = new IdentityProvider(
       { issuer, clientId: 'console', scope: 'openid' },
@@ -88,6 +88,11 @@ describe('gateway sign-in through an OpenID Connect provider', () => {
     expect(keyFetches).to.equal(fetched + 1);
     expect(await idp.key('k1'), 'known keys need no fetch').to.not.equal(undefined);
     expect(keyFetches).to.equal(fetched + 1);
+    // The provider withdraws k1: once the keys are ten minutes old they are read again, and k1 is gone.
+    published = published.filter(({ kid }) => kid !== 'k1');
+    clock += 10 * 60_000 + 1;
+    expect(await idp.key('k1'), 'a withdrawn key').to.equal(undefined);
+    expect(keyFetches).to.equal(fetched + 2);
   });
 
   it('refuses a token naming the provider but signed otherwise, with an unknown kid, or for another audience', async () => {
