@@ -23,6 +23,8 @@ export function useRoute(): Route {
   useEffect(() => {
     const changed = () => setRoute(parseRoute(location.hash));
     addEventListener('hashchange', changed);
+    // The address may have changed between the first render and this effect (which runs after painting).
+    changed();
     return () => removeEventListener('hashchange', changed);
   }, []);
   return route;
