@@ -1,8 +1,8 @@
 /**
- * Bytes as both Node and browsers hold them (Uint8Array, no Buffer), and the SHA-2 hashes Fabric uses, so that
- * the verifier runs unchanged in the command line and in the console.
+ * Bytes as both Node and browsers hold them (Uint8Array, no Buffer), and the SHA-256 Fabric hashes blocks and
+ * keys with, so that the verifier runs unchanged in the command line and in the console.
  */
-import { sha256 as sha256Of, sha384 as sha384Of } from '@noble/hashes/sha2';
+import { sha256 as sha256Of } from '@noble/hashes/sha2';
 
 export type Bytes = Uint8Array;
 
@@ -34,12 +34,8 @@ export function fromBase64(text: string): Bytes {
 export const fromUtf8 = (text: string): Bytes => new TextEncoder().encode(text);
 export const utf8 = (bytes: Bytes): string => new TextDecoder().decode(bytes);
 
-const hashWith =
-  (hash: typeof sha256Of) =>
-  (...parts: Bytes[]): Bytes => {
-    const state = hash.create();
-    for (const part of parts) state.update(part);
-    return state.digest();
-  };
-export const sha256 = hashWith(sha256Of);
-export const sha384 = hashWith(sha384Of);
+export const sha256 = (...parts: Bytes[]): Bytes => {
+  const state = sha256Of.create();
+  for (const part of parts) state.update(part);
+  return state.digest();
+};

@@ -4,7 +4,7 @@
  * signatures over SHA-256 or SHA-384) through Web Crypto, which Node and browsers both have natively. Anything
  * else is refused, not guessed at.
  */
-import { fromBase64, hex, type Bytes } from './bytes';
+import { fromBase64, hex, utf8, type Bytes } from './bytes';
 
 interface Element {
   tag: number;
@@ -62,7 +62,7 @@ function oid(element: Element | undefined): string {
 
 /** UTCTime (years 1950–2049) or GeneralizedTime, in UTC, as ISO-8601. */
 function time(element: Element | undefined): string {
-  const text = new TextDecoder().decode(element?.content);
+  const text = utf8(element?.content ?? new Uint8Array());
   const match =
     element?.tag === UTC_TIME
       ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
@@ -118,7 +118,7 @@ function rawSignature(der: Bytes, curve: Curve, lowS: boolean): Uint8Array<Array
     if (value.length > curve.size) throw new Error('not an ECDSA signature');
     raw.set(value, (i + 1) * curve.size - value.length);
   });
-  if (lowS && BigInt(`0x${hex(raw.subarray(curve.size)) || '0'}`) > curve.order >> 1n)
+  if (lowS && BigInt(`0x${hex(raw.subarray(curve.size))}`) > curve.order >> 1n)
     throw new Error('a high-S signature');
   return raw;
 }
@@ -145,6 +145,7 @@ export function readCertificate(pem: string): Certificate {
   const [, , issuer, validity, subject, keyInfo] = fields[0]?.tag === VERSION ? fields.slice(1) : fields;
   children(issuer);
   children(subject);
+  const issuerName = hex(issuer.der);
   const [notBefore, notAfter] = children(validity);
   const [keyAlgorithm, keyBits] = children(keyInfo);
   const [keyType, curveId] = children(keyAlgorithm);
@@ -182,7 +183,7 @@ export function readCertificate(pem: string): Certificate {
     verifies,
     signedBy: async (parent) =>
       tbsHash !== undefined &&
-      parent.subject === hex(issuer.der) &&
+      parent.subject === issuerName &&
       parent.verifies(tbs.der, issuerSignature, tbsHash, false),
   };
 }
