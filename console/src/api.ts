@@ -75,24 +75,37 @@ export function saveBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/**
+ * Reads a listing's pages in turn until `want` items are in hand or the listing ends, at most `maxReads` pages
+ * (a filtered page may come back short, even empty, with a cursor: the ledger scans a bounded range per request).
+ */
+export async function readPages<T>(
+  path: string,
+  query: Record<string, string | undefined>,
+  { want, pageSize = 100, maxReads = Infinity }: { want: number; pageSize?: number; maxReads?: number },
+): Promise<{ items: T[]; nextCursor?: string }> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let read = 0; read < maxReads && items.length < want; read++) {
+    const page = await get<{ items: T[]; nextCursor?: string | null }>(path, {
+      ...query,
+      limit: String(pageSize),
+      cursor,
+    });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+    if (!cursor) break;
+  }
+  return { items, nextCursor: cursor };
+}
+
 /** Reads every page of a listing, up to `max` items. */
 export async function getAll<T>(
   path: string,
   query: Record<string, string | undefined>,
   max = 2000,
 ): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await get<{ items: T[]; nextCursor?: string | null }>(path, {
-      ...query,
-      limit: '100',
-      cursor,
-    });
-    items.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor && items.length < max);
-  return items;
+  return (await readPages<T>(path, query, { want: max })).items;
 }
 
 export const settlementPath = (hospital: string, settlementId: string): string =>

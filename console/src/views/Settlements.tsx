@@ -1,7 +1,7 @@
 /** The settlements the caller may see, filtered by status, counterparty and discharge date; a page at a time. */
 import type { ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
-import { get, saveBlob } from '../api';
+import { readPages, saveBlob } from '../api';
 import { yuanText } from '../format';
 import { Key, useI18n } from '../i18n';
 import { href } from '../route';
@@ -139,6 +139,7 @@ const byColumn =
     return descending ? -order : order;
   };
 
+/** Rows a page of the listing shows, and the most requests one showing makes to fill them. */
 const PAGE_SIZE = 50;
 const MAX_READS = 40;
 
@@ -153,29 +154,19 @@ export function Settlements({ fixedStatus }: { fixedStatus?: string }) {
   const counterparties = participants.filter((p) =>
     session.role === 'auditor' ? p.kind !== 'REGULATOR' : p.kind === counterpartyKind,
   );
-  const query = (cursor?: string) => {
+  const listing = useLoad(() => {
     const party = participants.find((p) => p.mspId === applied.counterparty);
-    return {
+    const query = {
       status: fixedStatus ?? applied.status,
       ...(party && { [party.kind === 'HOSPITAL' ? 'hospital' : 'insurer']: party.mspId }),
       from: applied.from,
       to: applied.to,
-      limit: String(PAGE_SIZE),
-      cursor,
     };
-  };
-  const listing = useLoad(async () => {
-    const items: Settlement[] = [];
-    let cursor: string | undefined;
-    // A filtered page may come back short, even empty, with a cursor (the ledger scans a bounded range per
-    // request): read on until the pages shown are full or the list ends, within a bound per showing.
-    for (let read = 0; read < MAX_READS && items.length < PAGE_SIZE * pageCount; read++) {
-      const page = await get<{ items: Settlement[]; nextCursor?: string }>('/v1/settlements', query(cursor));
-      items.push(...page.items);
-      cursor = page.nextCursor;
-      if (!cursor) break;
-    }
-    return { items, nextCursor: cursor };
+    return readPages<Settlement>('/v1/settlements', query, {
+      want: PAGE_SIZE * pageCount,
+      pageSize: PAGE_SIZE,
+      maxReads: MAX_READS,
+    });
   }, [applied, pageCount, live, participants]);
   const title = fixedStatus ? t('nav_disputes') : t('nav_settlements');
   return (
