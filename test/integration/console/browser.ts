@@ -34,8 +34,11 @@ export interface ConsolePage {
   problems: string[];
 }
 
-/** A browser context of its own (nothing shared between users), signed in to `org`'s console. */
-export async function signIn(browser: Browser, org: string): Promise<ConsolePage> {
+/**
+ * `url` in a browser context of its own (nothing shared between users), recording the page's policy violations
+ * and uncaught errors.
+ */
+export async function openPage(browser: Browser, url: string): Promise<ConsolePage> {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   const problems: string[] = [];
@@ -43,11 +46,17 @@ export async function signIn(browser: Browser, org: string): Promise<ConsolePage
     if (/Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(String(error)));
-  await page.goto(`${urlOf(org)}/console`, { waitUntil: 'load' });
-  await page.type('textarea[name=token]', tokenFor(org, { sub: `browser-${org}` }));
-  await page.click('button[type=submit]');
-  await page.waitForSelector('nav.pages');
+  await page.goto(url, { waitUntil: 'load' });
   return { page, problems };
+}
+
+/** `org`'s console in a browser context of its own, signed in with a token of that organisation. */
+export async function signIn(browser: Browser, org: string): Promise<ConsolePage> {
+  const opened = await openPage(browser, `${urlOf(org)}/console`);
+  await opened.page.type('textarea[name=token]', tokenFor(org, { sub: `browser-${org}` }));
+  await opened.page.click('button[type=submit]');
+  await opened.page.waitForSelector('nav.pages');
+  return opened;
 }
 
 /** Fills a form field found by its visible label. */

@@ -5,8 +5,8 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { freePort } from '../gateway/harness';
 
 export const CLIENT_ID = 'settlement-console';
 /** The API scope the console asks for besides openid; the gateway is its resource server. */
@@ -24,11 +24,8 @@ export async function startIdentityProvider(options: {
 }): Promise<TestProvider> {
   const { accounts } = options;
   const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
-  // The issuer names the port, known once listening: reserve it first.
-  const probe = (await import('node:net')).createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise((done) => probe.close(done));
+  // The issuer names the port: chosen before the provider is made.
+  const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
     clients: [

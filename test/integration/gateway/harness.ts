@@ -6,6 +6,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ROLE_OF_KIND, Role } from '../../../gateway/src/membership';
 import {
@@ -31,29 +32,42 @@ export function urlOf(org: OrgId): string {
   return gatewayUrlOf(infoOf(org));
 }
 
-async function healthy(org: OrgId): Promise<boolean> {
+/** Whether the gateway at `url` answers its health check. */
+export async function healthyAt(url: string): Promise<boolean> {
   try {
-    return (await fetch(`${urlOf(org)}/healthz`)).status === 200;
+    return (await fetch(`${url}/healthz`)).status === 200;
   } catch {
     return false;
   }
+}
+
+/** Waits until the gateway at `url` is healthy, failing with `what` at `deadline`. */
+export async function untilHealthy(url: string, what: string, deadline = Date.now() + 60_000): Promise<void> {
+  while (!(await healthyAt(url))) {
+    if (Date.now() > deadline) throw new Error(`${what} did not become healthy; see its log`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** A TCP port free on this machine for a process a test starts. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  return port;
 }
 
 export async function ensureGateways(): Promise<void> {
   const missing: OrgId[] = [];
   if (!existsSync(join(RUN_DIR, 'topology.json')))
     throw new Error('the network is not up: run npm run network:up first');
-  for (const org of readTopology(RUN_DIR).orgs) if (!(await healthy(org.id))) missing.push(org.id);
+  for (const org of readTopology(RUN_DIR).orgs) if (!(await healthyAt(urlOf(org.id)))) missing.push(org.id);
   if (missing.length === 0) return;
   if (!existsSync(GATEWAY_MAIN)) throw new Error('the gateway is not built: run npm run build');
   for (const org of missing) started.push(spawnGateway(org));
   const deadline = Date.now() + 60_000;
-  for (const org of missing) {
-    while (!(await healthy(org))) {
-      if (Date.now() > deadline) throw new Error(`the ${org} gateway did not become healthy; see its log`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
+  for (const org of missing) await untilHealthy(urlOf(org), `the ${org} gateway`, deadline);
 }
 
 /**

@@ -5,19 +5,11 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { spawnGateway, tokenFor } from './harness';
+import { healthyAt, spawnGateway, tokenFor, untilHealthy } from './harness';
 
 /** Beside the development ports, so the suite's own insurer1 gateway keeps running. */
 const PORT = 18183;
 const URL = `http://127.0.0.1:${PORT}`;
-
-async function healthy(): Promise<boolean> {
-  try {
-    return (await fetch(`${URL}/healthz`)).status === 200;
-  } catch {
-    return false;
-  }
-}
 
 describe('a gateway shutting down', function () {
   this.timeout(120_000);
@@ -25,11 +17,7 @@ describe('a gateway shutting down', function () {
   it('answers the write in flight, refuses new connections, and exits 0', async () => {
     const gateway = spawnGateway('insurer1', { GATEWAY_PORT: String(PORT) });
     const exited = once(gateway, 'exit');
-    const deadline = Date.now() + 60_000;
-    while (!(await healthy())) {
-      if (Date.now() > deadline) throw new Error('the extra insurer1 gateway did not become healthy');
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    await untilHealthy(URL, 'the extra insurer1 gateway');
     const product = {
       productId: `SHUTDOWN-${randomBytes(4).toString('hex')}`,
       name: 'Shutdown test product',
@@ -47,7 +35,7 @@ describe('a gateway shutting down', function () {
     const answer = await inFlight;
     expect(answer.status).to.equal(201);
     expect(((await answer.json()) as { version: number }).version).to.equal(1);
-    expect(await healthy()).to.equal(false);
+    expect(await healthyAt(URL)).to.equal(false);
     const [code] = await exited;
     expect(code).to.equal(0);
   });
