@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { Alert, StatementLine } from '../../../chaincode/src/api';
 import { GATEWAY_COSTS as costs, invoiceNumberFor } from '../support/fixtures';
 import { eventually } from '../support/nodes';
-import { call, ensureGateways, stopStartedGateways, tokenFor, urlOf } from './harness';
+import { call, committedTransaction, ensureGateways, stopStartedGateways, tokenFor, urlOf } from './harness';
 import { cover, everyAlert, expectStatus, id, patient, publishProduct } from './run-fixtures';
 
 const COUNT = 250;
@@ -112,7 +112,7 @@ describe('clearing and month-end', function () {
       });
       const confirmed = await call(org, 'POST', `${statementPath}/confirm`, { listHash: statement.listHash });
       expectStatus(confirmed, 201);
-      const tx = await call('regulator', 'GET', `/v1/audit/transactions/${confirmed.body.txId}`);
+      const tx = await committedTransaction('regulator', confirmed.body.txId);
       expect(tx.body.endorsers).to.include.members(['Hospital1MSP', 'Insurer1MSP']);
     }
     await eventually("the regulator's peer to hold both confirmations", async () => {

@@ -9,6 +9,7 @@ import jwt from 'jsonwebtoken';
 import {
   Answer,
   call,
+  committedTransaction,
   ensureGateways,
   OrgId,
   publicKeyPem,
@@ -211,7 +212,7 @@ describe('gateways on the network', function () {
       expectProblem(await call('hospital1', 'GET', `/v1/products/${id('NOPE')}`), 404, 'NOT_FOUND');
       expectProblem(await call('hospital1', 'POST', '/v1/products', product), 403, 'FORBIDDEN');
       // The gateway names the insurer and the regulator as endorsers (OutOf(2) plus the key-level policy).
-      const tx = await call('regulator', 'GET', `/v1/audit/transactions/${first.body.txId}`);
+      const tx = await committedTransaction('regulator', first.body.txId);
       expect(tx.body.endorsers).to.deep.equal(['Insurer1MSP', 'RegulatorMSP']);
       // The regulator's gateway saw the block committed, after the insurer's gateway stamped the proposal.
       const lag = Date.parse(tx.body.committedAt) - Date.parse(tx.body.timestamp);
@@ -369,7 +370,7 @@ describe('gateways on the network', function () {
       const revoked = await call('insurer1', 'POST', path, { reason: 'patient withdrew consent' });
       expectStatus(revoked, 201);
       expectStatus(await call('insurer1', 'POST', path, { reason: 'patient withdrew consent' }), 200);
-      const tx = await call('regulator', 'GET', `/v1/audit/transactions/${revoked.body.txId}`);
+      const tx = await committedTransaction('regulator', revoked.body.txId);
       expect(tx.body.endorsers).to.deep.equal(['Insurer1MSP', 'RegulatorMSP']);
     });
 
@@ -409,7 +410,7 @@ describe('gateways on the network', function () {
 
     it('records who endorsed the settlement, read from the ledger', async () => {
       const path = `/v1/audit/transactions/${recorded.body.txId}`;
-      const tx = await call('regulator', 'GET', path);
+      const tx = await committedTransaction('regulator', recorded.body.txId);
       expectStatus(tx, 200);
       expect(tx.body).to.include({ validationCode: 'VALID', creatorMsp: 'Hospital1MSP' });
       expect(tx.body.endorsers).to.include.members(['Hospital1MSP', 'Insurer1MSP']);

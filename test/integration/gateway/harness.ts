@@ -18,6 +18,7 @@ import {
 } from '../../../network/profiles/dev-keys';
 import { mintToken } from '../../../network/profiles/token';
 import { findOrg, gatewayUrlOf, readTopology, RUN_DIR } from '../../../network/profiles/topology';
+import { eventually } from '../support/nodes';
 
 const started: ChildProcess[] = [];
 
@@ -137,4 +138,18 @@ export async function call(
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+
+/**
+ * `org`'s view of transaction `txId` once its own peer has committed the block holding it: a write answers when
+ * the submitting organisation's peer commits, and another organisation's peer may be a block behind.
+ */
+export async function committedTransaction(org: OrgId, txId: string): Promise<Answer> {
+  const path = `/v1/audit/transactions/${txId}`;
+  let answer: Answer | undefined;
+  await eventually(
+    `${org}'s peer to commit ${txId}`,
+    async () => (answer = await call(org, 'GET', path)).status !== 404,
+  );
+  return answer as Answer;
 }
